@@ -1,0 +1,12 @@
+import ArgumentParser
+import Protocol
+
+/// `gs-lab`: offline experiments, paper reproductions and benchmarks.
+@main
+struct GSLab: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gs-lab",
+        abstract: "Offline experiments, paper reproductions and benchmarks for splatedge.",
+        version: SplatedgeVersion.current,
+        subcommands: [])
+}
