@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Wireless", targets: ["Wireless"]),
         .library(name: "Renderer", targets: ["Renderer"]),
         .library(name: "Optimizers", targets: ["Optimizers"]),
+        .library(name: "SeededRandom", targets: ["SeededRandom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -31,14 +32,15 @@ let package = Package(
         .target(
             name: "Protocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "SeededRandom"),
         .target(
             name: "Wireless",
             dependencies: [
-                "COpenBLAS",
+                "COpenBLAS", "SeededRandom",
                 .product(name: "Numerics", package: "swift-numerics"),
             ]),
-        .target(name: "Renderer", dependencies: ["CPNG"]),
-        .target(name: "Optimizers", dependencies: ["Wireless", "COpenBLAS"]),
+        .target(name: "Renderer", dependencies: ["CPNG", "SeededRandom"]),
+        .target(name: "Optimizers", dependencies: ["Wireless", "COpenBLAS", "SeededRandom"]),
 
         // Executables.
         .executableTarget(
@@ -65,9 +67,10 @@ let package = Package(
         .testTarget(
             name: "ProtocolTests",
             dependencies: ["Protocol", .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "WirelessTests", dependencies: ["Wireless"]),
-        .testTarget(name: "RendererTests", dependencies: ["Renderer"]),
-        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Wireless"]),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
+        .testTarget(name: "WirelessTests", dependencies: ["Wireless", "SeededRandom", .product(name: "Numerics", package: "swift-numerics")]),
+        .testTarget(name: "RendererTests", dependencies: ["Renderer", "SeededRandom"]),
+        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Wireless", "SeededRandom"]),
         .testTarget(name: "COpenBLASTests", dependencies: ["COpenBLAS"]),
     ]
 )
