@@ -57,10 +57,14 @@ struct PayloadReader {
         }
         // `String(decoding:)` repairs invalid sequences with U+FFFD; the bytes survive
         // unchanged exactly when they were valid UTF-8.
-        let string = bytes.readableBytesView.withContiguousStorageIfAvailable {
-            String(decoding: $0, as: UTF8.self)
-        } ?? String(decoding: bytes.readableBytesView, as: UTF8.self)
-        guard string.utf8.elementsEqual(bytes.readableBytesView) else {
+        let string = bytes.withUnsafeReadableBytes { raw -> String? in
+            let candidate = String(decoding: raw, as: UTF8.self)
+            let unchanged = candidate.utf8.withContiguousStorageIfAvailable {
+                $0.count == raw.count && UnsafeRawBufferPointer($0).elementsEqual(raw)
+            }
+            return unchanged == true ? candidate : nil
+        }
+        guard let string else {
             throw ProtocolError(.invalidUTF8, "\(field.name) is not valid UTF-8")
         }
         return string
