@@ -10,7 +10,7 @@ struct ProtocolBenchCommand: ParsableCommand {
         commandName: "protocol",
         abstract: "Encode/decode throughput of the wire codec: POSE (msgs/s) and a 64 KiB IMAGE (MB/s).")
 
-    @Option(help: "Seconds to measure each figure.")
+    @Option(help: "Seconds of CPU time to measure each figure.")
     var seconds: Double = 2
 
     @Option(help: "Seed for the image bytes and pose values.")
@@ -32,15 +32,18 @@ struct ProtocolBenchCommand: ParsableCommand {
         ]
         print("message                     frame B    encode msg/s    decode msg/s   enc+dec msg/s   enc+dec MB/s")
         var checksum: UInt64 = 0
+        var shares: [Double] = []
         for (name, frame) in cases {
             let figures = try measure(frame, checksum: &checksum)
+            shares.append(figures.cpuShare)
             print(
                 name.padding(toLength: 26, withPad: " ", startingAt: 0),
                 pad(figures.frameBytes, 9), pad(figures.encode, 15), pad(figures.decode, 15),
                 pad(figures.roundTrip, 15), pad(figures.roundTrip * Double(figures.frameBytes) / 1e6, 14))
         }
         // Printing the checksum keeps the optimiser from discarding the decoded frames.
-        print("checksum \(checksum); MB = 10^6 bytes of whole frames (header + payload)")
+        print("checksum \(checksum); rates per second of one core's CPU time; MB = 10^6 bytes of whole frames")
+        print("the benchmark thread ran \(Int((shares.min()! * 100).rounded()))–\(Int((shares.max()! * 100).rounded()))% of wall time (less on a loaded machine)")
     }
 
     private struct Figures {
@@ -48,6 +51,7 @@ struct ProtocolBenchCommand: ParsableCommand {
         var encode: Double
         var decode: Double
         var roundTrip: Double
+        var cpuShare: Double
     }
 
     private func measure(_ frame: WireFrame, checksum: inout UInt64) throws -> Figures {
@@ -70,7 +74,9 @@ struct ProtocolBenchCommand: ParsableCommand {
             try buffer.writeWireFrame(frame)
             if let decoded = try decoder.decodeFrame(from: &buffer) { checksum &+= Self.fingerprint(decoded) }
         }
-        return Figures(frameBytes: frameBytes, encode: encode.rate, decode: decode.rate, roundTrip: roundTrip.rate)
+        return Figures(
+            frameBytes: frameBytes, encode: encode.rate, decode: decode.rate, roundTrip: roundTrip.rate,
+            cpuShare: min(encode.cpuShare, decode.cpuShare, roundTrip.cpuShare))
     }
 
     /// A value that depends on the decoded payload, so that decoding cannot be optimised away.
