@@ -8,5 +8,10 @@ struct GSLab: AsyncParsableCommand {
         commandName: "gs-lab",
         abstract: "Offline experiments, paper reproductions and benchmarks for splatedge.",
         version: SplatedgeVersion.current,
-        subcommands: [])
+        subcommands: [
+            RenderCommand.self,
+            WorldCommand.self,
+            CompressCommand.self,
+            BenchCommand.self,
+        ])
 }

@@ -79,7 +79,7 @@ public final class GaussianRasterizer {
                 tileEntries.withUnsafeBufferPointer { entries in
                     let lists = TileLists(gaussians: gaussians.baseAddress!, starts: starts.baseAddress!, entries: entries.baseAddress!)
                     Self.forEachWorker(threads: options.threads, items: tileCount) { worker, workers in
-                        var blender = TileBlender()
+                        let blender = TileBlender()
                         // Interleaved tiles balance the load; each tile is written by one worker.
                         for tile in stride(from: worker, to: tileCount, by: workers) {
                             blender.rasterize(tile: tile, lists: lists, into: target)

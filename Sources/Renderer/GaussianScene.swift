@@ -175,3 +175,15 @@ public struct GaussianScene: Sendable, Equatable {
         return result
     }
 }
+
+extension GaussianScene {
+    /// A scene over arrays the caller guarantees to be consistent and finite (generators).
+    init(unchecked shDegree: Int, positions: [Float], logScales: [Float], rotations: [Float], opacityLogits: [Float], sh: [Float]) {
+        self.shDegree = shDegree
+        self.positions = positions
+        self.logScales = logScales
+        self.rotations = rotations
+        self.opacityLogits = opacityLogits
+        self.sh = sh
+    }
+}

@@ -12,7 +12,9 @@ struct ProjectedGaussian {
     var opacity: Float = 0
     var color: SIMD3<Float> = .zero
     var depth: Float = 0
-    /// Half-height, in pixels, of the band of rows where alpha can reach 1/255 (with margin).
+    /// alpha ≥ 1/255 needs A·dx² + 2B·dx·dy + C·dy² ≤ reach = 2·ln(255·o) (stored with margin).
+    var reach: Float = 0
+    /// Half-height, in pixels, of the band of rows where that can hold (with margin).
     var rowExtent: Float = 0
     /// Tile rectangle [minX, maxX) × [minY, maxY).
     var tileMinX: Int32 = 0
@@ -57,7 +59,8 @@ struct ProjectedGaussian {
         let b = (u0 * u1).sum()
         let c = (u1 * u1).sum() + frame.dilation
         let det = a * c - b * b
-        guard det > 0 else { return }
+        // Overflowing scales (exp of a huge log-scale) give non-finite moments: cull them.
+        guard det > 0, det.isFinite, a.isFinite, c.isFinite, meanIsFinite(t) else { return }
         let conic = SIMD3(c / det, -b / det, a / det)
 
         // 3σ radius of the larger eigenvalue, and the reference's tile rectangle (its pixel
@@ -93,8 +96,9 @@ struct ProjectedGaussian {
         self.depth = t.z
         // alpha ≥ 1/255 needs A·dx² + 2B·dx·dy + C·dy² ≤ 2·ln(255·o); its minimum over dx is
         // dy²/cov_yy, so only rows with |dy| ≤ √(2·ln(255·o)·cov_yy) can be touched.
-        let reach = 2 * Foundation.log(opacity / RenderOptions.minimumAlpha)
-        self.rowExtent = (max(0, reach) * c).squareRoot() * 1.001 + 0.01
+        let reach = max(0, 2 * Foundation.log(opacity / RenderOptions.minimumAlpha)) * 1.001 + 1e-3
+        self.reach = reach
+        self.rowExtent = (reach * c).squareRoot() * 1.001 + 0.01
         self.tileMinX = minX
         self.tileMinY = minY
         self.tileMaxX = maxX
@@ -102,6 +106,10 @@ struct ProjectedGaussian {
     }
 
     init() {}
+}
+
+@inline(__always) private func meanIsFinite(_ t: SIMD3<Float>) -> Bool {
+    t.x.isFinite && t.y.isFinite && t.z.isFinite
 }
 
 /// Per-frame constants shared by every Gaussian's projection.
