@@ -20,7 +20,7 @@ import Testing
         #expect(other.memoryScene != Self.world.memoryScene)
         #expect(Self.world.memoryScene.shDegree == 1)
         #expect(abs(Double(Self.world.memoryScene.count) / 6000 - 1) < 0.2, "\(Self.world.memoryScene.count)")
-        #expect(Self.world.memoryScene.positions.allSatisfy(\.isFinite))
+        #expect(Self.world.memoryScene.positions.allSatisfy { $0.isFinite })
     }
 
     @Test func unchangedViewRendersTheSameInMemoryAndReality() throws {
