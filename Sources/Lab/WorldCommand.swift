@@ -15,7 +15,7 @@ struct WorldCommand: ParsableCommand {
     @Option(help: "Write reality at this time (seconds) instead of the memory.") var realityTime: Double?
     @Option(help: "Also render a preview (.png/.npy) from an overview camera.") var preview: String?
     @Option(help: "Write the preview camera JSON here.") var cameraOut: String?
-    @Option(help: "Composite the virtual layer onto the preview (MR frame).") var mixedReality = false
+    @Flag(help: "Composite the virtual layer onto the preview (MR frame).") var mixedReality = false
 
     func run() throws {
         guard (0...3).contains(shDegree) else { throw ValidationError("--sh-degree must be 0…3") }
