@@ -10,5 +10,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks (run a release build).",
         subcommands: [
             ProtocolBenchCommand.self,
+            RenderBenchCommand.self,
         ])
 }

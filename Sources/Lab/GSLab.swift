@@ -9,6 +9,9 @@ struct GSLab: AsyncParsableCommand {
         abstract: "Offline experiments, paper reproductions and benchmarks for splatedge.",
         version: SplatedgeVersion.current,
         subcommands: [
+            RenderCommand.self,
+            WorldCommand.self,
+            CompressCommand.self,
             BenchCommand.self,
         ])
 }
