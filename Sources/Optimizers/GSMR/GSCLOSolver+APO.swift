@@ -7,6 +7,9 @@ extension GSCLOSolver {
         public var stepNorms: [Double] = []
         /// (1/T) Σ x_t(1 − x_t) per iteration.
         public var binaryGaps: [Double] = []
+
+        /// An empty trace.
+        public init() {}
     }
 
     /// APO (Algorithm 1, §IV-C..E), run directly to expose its convergence trace.

@@ -42,17 +42,23 @@ enum GSMRTestInstances {
         }
     }
 
-    /// min over x of the mean loss with Σ c_t(x_t) ≤ T·P, by enumeration.
+    /// min over x of the mean loss with Σ c_t(x_t) ≤ T·P, by enumerating {0,1}^T in Gray-code
+    /// order (one flip per step, so the running power and loss update in O(1)).
     static func bruteForceLoss(_ instance: GSCLOInstance) -> Double {
-        var best = Double.infinity
-        enumerate(instance.frames) { x in
-            var power = 0.0, loss = 0.0
-            for t in x.indices {
-                power += Self.power(instance, t, image: x[t])
-                if !x[t] { loss += instance.losses[t] }
-            }
-            if power <= instance.totalBudget * (1 + 1e-12) { best = min(best, loss / Double(instance.frames)) }
+        let frames = instance.frames
+        let pose = (0..<frames).map { power(instance, $0, image: false) }
+        let image = (0..<frames).map { power(instance, $0, image: true) }
+        var x = [Bool](repeating: false, count: frames)
+        var spent = pose.reduce(0, +), lost = instance.losses.reduce(0, +)
+        let budget = instance.totalBudget * (1 + 1e-12)
+        var best = spent <= budget ? lost : Double.infinity
+        for step in 1..<(1 << frames) {
+            let t = step.trailingZeroBitCount
+            x[t].toggle()
+            spent += x[t] ? image[t] - pose[t] : pose[t] - image[t]
+            lost += x[t] ? -instance.losses[t] : instance.losses[t]
+            if spent <= budget { best = min(best, lost) }
         }
-        return best
+        return best / Double(frames)
     }
 }
