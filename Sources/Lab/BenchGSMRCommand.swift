@@ -27,8 +27,8 @@ struct BenchGSMRCommand: ParsableCommand {
     var runs: Int = 10
 
     func run() throws {
-        print("| T | P (mW) | solver | median (ms) | p90 (ms) | max (ms) | mean iterations |")
-        print("|---|---|---|---|---|---|---|")
+        print("| T | P (mW) | solver | min (ms) | median (ms) | p90 (ms) | max (ms) | mean iterations |")
+        print("|---|---|---|---|---|---|---|---|")
         for frames in try parseList(sizes).map(Int.init) {
             for power in try parseList(powersMw) {
                 var options = source
@@ -47,8 +47,8 @@ struct BenchGSMRCommand: ParsableCommand {
                     times.sort()
                     let p90 = times[min(times.count - 1, Int(0.9 * Double(times.count)))]
                     print(String(
-                        format: "| %d | %g | %@ | %.3f | %.3f | %.3f | %.1f |", frames, power, solver,
-                        times[times.count / 2], p90, times.last!, Double(iterations) / Double(runs)))
+                        format: "| %d | %g | %@ | %.3f | %.3f | %.3f | %.3f | %.1f |", frames, power, solver,
+                        times[0], times[times.count / 2], p90, times.last!, Double(iterations) / Double(runs)))
                 }
             }
         }

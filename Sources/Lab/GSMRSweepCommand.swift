@@ -20,11 +20,10 @@ struct GSMRSweepCommand: ParsableCommand {
     @Option(help: "Power budgets P in mW.")
     var powersMw: String = "5,10,20,30,40"
 
-    @Option(help: "Local-search moves of Search and BILS.")
-    var searchIterations: Int = 1000
-
     @Option(help: "Output directory.")
     var out: String = "results/gsmr"
+
+    @OptionGroup var tuning: SolverTuningOptions
 
     static let comparedSolvers: [GSCLOSolverName] = [
         .apo, .exact, .ranking, .robomr, .robogs, .maxrate, .fairness, .search, .rounding, .maximg,
@@ -34,7 +33,7 @@ struct GSMRSweepCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let powers = try parseList(powersMw)
-        let options = GSCLOSolverOptions(searchIterations: searchIterations)
+        let options = tuning.gscloOptions
         var summary = GSMRSummary(runs: runs, frames: source.frames, lossSource: source.lossSource.name)
 
         for kFactor in [0.0, 30.0] {

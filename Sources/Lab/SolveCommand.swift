@@ -60,6 +60,9 @@ struct SolverTuningOptions: ParsableArguments {
     @Option(help: "Penalty parameter β (default: scale-free rule, see docs/GSMR.md).")
     var beta: Double?
 
+    @Option(help: "Relative penalty weight ρ of the default β (1/β = ρ·mean(L)/T); ignored when --beta is given.")
+    var penaltyScale: Double = 0.1
+
     @Option(help: "DC stopping tolerance on ‖Δx‖.")
     var tolerance: Double = 1e-4
 

@@ -87,12 +87,15 @@ extension GSCLOSolver {
         }
         var multiplier = 0.0
         if spend(0) > budget {
-            var largest = 0.0
+            // Below λ_min = min_t (−a_t)/c_t'(1) every frame with a_t < 0 sits at x = 1 and the
+            // spend is S(0) > budget; above λ_max = max_t (−a_t)/c_t'(0) every frame sits at 0.
+            var smallest = Double.infinity, largest = 0.0
             for t in linear.indices where linear[t] < 0 {
+                smallest = min(smallest, -linear[t] / costs.slopeAtImage[t])
                 largest = max(largest, -linear[t] / costs.slopeAtPose[t])
             }
-            let top = log(largest)
-            let logMultiplier = Bisection.smallestTrue(low: top - 80, high: top, tolerance: 1e-13) {
+            // 1e−10 in log λ moves any x_t by < 3e−11, far below APO's stopping tolerance.
+            let logMultiplier = Bisection.smallestTrue(low: log(smallest), high: log(largest), tolerance: 1e-10) {
                 spend(exp($0)) <= budget
             }
             multiplier = exp(logMultiplier)

@@ -56,7 +56,7 @@ public struct GSCLOSolverOptions: Sendable, Equatable {
 
     /// Options with the documented defaults.
     public init(
-        beta: Double? = nil, penaltyScale: Double = 0.5, tolerance: Double = 1e-4,
+        beta: Double? = nil, penaltyScale: Double = 0.1, tolerance: Double = 1e-4,
         maxIterations: Int = 200, searchIterations: Int = 1000, flipsPerMove: Int = 5,
         seed: UInt64 = 1
     ) {
