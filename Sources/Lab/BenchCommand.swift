@@ -11,5 +11,6 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             ProtocolBenchCommand.self,
             RenderBenchCommand.self,
+            GSMRBenchCommand.self,
         ])
 }

@@ -9,9 +9,11 @@ struct GSLab: AsyncParsableCommand {
         abstract: "Offline experiments, paper reproductions and benchmarks for splatedge.",
         version: SplatedgeVersion.current,
         subcommands: [
+            SolveCommand.self,
             RenderCommand.self,
             WorldCommand.self,
             CompressCommand.self,
+            GSMRCommand.self,
             BenchCommand.self,
         ])
 }
