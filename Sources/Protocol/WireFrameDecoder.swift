@@ -9,7 +9,7 @@ import NIOCore
 /// Header faults (`bad_magic`, `unsupported_version`, `unknown_type`, `frame_too_large`) leave
 /// the buffer untouched: the stream cannot be trusted past them. A payload fault consumes the
 /// frame before it is raised, so the reader stays on a frame boundary.
-public struct WireFrameDecoder: NIOSingleStepByteToMessageDecoder {
+public struct WireFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     public typealias InboundOut = WireFrame
 
     /// The limits this decoder enforces.

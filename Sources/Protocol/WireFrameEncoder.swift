@@ -4,7 +4,7 @@ import NIOCore
 ///
 /// A `MessageToByteEncoder` for `MessageToByteHandler(WireFrameEncoder())`; outside a pipeline
 /// use `ByteBuffer.writeWireFrame(_:configuration:)`.
-public struct WireFrameEncoder: MessageToByteEncoder {
+public struct WireFrameEncoder: MessageToByteEncoder, Sendable {
     public typealias OutboundIn = WireFrame
 
     /// The limits this encoder enforces.
