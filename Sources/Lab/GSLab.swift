@@ -8,5 +8,9 @@ struct GSLab: AsyncParsableCommand {
         commandName: "gs-lab",
         abstract: "Offline experiments, paper reproductions and benchmarks for splatedge.",
         version: SplatedgeVersion.current,
-        subcommands: [])
+        subcommands: [
+            IRACCommand.self,
+            ILOCommand.self,
+            BenchIRACCommand.self,
+        ])
 }

@@ -29,6 +29,9 @@ public struct IRACInstance: Sendable, Equatable {
     /// Composite downlink gains ‖h_k‖² (linear), > 0.
     public var channelGains: [Double]
 
+    /// The instance file's `"problem"` value.
+    public static let problemKey = "irac"
+
     /// Number of users K.
     public var userCount: Int { switchingGains.count }
 
@@ -117,7 +120,7 @@ extension IRACInstance: Codable {
     /// or any invalid value throws `OptimizerError(.invalidInstance)`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        if let problem = try container.decodeIfPresent(String.self, forKey: .problem), problem != "irac" {
+        if let problem = try container.decodeIfPresent(String.self, forKey: .problem), problem != Self.problemKey {
             throw OptimizerError(.invalidInstance, "'problem' must be \"irac\", got \"\(problem)\"")
         }
         let count = try container.decode(Int.self, forKey: .K)
@@ -138,7 +141,7 @@ extension IRACInstance: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode("irac", forKey: .problem)
+        try container.encode(Self.problemKey, forKey: .problem)
         try container.encode(userCount, forKey: .K)
         try container.encode(noisePower, forKey: .noisePower)
         try container.encode(bandwidth, forKey: .bandwidth)
