@@ -14,7 +14,7 @@ struct ILOCommand: ParsableCommand {
 struct ILODistributionOptions: ParsableArguments {
     @Option(help: "Smallest K.") var minUsers = 2
     @Option(help: "Largest K (the model's trained maximum).") var maxUsers = 50
-    @Option(help: "Lowest power budget in dBm.") var minPowerDbm = -10.0
+    @Option(help: "Lowest power budget in dBm.") var minPowerDbm = -5.0
     @Option(help: "Highest power budget in dBm.") var maxPowerDbm = 15.0
 
     func distribution() throws -> ILOInstanceDistribution {
@@ -64,7 +64,7 @@ struct ILOTrainCommand: ParsableCommand {
     @Option(help: "Mini-batch size.") var batchSize = 256
     @Option(help: "AdamW learning rate.") var learningRate = 2e-3
     @Option(help: "AdamW weight decay.") var weightDecay = 1e-4
-    @Option(help: "Hidden widths, comma-separated.") var hidden = "64,64"
+    @Option(help: "Hidden widths, comma-separated.") var hidden = "32,32"
     @Option(help: "Focal loss α.") var focalAlpha = 0.5
     @Option(help: "Focal loss γ.") var focalGamma = 2.0
     @Option(help: "Training seed.") var seed: UInt64 = 1

@@ -15,7 +15,7 @@ struct IRACScenarioOptions: ParsableArguments {
     @Option(help: "Users K.") var users = 10
     @Option(help: "Edge antennas N.") var antennas = 64
     @Option(help: "K_max, the most users the edge renders for.") var kMax = 5
-    @Option(help: "Frame size D in Mbit.") var frameMbit = 12.0
+    @Option(help: "Frame size D in Mbit.") var frameMbit = 16.0
     @Option(help: "Edge rendering time t_e in ms.") var edgeMs = 20.0
     @Option(help: "Latency budget T_max in ms.") var budgetMs = 100.0
     @Option(help: "Bandwidth per user in MHz.") var bandwidthMHz = 20.0

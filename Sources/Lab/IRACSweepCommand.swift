@@ -9,7 +9,7 @@ struct IRACSweepCommand: ParsableCommand {
         commandName: "sweep", abstract: "Loss vs P for every IRAC scheme, EdgeGS latency, ILO vs PMM.")
 
     @OptionGroup var scenario: IRACScenarioOptions
-    @Option(help: "Power budgets in mW, comma-separated.") var powersMw = "1,2,5,10,20,50"
+    @Option(help: "Power budgets in mW, comma-separated.") var powersMw = "0.5,1,2,5,10,20"
     @Option(help: "Random instances per power budget.") var runs = 100
     @Option(help: "Seed of the first instance.") var seed: UInt64 = 1000
     @Option(help: "ILO model file (default: the shipped model).") var model: String?

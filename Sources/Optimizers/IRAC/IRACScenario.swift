@@ -43,7 +43,7 @@ public struct SyntheticSwitchingGains: SwitchingGainSource {
 ///
 /// Defaults: N = 64, K = 10, 100 m × 100 m, α = 3, ρ0 = −30 dB, σ² = −90 dBm, B = 20 MHz,
 /// T_max = 100 ms. Where the paper's text lost its numbers (documented in docs/IRAC.md):
-/// t_e = 20 ms, D = 12 Mbit per frame, K_max = 5, P = 5 mW.
+/// t_e = 20 ms, D = 16 Mbit per frame, K_max = 5, P = 5 mW.
 public struct IRACScenario: Sendable {
     /// Keyed random streams, so positions, fading and Δ of one instance are independent.
     enum Stream {
@@ -65,7 +65,7 @@ public struct IRACScenario: Sendable {
     /// B in hertz.
     public var bandwidth = 20e6
     /// D in bits.
-    public var frameBits = 12e6
+    public var frameBits = 16e6
     /// T_max in seconds.
     public var latencyBudget = 0.1
     /// t_e in seconds.

@@ -12,7 +12,7 @@ public struct ILOInstanceDistribution: Sendable {
     /// The largest K (the model's trained maximum).
     public var maxUsers = 50
     /// P is uniform in dBm over this range.
-    public var powerRangeDBm: ClosedRange<Double> = -10...15
+    public var powerRangeDBm: ClosedRange<Double> = -5...15
 
     /// The default distribution.
     public init() {}

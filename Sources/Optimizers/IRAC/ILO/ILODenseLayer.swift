@@ -17,12 +17,20 @@ public struct ILODenseLayer<Scalar: ILOScalar>: Sendable, Equatable {
     /// Outputs it produces.
     public var outputWidth: Int { weights.columns }
 
-    /// The batch's outputs X W + b.
-    public func forward(_ input: ILOMatrix<Scalar>) -> ILOMatrix<Scalar> {
+    /// The batch's outputs X W + b, with ReLU applied when `rectified`.
+    public func forward(_ input: ILOMatrix<Scalar>, rectified: Bool = false) -> ILOMatrix<Scalar> {
         var output = input.multiplied(by: weights)
-        for row in 0..<output.rows {
-            let base = row * output.columns
-            for j in 0..<output.columns { output.values[base + j] += bias[j] }
+        let width = outputWidth
+        bias.withUnsafeBufferPointer { b in
+            output.values.withUnsafeMutableBufferPointer { y in
+                for row in 0..<output.rows {
+                    let base = row * width
+                    for j in 0..<width {
+                        let value = y[base + j] + b[j]
+                        y[base + j] = rectified && value < 0 ? 0 : value
+                    }
+                }
+            }
         }
         return output
     }

@@ -47,11 +47,9 @@ public struct ILONetwork<Scalar: ILOScalar>: Sendable, Equatable {
         var inputs = [batch]
         var current = batch
         for (index, layer) in layers.enumerated() {
-            current = layer.forward(current)
-            if index < layers.count - 1 {
-                for i in current.values.indices where current.values[i] < 0 { current.values[i] = 0 }
-                inputs.append(current)
-            }
+            let hidden = index < layers.count - 1
+            current = layer.forward(current, rectified: hidden)
+            if hidden { inputs.append(current) }
         }
         return Trace(inputs: inputs, logits: current.values)
     }

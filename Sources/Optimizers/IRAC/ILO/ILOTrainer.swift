@@ -6,7 +6,7 @@ import SeededRandom
 /// kept).
 public struct ILOTrainer: Sendable {
     /// Hidden layer widths (the network is input → hidden[0] → hidden[1] → 1).
-    public var hiddenWidths = [64, 64]
+    public var hiddenWidths = [32, 32]
     /// Most epochs.
     public var epochs = 60
     /// Epochs without a validation improvement before stopping.
