@@ -66,3 +66,26 @@ struct ILOModelTests {
         #expect(throws: OptimizerError.self) { try ILOModel.decode(Data(text.utf8)) }
     }
 }
+
+@Suite("ILO shipped model")
+struct ILOShippedModelTests {
+    /// The model in the Optimizers bundle loads, covers K up to 50, and on fresh slots (a seed
+    /// not used for training) is feasible and agrees with PMM on most users.
+    @Test func shippedModelLoadsAndImitatesPMM() throws {
+        let model = try ILOModel.shipped()
+        #expect(model.maxUsers >= 50)
+        let distribution = ILOInstanceDistribution()
+        var agreed = 0, users = 0
+        for index in 0..<40 {
+            let instance = try distribution.instance(seed: 31_337, index: index)
+            let decision = try model.decide(instance)
+            #expect(instance.isFeasible(decision))
+            let pmm = IRACPenaltyMM().solve(instance).decision.served
+            agreed += zip(decision.served, pmm).filter { $0 == $1 }.count
+            users += instance.userCount
+        }
+        #expect(Double(agreed) / Double(users) > 0.9)
+        let result = try IRACSolvers.solve(try distribution.instance(seed: 31_337, index: 0), named: "ilo")
+        #expect(result.feasible && result.solver == "ilo")
+    }
+}
