@@ -12,5 +12,6 @@ struct BenchCommand: ParsableCommand {
             ProtocolBenchCommand.self,
             RenderBenchCommand.self,
             GSMRBenchCommand.self,
+            IRACBenchCommand.self,
         ])
 }

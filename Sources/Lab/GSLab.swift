@@ -14,6 +14,8 @@ struct GSLab: AsyncParsableCommand {
             WorldCommand.self,
             CompressCommand.self,
             GSMRCommand.self,
+            IRACCommand.self,
+            ILOCommand.self,
             BenchCommand.self,
         ])
 }

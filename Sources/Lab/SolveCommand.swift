@@ -12,7 +12,7 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Instance JSON file.")
     var instance: String
 
-    @Option(help: "Solver name (e.g. gsclo: apo, exact, ranking, bils, lowpower, qgs, ...).")
+    @Option(help: "Solver name (gsclo: apo, exact, ranking, bils, lowpower, qgs, ...; irac: pmm, ilo, exact, greedy, ...).")
     var solver: String
 
     @Option(help: "Write the result JSON here instead of standard output.")
@@ -31,6 +31,10 @@ struct SolveCommand: ParsableCommand {
         switch try Self.problemKey(of: data) {
         case GSCLOInstance.problemKey:
             result = try solveGSCLO(instanceData: data, solver: solver, options: tuning)
+        case IRACInstance.problemKey:
+            result = try solveIRAC(
+                instanceData: data, solver: solver, modelPath: tuning.model,
+                searchIterations: tuning.searchIterations, seed: tuning.seed)
         case let other:
             throw OptimizerError(.invalidInstance, "problem '\(other)' has no solvers in this build")
         }
@@ -74,4 +78,7 @@ struct SolverTuningOptions: ParsableArguments {
 
     @Option(help: "Seed of randomised solvers.")
     var seed: UInt64 = 1
+
+    @Option(help: "ILO model file for --solver ilo (default: the model shipped with Optimizers).")
+    var model: String?
 }
