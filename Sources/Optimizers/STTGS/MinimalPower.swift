@@ -56,7 +56,12 @@ public struct MinimalPower: Sendable {
         let set = active(members, targets)
         let n = set.count
         guard n > 1 else { return 0 }
-        var matrix = interferenceMatrix(set, targets, identityMinus: false)
+        return try Self.spectralRadius(columnMajor: interferenceMatrix(set, targets, identityMinus: false), order: n)
+    }
+
+    /// The spectral radius max|λ| of an n×n column-major matrix, from LAPACK `dgeev`.
+    public static func spectralRadius(columnMajor matrix: [Double], order n: Int) throws -> Double {
+        var matrix = matrix
         var real = [Double](repeating: 0, count: n), imaginary = real
         var leftUnused = [Double](repeating: 0, count: 1), rightUnused = leftUnused
         let info = LAPACKE_dgeev(

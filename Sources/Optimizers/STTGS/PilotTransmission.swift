@@ -14,6 +14,22 @@ public enum PilotTransmission {
         public var iterations: Int
     }
 
+    /// Stage-1 schemes by name.
+    public enum Scheme: String, Sendable, CaseIterable, Codable {
+        /// Bisection on T0 with minimal powers (Algorithm 2).
+        case pttm
+        /// Every client at min(P_max, P_sum/K).
+        case equalpower
+    }
+
+    /// The schedule of `scheme`.
+    public static func schedule(_ instance: STTGSInstance, scheme: Scheme) throws -> Schedule {
+        switch scheme {
+        case .pttm: return try minimiseTime(instance)
+        case .equalpower: return equalPower(instance)
+        }
+    }
+
     /// SINR targets `2^(V_k|D̃_k|/(T0 B_k)) − 1` for a pilot stage of `duration` seconds.
     public static func sinrTargets(_ instance: STTGSInstance, duration: Double) -> [Double] {
         (0..<instance.clientCount).map { k in

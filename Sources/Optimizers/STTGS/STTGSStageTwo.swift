@@ -77,11 +77,15 @@ public struct STTGSStageTwo: Sendable {
 }
 
 extension STTGSInstance {
-    /// The stage-2 problem: pinned `eta`/`T0_s` when the instance has them, else T0 from PTTM.
-    public func stageTwo() throws -> STTGSStageTwo {
+    /// The stage-2 problem: pinned `eta`/`T0_s` when the instance has them, else T0 from the
+    /// pilot scheme (PTTM by default). Throws `.infeasible` when the pilots use up all of T.
+    public func stageTwo(pilotScheme: PilotTransmission.Scheme = .pttm) throws -> STTGSStageTwo {
         if let rateTargets { return STTGSStageTwo(instance: self, pilotTime: pilotTime ?? 0, rateTargets: rateTargets) }
         if let pilotTime { return STTGSStageTwo(instance: self, pilotTime: pilotTime) }
-        let schedule = try PilotTransmission.minimiseTime(self)
+        let schedule = try PilotTransmission.schedule(self, scheme: pilotScheme)
+        guard schedule.pilotTime < timeBudget else {
+            throw OptimizerError(.infeasible, "the pilot stage takes \(schedule.pilotTime) s of T = \(timeBudget) s")
+        }
         return STTGSStageTwo(instance: self, pilotTime: schedule.pilotTime)
     }
 }
