@@ -28,7 +28,7 @@ struct BenchSTTGSCommand: ParsableCommand {
                 let pamm = try PAMM().solve(problem)
                 pammTimes.append(clock.elapsedSeconds)
                 clock = Stopwatch()
-                let raw = try PAMM(options: PAMM.Options(polishMovesPerClient: 0)).solve(problem)
+                let raw = try PAMM(options: PAMM.Options(polishPasses: 0)).solve(problem)
                 rawTimes.append(clock.elapsedSeconds)
                 clock = Stopwatch()
                 let exact = try ExactSelection().solve(problem)

@@ -21,23 +21,22 @@ public struct PAMM: Sendable {
         public var tolerance: Double
         /// x⁽⁰⁾ (every client).
         public var initialSelection: Double
-        /// Moves per client of the optional polish after repair (0 = Algorithm 3 alone): an
-        /// ``IteratedLocalSearch`` with two flips per move (swaps, or two adds/drops),
-        /// accepting feasible moves that do not lower Σxπ̃. A deviation from the paper.
-        public var polishMovesPerClient: Int
+        /// Passes of the optional swap polish after repair (0 = Algorithm 3 alone), see
+        /// ``SelectionRepair/improveBySwaps(_:in:maxPasses:)``. A deviation from the paper.
+        public var polishPasses: Int
 
-        /// Defaults: β = 0.1 (paper), γ = 10, I = 200, J = 1, tolerance 1e−4 (paper Fig. 10),
-        /// x⁽⁰⁾ = ½, 40 polish moves per client.
-        public init(beta: Double = 0.1, gamma: Double = 10, outerIterations: Int = 200,
+        /// Defaults: β = 0.1 (paper), γ = 10, I = 100, J = 1, tolerance 1e−4 (paper Fig. 10),
+        /// x⁽⁰⁾ = ½, up to 50 polish passes.
+        public init(beta: Double = 0.1, gamma: Double = 10, outerIterations: Int = 100,
                     innerIterations: Int = 1, tolerance: Double = 1e-4, initialSelection: Double = 0.5,
-                    polishMovesPerClient: Int = 40) {
+                    polishPasses: Int = 50) {
             self.beta = beta
             self.gamma = gamma
             self.outerIterations = outerIterations
             self.innerIterations = innerIterations
             self.tolerance = tolerance
             self.initialSelection = initialSelection
-            self.polishMovesPerClient = polishMovesPerClient
+            self.polishPasses = polishPasses
         }
     }
 
@@ -96,31 +95,18 @@ public struct PAMM: Sendable {
             p = nextP
             if selectionSteps.count > 1, selectionSteps.last! < options.tolerance, powerSteps.last! < options.tolerance { break }
         }
-        let repaired = try polish(SelectionRepair.repair(point.x.map { $0 >= 0.5 ? 1 : 0 }, in: problem), problem)
+        let binarised = SelectionRepair.repair(point.x.map { $0 >= 0.5 ? 1 : 0 }, in: problem)
+        let repaired = SelectionRepair.improveBySwaps(binarised, in: problem, maxPasses: options.polishPasses)
         return Solution(
             x: repaired.x, powers: repaired.powers, relaxedSelection: point.x,
             selectionSteps: selectionSteps, powerSteps: powerSteps,
             iterations: selectionSteps.count, newtonSteps: newtonSteps)
     }
 
-    /// The optional local-search polish of a feasible selection.
-    private func polish(_ start: (x: [Int], powers: [Double]), _ problem: STTGSStageTwo) throws -> (x: [Int], powers: [Double]) {
-        let k = problem.clientCount
-        guard options.polishMovesPerClient > 0, k >= 2 else { return start }
-        let search = IteratedLocalSearch(flipsPerMove: 2, iterations: options.polishMovesPerClient * k, seed: 1)
-        let outcome = try search.run(start: start.x.map { $0 == 1 }) { chosen in
-            let members = (0..<k).filter { chosen[$0] }
-            return problem.minimalPowers(for: members) == nil ? nil : -members.reduce(0) { $0 + problem.instance.predictedLoss[$1] }
-        }
-        let x = outcome.x.map { $0 ? 1 : 0 }
-        // Keep the polished set only after re-filling it: a swap may free room for another client.
-        return SelectionRepair.repair(x, in: problem)
-    }
-
     private func validateOptions() throws {
         guard options.beta > 0, options.beta.isFinite, options.gamma >= 0, options.gamma.isFinite,
             options.outerIterations >= 1, options.innerIterations >= 1,
-            options.tolerance >= 0, (0...1).contains(options.initialSelection), options.polishMovesPerClient >= 0
+            options.tolerance >= 0, (0...1).contains(options.initialSelection), options.polishPasses >= 0
         else { throw OptimizerError(.invalidInstance, "pamm: invalid options \(options)") }
     }
 

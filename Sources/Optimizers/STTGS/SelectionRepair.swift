@@ -6,6 +6,35 @@
 /// output always satisfies every constraint of P2 because its powers are the closed-form
 /// minimal vector of a set that passed the test.
 public enum SelectionRepair {
+    /// Swap local search from a feasible selection: try replacing each member by each
+    /// outsider (then filling greedily), accept the first change that raises Σxπ̃, repeat until
+    /// no swap helps or `maxPasses` passes ran. Every visited set passes the minimal-power test.
+    public static func improveBySwaps(_ start: (x: [Int], powers: [Double]), in problem: STTGSStageTwo, maxPasses: Int) -> (x: [Int], powers: [Double]) {
+        var best = start
+        var bestValue = problem.objective(start.x)
+        for _ in 0..<maxPasses {
+            var improved = false
+            search: for member in STTGSStageTwo.members(best.x) {
+                for outsider in best.x.indices where best.x[outsider] == 0 && problem.instance.predictedLoss[outsider] > 0 {
+                    var candidate = best.x
+                    candidate[member] = 0
+                    candidate[outsider] = 1
+                    guard problem.minimalPowers(for: STTGSStageTwo.members(candidate)) != nil else { continue }
+                    let filled = repair(candidate, in: problem)
+                    let value = problem.objective(filled.x)
+                    if value > bestValue * (1 + 1e-12) {
+                        best = filled
+                        bestValue = value
+                        improved = true
+                        break search
+                    }
+                }
+            }
+            if !improved { break }
+        }
+        return best
+    }
+
     /// The repaired selection and its minimal powers.
     public static func repair(_ candidate: [Int], in problem: STTGSStageTwo, fill: Bool = true) -> (x: [Int], powers: [Double]) {
         let values = problem.instance.predictedLoss

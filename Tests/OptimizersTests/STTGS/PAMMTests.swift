@@ -83,7 +83,7 @@ import Testing
         var ratios: [Double] = []
         for seed in 0..<16 {
             let problem = try Self.problem(seed: 300 + UInt64(seed), clients: 3 + seed % 8)
-            let raw = try PAMM(options: PAMM.Options(polishMovesPerClient: 0)).solve(problem)
+            let raw = try PAMM(options: PAMM.Options(polishPasses: 0)).solve(problem)
             let rawResult = problem.result(x: raw.x, powers: raw.powers, seconds: 0, iterations: 0, solver: "pamm")
             #expect(rawResult.feasible, "unpolished violation \(rawResult.maxViolation)")
             let result = try STTGSSolverName.pamm.solve(problem)
