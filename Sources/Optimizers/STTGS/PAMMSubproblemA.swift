@@ -35,11 +35,11 @@ struct PAMMSubproblemA {
         var duals = state.constraints.map { 1 / -$0 }
         var steps = 0
         let m = Double(duals.count)
-        while steps < 100 {
+        while steps < 60 {
             let gap = -zip(state.constraints, duals).reduce(0) { $0 + $1.0 * $1.1 }
             let t = 10 * m / gap
             let residual = state.dualResidual(duals)
-            if gap < 1e-10 && residual.reduce(0, { $0 + $1 * $1 }).squareRoot() < 1e-9 { break }
+            if gap < 1e-9 && residual.reduce(0, { $0 + $1 * $1 }).squareRoot() < 1e-9 { break }
             guard let direction = state.newtonDirection(duals: duals, t: t) else { break }
             steps += 1
             // Largest step keeping the duals positive, then backtrack into strict feasibility
