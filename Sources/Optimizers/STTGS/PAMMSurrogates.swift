@@ -30,14 +30,14 @@ public struct PAMMSurrogates: Sendable {
     public var clientCount: Int { rateTargets.count }
 
     /// 1 + b_k·s: interference-plus-noise over noise at receiver k.
-    @inlinable func interferenceLevel(_ k: Int, _ s: [Double]) -> Double {
+    func interferenceLevel(_ k: Int, _ s: [Double]) -> Double {
         var total = 1.0
         for l in s.indices where l != k { total += signalRows[k][l] * s[l] }
         return total
     }
 
     /// 1 + a_k·s.
-    @inlinable func receivedLevel(_ k: Int, _ s: [Double]) -> Double {
+    func receivedLevel(_ k: Int, _ s: [Double]) -> Double {
         interferenceLevel(k, s) + signalRows[k][k] * s[k]
     }
 
