@@ -13,5 +13,6 @@ struct BenchCommand: ParsableCommand {
             RenderBenchCommand.self,
             GSMRBenchCommand.self,
             IRACBenchCommand.self,
+            STTGSBenchCommand.self,
         ])
 }

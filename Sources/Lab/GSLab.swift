@@ -16,6 +16,7 @@ struct GSLab: AsyncParsableCommand {
             GSMRCommand.self,
             IRACCommand.self,
             ILOCommand.self,
+            STTGSCommand.self,
             BenchCommand.self,
         ])
 }

@@ -35,6 +35,8 @@ struct SolveCommand: ParsableCommand {
             result = try solveIRAC(
                 instanceData: data, solver: solver, modelPath: tuning.model,
                 searchIterations: tuning.searchIterations, seed: tuning.seed)
+        case STTGSInstance.problemKey:
+            result = try solveSTTGS(instanceData: data, solver: solver, beta: tuning.beta)
         case let other:
             throw OptimizerError(.invalidInstance, "problem '\(other)' has no solvers in this build")
         }
