@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Image-quality measures of SPEC §0 on RGB images in [0, 1].
@@ -35,31 +36,43 @@ public enum ImageMetrics {
     /// and channel (border pixels included, unlike scikit-image's cropped mean).
     public static func ssim(_ a: RGBImage, _ b: RGBImage) throws -> Float {
         try checkSameSize(a, b)
-        let (w, h) = (a.width, a.height)
-        let filter = SeparableGaussianFilter(radius: 5, sigma: 1.5)
-        var total = 0.0
-        var x = [Double](repeating: 0, count: w * h), y = x
-        for channel in 0..<3 {
-            for i in 0..<(w * h) {
-                x[i] = Double(a.pixels[3 * i + channel])
-                y[i] = Double(b.pixels[3 * i + channel])
-            }
-            let muX = filter.apply(x, width: w, height: h)
-            let muY = filter.apply(y, width: w, height: h)
-            let xx = filter.apply(zip(x, x).map(*), width: w, height: h)
-            let yy = filter.apply(zip(y, y).map(*), width: w, height: h)
-            let xy = filter.apply(zip(x, y).map(*), width: w, height: h)
-            let c1 = 0.01 * 0.01, c2 = 0.03 * 0.03
-            for i in 0..<(w * h) {
-                let varX = xx[i] - muX[i] * muX[i]
-                let varY = yy[i] - muY[i] * muY[i]
-                let cov = xy[i] - muX[i] * muY[i]
-                let numerator = (2 * muX[i] * muY[i] + c1) * (2 * cov + c2)
-                let denominator = (muX[i] * muX[i] + muY[i] * muY[i] + c1) * (varX + varY + c2)
-                total += numerator / denominator
+        // Channels are independent: filter them in parallel, then add in channel order so the
+        // result does not depend on scheduling.
+        var channelSums = [Double](repeating: 0, count: 3)
+        channelSums.withUnsafeMutableBufferPointer { sums in
+            let out = UnsafeSendablePointer(sums.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: 3) { channel in
+                out.pointer[channel] = ssimSum(a, b, channel: channel)
             }
         }
-        return Float(total / Double(3 * w * h))
+        return Float((channelSums[0] + channelSums[1] + channelSums[2]) / Double(3 * a.width * a.height))
+    }
+
+    /// Σ over pixels of the SSIM map of one channel.
+    private static func ssimSum(_ a: RGBImage, _ b: RGBImage, channel: Int) -> Double {
+        let (w, h) = (a.width, a.height)
+        let filter = SeparableGaussianFilter(radius: 5, sigma: 1.5)
+        var x = [Double](repeating: 0, count: w * h), y = x
+        for i in 0..<(w * h) {
+            x[i] = Double(a.pixels[3 * i + channel])
+            y[i] = Double(b.pixels[3 * i + channel])
+        }
+        let muX = filter.apply(x, width: w, height: h)
+        let muY = filter.apply(y, width: w, height: h)
+        let xx = filter.apply(zip(x, x).map(*), width: w, height: h)
+        let yy = filter.apply(zip(y, y).map(*), width: w, height: h)
+        let xy = filter.apply(zip(x, y).map(*), width: w, height: h)
+        let c1 = 0.01 * 0.01, c2 = 0.03 * 0.03
+        var total = 0.0
+        for i in 0..<(w * h) {
+            let varX = xx[i] - muX[i] * muX[i]
+            let varY = yy[i] - muY[i] * muY[i]
+            let cov = xy[i] - muX[i] * muY[i]
+            let numerator = (2 * muX[i] * muY[i] + c1) * (2 * cov + c2)
+            let denominator = (muX[i] * muX[i] + muY[i] * muY[i] + c1) * (varX + varY + c2)
+            total += numerator / denominator
+        }
+        return total
     }
 
     /// The GS loss ℓ = (1−λ)·L1 + λ·(1 − SSIM), λ = 0.2.
