@@ -102,21 +102,29 @@ struct SeparableGaussianFilter {
 
     func apply(_ input: [Double], width: Int, height: Int) -> [Double] {
         var horizontal = [Double](repeating: 0, count: input.count)
-        for row in 0..<height {
-            for x in 0..<width {
-                var sum = 0.0
-                for k in max(-radius, -x)...min(radius, width - 1 - x) { sum += weights[k + radius] * input[row * width + x + k] }
-                horizontal[row * width + x] = sum
-            }
-        }
         var output = [Double](repeating: 0, count: input.count)
-        for row in 0..<height {
-            for x in 0..<width {
-                var sum = 0.0
-                for k in max(-radius, -row)...min(radius, height - 1 - row) { sum += weights[k + radius] * horizontal[(row + k) * width + x] }
-                output[row * width + x] = sum
+        input.withUnsafeBufferPointer { source in
+        horizontal.withUnsafeMutableBufferPointer { middle in
+        output.withUnsafeMutableBufferPointer { target in
+        weights.withUnsafeBufferPointer { w in
+            for row in 0..<height {
+                let line = source.baseAddress! + row * width
+                for x in 0..<width {
+                    var sum = 0.0
+                    for k in max(-radius, -x)...min(radius, width - 1 - x) { sum += w[k + radius] * line[x + k] }
+                    middle[row * width + x] = sum
+                }
             }
-        }
+            // Vertical pass row by row, so the inner loop runs along contiguous memory.
+            for row in 0..<height {
+                let out = target.baseAddress! + row * width
+                for k in max(-radius, -row)...min(radius, height - 1 - row) {
+                    let weight = w[k + radius]
+                    let line = middle.baseAddress! + (row + k) * width
+                    for x in 0..<width { out[x] += weight * line[x] }
+                }
+            }
+        }}}}
         return output
     }
 }
