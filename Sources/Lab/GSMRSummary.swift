@@ -57,16 +57,17 @@ struct GSMRSummary {
     /// Loss per solver and budget, with APO's reduction against the best baseline.
     private func lossTable(_ table: ComparisonTable) -> String {
         var text = metricTable(table, "loss", format: "%.4f")
-        text += "\n| P (mW) | best baseline | its loss | APO loss | APO reduction | exact loss | APO gap to exact |\n"
-        text += "|---|---|---|---|---|---|---|\n"
+        text += "\n| P (mW) | best baseline | its loss | APO loss | APO reduction | exact loss | APO gap to exact | exact unproven runs |\n"
+        text += "|---|---|---|---|---|---|---|---|\n"
         for power in table.powers {
             let best = Self.baselines.min { table.mean("loss", power: power, solver: $0) < table.mean("loss", power: power, solver: $1) }!
             let baseline = table.mean("loss", power: power, solver: best)
             let apo = table.mean("loss", power: power, solver: "apo")
             let exact = table.mean("loss", power: power, solver: "exact")
+            let unproven = table.count("count", power: power, solver: "exact-unproven")
             text += String(
-                format: "| %@ | %@ | %.4f | %.4f | %.1f %% | %.4f | %.2f %% |\n", Self.number(power), best, baseline, apo,
-                100 * (1 - apo / baseline), exact, 100 * (apo / exact - 1))
+                format: "| %@ | %@ | %.4f | %.4f | %.1f %% | %.4f | %.2f %% | %d |\n", Self.number(power), best, baseline,
+                apo, 100 * (1 - apo / baseline), exact, 100 * (apo / exact - 1), unproven)
         }
         return text
     }

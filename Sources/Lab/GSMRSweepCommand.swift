@@ -58,7 +58,14 @@ struct GSMRSweepCommand: ParsableCommand {
             for run in 0..<runs {
                 let instance = try scenario.instance(run: run, losses: source.lossSource)
                 for solver in Self.comparedSolvers {
-                    let result = try GSCLOSolver.solve(instance, solver: solver, options: options)
+                    let result: SolverResult
+                    do {
+                        result = try GSCLOSolver.solve(instance, solver: solver, options: options)
+                    } catch let error as OptimizerError where error.code == .numerical && solver == .exact {
+                        // Branch and bound gave up at its node cap: count it, never guess.
+                        table.add(power: power, solver: "exact-unproven", metrics: ["count": 1])
+                        continue
+                    }
                     guard result.feasible else {
                         throw OptimizerError(.numerical, "\(solver.rawValue) returned an infeasible point (P=\(power) mW, run \(run))")
                     }
@@ -116,6 +123,11 @@ struct ComparisonTable {
     func mean(_ metric: String, power: Double, solver: String) -> Double {
         let values = samples["\(power)|\(solver)"]?[metric] ?? []
         return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// How many samples of `metric` were recorded for (power, solver).
+    func count(_ metric: String, power: Double, solver: String) -> Int {
+        samples["\(power)|\(solver)"]?[metric]?.count ?? 0
     }
 
     func standardDeviation(_ metric: String, power: Double, solver: String) -> Double {

@@ -12,6 +12,7 @@ extension SolverTuningOptions {
     var gscloOptions: GSCLOSolverOptions {
         GSCLOSolverOptions(
             beta: beta, penaltyScale: penaltyScale, tolerance: tolerance, maxIterations: maxIterations,
-            searchIterations: searchIterations, seed: seed)
+            searchIterations: searchIterations, seed: seed,
+            exactNodeLimit: exactNodeLimit)
     }
 }

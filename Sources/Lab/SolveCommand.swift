@@ -72,6 +72,9 @@ struct SolverTuningOptions: ParsableArguments {
     @Option(help: "Local-search moves (BILS, Search).")
     var searchIterations: Int = 1000
 
+    @Option(help: "Branch-and-bound node cap of exact solvers (beyond it they fail rather than guess).")
+    var exactNodeLimit: Int = 50_000_000
+
     @Option(help: "Seed of randomised solvers.")
     var seed: UInt64 = 1
 }

@@ -53,12 +53,14 @@ public struct GSCLOSolverOptions: Sendable, Equatable {
     public var flipsPerMove: Int
     /// Seed of the local searches.
     public var seed: UInt64
+    /// Branch-and-bound node cap of `exact`; beyond it the solver throws `.numerical`.
+    public var exactNodeLimit: Int
 
     /// Options with the documented defaults.
     public init(
         beta: Double? = nil, penaltyScale: Double = 0.1, tolerance: Double = 1e-4,
         maxIterations: Int = 200, searchIterations: Int = 1000, flipsPerMove: Int = 5,
-        seed: UInt64 = 1
+        seed: UInt64 = 1, exactNodeLimit: Int = 50_000_000
     ) {
         self.beta = beta
         self.penaltyScale = penaltyScale
@@ -67,5 +69,6 @@ public struct GSCLOSolverOptions: Sendable, Equatable {
         self.searchIterations = searchIterations
         self.flipsPerMove = flipsPerMove
         self.seed = seed
+        self.exactNodeLimit = exactNodeLimit
     }
 }
