@@ -43,7 +43,7 @@ struct GSMRSweepCommand: ParsableCommand {
         }
         summary.convergence = try convergence(directory: directory, options: options)
         summary.robust = try robustComparison(directory: directory, powers: powers.filter { $0 >= 10 }, options: options)
-        summary.lowPower = try lowPowerSweep(directory: directory)
+        summary.lowPower = try lowPowerSweep(directory: directory, options: options)
         summary.multiRobot = try multiRobot(directory: directory, options: options)
         let markdown = summary.markdown()
         try markdown.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)

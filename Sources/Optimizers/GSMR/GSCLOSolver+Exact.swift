@@ -12,25 +12,33 @@ extension GSCLOSolver {
         _ instance: GSCLOInstance, costs: FrameCosts, options: GSCLOSolverOptions
     ) throws -> Decision {
         let capacity = max(0, instance.totalBudget - costs.pose.reduce(0, +))
-        let reduced = KnapsackReduction(values: instance.losses, weights: costs.increment, capacity: capacity)
-        var x = reduced.fixed
-        var nodes = 0
-        if !reduced.free.isEmpty {
-            let knapsack = try Knapsack(
-                values: reduced.free.map { instance.losses[$0] }, weights: reduced.free.map { costs.increment[$0] },
-                capacity: reduced.residualCapacity)
-            let solution = knapsack.solve(nodeLimit: options.exactNodeLimit)
-            guard solution.provenOptimal else {
-                throw OptimizerError(.numerical, "exact: branch and bound hit its node limit after \(solution.nodes) nodes")
-            }
-            nodes = solution.nodes
-            if reduced.fixedValue + solution.value > reduced.incumbentValue {
-                for (position, item) in reduced.free.enumerated() { x[item] = solution.chosen[position] }
-            } else {
-                x = reduced.incumbent
-            }
+        let (x, nodes) = try solveKnapsack(
+            values: instance.losses, weights: costs.increment, capacity: capacity, options: options, solver: .exact)
+        return Decision(x: x, powers: tightPowers(x, costs), iterations: nodes)
+    }
+
+    /// A 0/1 knapsack solved to proven optimality: `KnapsackReduction`, then Common/Knapsack's
+    /// branch and bound on the free core. Returns the chosen items and the nodes expanded.
+    static func solveKnapsack(
+        values: [Double], weights: [Double], capacity: Double, options: GSCLOSolverOptions,
+        solver: GSCLOSolverName
+    ) throws -> (chosen: [Bool], nodes: Int) {
+        let reduced = KnapsackReduction(values: values, weights: weights, capacity: capacity)
+        guard !reduced.free.isEmpty else { return (reduced.fixed, 1) }
+        let knapsack = try Knapsack(
+            values: reduced.free.map { values[$0] }, weights: reduced.free.map { weights[$0] },
+            capacity: reduced.residualCapacity)
+        let solution = knapsack.solve(nodeLimit: options.exactNodeLimit)
+        guard solution.provenOptimal else {
+            throw OptimizerError(
+                .numerical, "\(solver.rawValue): branch and bound hit its node limit after \(solution.nodes) nodes")
         }
-        return Decision(x: x, powers: tightPowers(x, costs), iterations: max(nodes, 1))
+        guard reduced.fixedValue + solution.value > reduced.incumbentValue else {
+            return (reduced.incumbent, solution.nodes)
+        }
+        var chosen = reduced.fixed
+        for (position, item) in reduced.free.enumerated() { chosen[item] = solution.chosen[position] }
+        return (chosen, solution.nodes)
     }
 }
 
