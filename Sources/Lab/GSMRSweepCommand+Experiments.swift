@@ -62,7 +62,7 @@ extension GSMRSweepCommand {
                     do {
                         result = try GSCLOSolver.solve(instance, solver: solver, options: options)
                     } catch let error as OptimizerError where error.code == .numerical && solver == .qgs {
-                        table.add(power: threshold, solver: "qgs-unproven", metrics: ["count": 1])
+                        table.countUnproven(power: threshold)
                         continue
                     }
                     guard result.feasible else {

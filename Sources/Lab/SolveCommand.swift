@@ -63,6 +63,9 @@ struct SolverTuningOptions: ParsableArguments {
     @Option(help: "Relative penalty weight ρ of the default β (1/β = ρ·mean(L)/T); ignored when --beta is given.")
     var penaltyScale: Double = 0.1
 
+    @Option(help: "Growth factor of 1/β per DC iteration (1 = fixed β as in the paper).")
+    var penaltyGrowth: Double = 1
+
     @Option(help: "DC stopping tolerance on ‖Δx‖.")
     var tolerance: Double = 1e-4
 
