@@ -3,8 +3,8 @@ extension GSCLOSolver {
     /// capacity T·P − Σ c_t(0)", solved to proven optimality.
     ///
     /// Nearly equal gains (strong line of sight, K = 30 dB) make the weights nearly equal, and
-    /// plain branch and bound then wades through many near-ties. Two exact reductions keep it
-    /// smaller: variable fixing by reduced value against a Lagrangian bound that also uses the
+    /// plain branch and bound then wades through many near-ties. When a quick plain attempt
+    /// fails, an exact reduction keeps it smaller: variable fixing by reduced value against a Lagrangian bound that also uses the
     /// implied cardinality limit (`KnapsackReduction`); the free core is then solved by
     /// Common/Knapsack. The better of core optimum and incumbent is optimal. Near-ties can still
     /// need many nodes; past `options.exactNodeLimit` the solver throws rather than guess.
@@ -17,12 +17,17 @@ extension GSCLOSolver {
         return Decision(x: x, powers: tightPowers(x, costs), iterations: nodes)
     }
 
-    /// A 0/1 knapsack solved to proven optimality: `KnapsackReduction`, then Common/Knapsack's
-    /// branch and bound on the free core. Returns the chosen items and the nodes expanded.
+    /// A 0/1 knapsack solved to proven optimality: plain Common/Knapsack branch and bound first,
+    /// with a small node budget (enough for almost every instance); if that does not prove
+    /// optimality, `KnapsackReduction` and branch and bound on the free core up to the node cap.
+    /// Returns the chosen items and the nodes expanded.
     static func solveKnapsack(
         values: [Double], weights: [Double], capacity: Double, options: GSCLOSolverOptions,
         solver: GSCLOSolverName
     ) throws -> (chosen: [Bool], nodes: Int) {
+        let quickLimit = min(options.exactNodeLimit, 200_000)
+        let quick = try Knapsack(values: values, weights: weights, capacity: capacity).solve(nodeLimit: quickLimit)
+        if quick.provenOptimal { return (quick.chosen, quick.nodes) }
         let reduced = KnapsackReduction(values: values, weights: weights, capacity: capacity)
         guard !reduced.free.isEmpty else { return (reduced.fixed, 1) }
         let knapsack = try Knapsack(
@@ -34,11 +39,11 @@ extension GSCLOSolver {
                 .numerical, "\(solver.rawValue): branch and bound hit its node limit after \(solution.nodes) nodes")
         }
         guard reduced.fixedValue + solution.value > reduced.incumbentValue else {
-            return (reduced.incumbent, solution.nodes)
+            return (reduced.incumbent, quickLimit + solution.nodes)
         }
         var chosen = reduced.fixed
         for (position, item) in reduced.free.enumerated() { chosen[item] = solution.chosen[position] }
-        return (chosen, solution.nodes)
+        return (chosen, quickLimit + solution.nodes)
     }
 }
 
