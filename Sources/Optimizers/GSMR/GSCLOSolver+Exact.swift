@@ -23,9 +23,9 @@ extension GSCLOSolver {
     /// Returns the chosen items and the nodes expanded.
     static func solveKnapsack(
         values: [Double], weights: [Double], capacity: Double, options: GSCLOSolverOptions,
-        solver: GSCLOSolverName
+        solver: GSCLOSolverName, quickNodeLimit: Int = 200_000
     ) throws -> (chosen: [Bool], nodes: Int) {
-        let quickLimit = min(options.exactNodeLimit, 200_000)
+        let quickLimit = min(options.exactNodeLimit, quickNodeLimit)
         let quick = try Knapsack(values: values, weights: weights, capacity: capacity).solve(nodeLimit: quickLimit)
         if quick.provenOptimal { return (quick.chosen, quick.nodes) }
         let reduced = KnapsackReduction(values: values, weights: weights, capacity: capacity)

@@ -16,6 +16,24 @@ import Testing
         }
     }
 
+    /// The reduction path of the exact knapsack (forced by a zero quick-node budget) also equals
+    /// brute force, on random and on equal-gain (equal-weight, hardest) instances.
+    @Test(arguments: [false, true])
+    func reducedKnapsackMatchesBruteForce(equalGains: Bool) throws {
+        for frames in [3, 7, 11, 14] {
+            for seed in UInt64(0)..<15 {
+                let instance = GSMRTestInstances.random(frames: frames, seed: seed, equalGains: equalGains)
+                let costs = FrameCosts(instance)
+                let (x, _) = try GSCLOSolver.solveKnapsack(
+                    values: instance.losses, weights: costs.increment,
+                    capacity: instance.totalBudget - costs.pose.reduce(0, +), options: .init(), solver: .exact,
+                    quickNodeLimit: 0)
+                #expect(costs.totalPower(x) <= instance.totalBudget * (1 + 1e-12))
+                #expect(abs(instance.meanLoss(x) - GSMRTestInstances.bruteForceLoss(instance)) < 1e-12)
+            }
+        }
+    }
+
     /// Every P_GS solver is feasible and none beats the proven optimum.
     @Test(arguments: [8, 40, 150])
     func noHeuristicBeatsExact(frames: Int) throws {
