@@ -1,0 +1,161 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Protocol
+import ServiceLifecycle
+
+/// The daemon: owns the catalog, the upload store, sessions and metrics, and runs the listeners
+/// (and any extra services, such as the slot loop) in one `ServiceGroup`.
+///
+/// Lifecycle: ``run(additionalServices:signals:)`` binds both listeners, reports readiness
+/// (``ready`` for in-process callers, `READY=1` for systemd), serves, and on SIGTERM/SIGINT (or
+/// ``shutdown()``) drains: listeners stop accepting, in-flight work gets the configured grace
+/// period, the store is flushed and the run is closed in the catalog. It returns normally after
+/// a drain, so the process exits 0.
+final class EdgeServer: Sendable {
+    let configuration: ServerConfiguration
+    let logger: Logger
+    let metrics: ServerMetrics
+    let catalog: Catalog
+    let store: UploadStore
+    let sessions: SessionRegistry
+    /// Written by the slot loop, read by `/v1/status`.
+    let slotStatistics = SlotStatisticsBox()
+    private let runID: Int64
+    private let group: MultiThreadedEventLoopGroup
+    private let threadPool: NIOThreadPool
+    private let startedAt = ContinuousClock.now
+    private let state = NIOLockedValueBox(RunState())
+    private let readyPromise: EventLoopPromise<BoundAddresses>
+
+    private struct RunState {
+        var serviceGroup: ServiceGroup?
+        var draining = false
+        var shutdownRequested = false
+    }
+
+    /// Where the listeners ended up (ephemeral ports resolved).
+    struct BoundAddresses: Sendable {
+        var binary: SocketAddress
+        var http: SocketAddress
+    }
+
+    /// Opens the data directory (catalog, upload store with crash recovery).
+    init(configuration: ServerConfiguration, logger: Logger, eventLoopThreads: Int = System.coreCount) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        try DurableFile.makeDirectories(configuration.dataDirectory)
+        catalog = try Catalog(path: configuration.dataDirectory + "/catalog.sqlite")
+        metrics = ServerMetrics()
+        group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads)
+        threadPool = NIOThreadPool(numberOfThreads: 2)
+        threadPool.start()
+        store = try UploadStore(
+            dataDirectory: configuration.dataDirectory, maxUploadBytes: configuration.maxUploadBytes, catalog: catalog,
+            threadPool: threadPool)
+        runID = try catalog.startRun(
+            version: SplatedgeVersion.current, binaryAddress: configuration.binary.description,
+            httpAddress: configuration.http.description)
+        sessions = SessionRegistry(configuration: configuration, catalog: catalog, metrics: metrics, runID: runID, logger: logger)
+        readyPromise = group.next().makePromise()
+    }
+
+    /// The listeners' addresses, once bound.
+    var ready: BoundAddresses {
+        get async throws { try await readyPromise.futureResult.get() }
+    }
+
+    /// The `/v1/status` document.
+    func statusReport() -> StatusReport {
+        func named(_ counts: [SessionRole: Int]) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: SessionRole.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
+        }
+        return StatusReport(
+            version: SplatedgeVersion.current,
+            uptimeSeconds: (ContinuousClock.now - startedAt).seconds,
+            draining: state.withLockedValue { $0.draining },
+            sessions: named(sessions.counts()),
+            connectedSessions: named(sessions.counts(attachedOnly: true)),
+            slots: slotStatistics.value,
+            store: store.usage)
+    }
+
+    /// Binds, serves and drains; returns after a graceful shutdown.
+    ///
+    /// - Parameters:
+    ///   - additionalServices: run beside the listeners and shut down with them (the slot loop).
+    ///   - signals: signals that start a graceful shutdown (none in tests).
+    func run(additionalServices: [any Service] = [], signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+        let router = HTTPRouter(
+            metrics: metrics, store: store,
+            verifier: TokenVerifier(tokens: configuration.tokens, allowAnonymous: configuration.allowAnonymous),
+            status: { [self] in statusReport() })
+        let http: HTTPListener
+        let binary: BinaryListener
+        do {
+            http = try await HTTPListener(configuration: configuration, router: router, group: group, metrics: metrics, logger: logger)
+            binary = try await BinaryListener(server: self, group: group)
+        } catch {
+            readyPromise.fail(error)
+            try await shutdownResources()
+            throw error
+        }
+        let janitor = SessionJanitor(sessions: sessions, interval: .seconds(1))
+        let services: [any Service] = [binary, http, janitor] + additionalServices
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .nanoseconds(configuration.shutdownGrace.nanoseconds) + .seconds(2)
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
+        let shutdownEarly = state.withLockedValue { state in
+            state.serviceGroup = serviceGroup
+            return state.shutdownRequested
+        }
+        readyPromise.succeed(BoundAddresses(binary: binary.localAddress, http: http.localAddress))
+        notifier.notify("READY=1\nSTATUS=serving binary on \(binary.localAddress), HTTP on \(http.localAddress)")
+        if shutdownEarly { await serviceGroup.triggerGracefulShutdown() }
+        do {
+            try await withGracefulShutdownHandler {
+                try await serviceGroup.run()
+            } onGracefulShutdown: {}
+        } catch {
+            logger.error("service group failed", metadata: ["error": "\(error)"])
+            try await shutdownResources()
+            throw error
+        }
+        notifier.notify("STOPPING=1")
+        try await shutdownResources()
+        logger.info("edge-serverd stopped")
+    }
+
+    /// Starts a graceful shutdown (what SIGTERM does).
+    func shutdown() async {
+        let serviceGroup = state.withLockedValue { state in
+            state.shutdownRequested = true
+            return state.serviceGroup
+        }
+        await serviceGroup?.triggerGracefulShutdown()
+    }
+
+    /// Marks the daemon as draining (listeners call this when their drain begins).
+    func markDraining() { state.withLockedValue { $0.draining = true } }
+
+    var isDraining: Bool { state.withLockedValue { $0.draining } }
+
+    private func shutdownResources() async throws {
+        store.close()
+        do { try catalog.stopRun(runID) } catch { logger.warning("catalog: could not close the run", metadata: ["error": "\(error)"]) }
+        try await threadPool.shutdownGracefully()
+        try await group.shutdownGracefully()
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a Double.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) * 1e-18
+    }
+}
