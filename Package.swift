@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "client-sim", targets: ["ClientSim"]),
         .executable(name: "gs-lab", targets: ["Lab"]),
         .library(name: "Protocol", targets: ["Protocol"]),
+        .library(name: "SplatClient", targets: ["SplatClient"]),
         .library(name: "Wireless", targets: ["Wireless"]),
         .library(name: "Renderer", targets: ["Renderer"]),
         .library(name: "Optimizers", targets: ["Optimizers"]),
@@ -44,6 +45,18 @@ let package = Package(
             name: "Protocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "SeededRandom"),
+        // The project's client for both transports (used by edge-serverd's tests and client-sim).
+        .target(
+            name: "SplatClient",
+            dependencies: [
+                "Protocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "Wireless",
             dependencies: [
@@ -100,9 +113,11 @@ let package = Package(
         .testTarget(
             name: "EdgeServerTests",
             dependencies: [
-                "EdgeServer", "Protocol",
+                "EdgeServer", "Protocol", "SplatClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
     ]
 )

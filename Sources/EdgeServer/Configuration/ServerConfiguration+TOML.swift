@@ -29,7 +29,7 @@ extension ServerConfiguration {
         }
         var configuration = ServerConfiguration()
         let sections = try TOMLSection(root, path: "")
-        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "log"])
+        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "slot", "log"])
 
         if let binary = try sections.section("binary") {
             try binary.requireOnly(["host", "port"])
@@ -70,6 +70,15 @@ extension ServerConfiguration {
         if let lifecycle = try sections.section("lifecycle") {
             try lifecycle.requireOnly(["shutdown_grace_seconds"])
             try lifecycle.read("shutdown_grace_seconds", into: &configuration.shutdownGraceSeconds)
+        }
+        if let slot = try sections.section("slot") {
+            try slot.requireOnly(["length_ms", "channel_seed", "max_planned_poses"])
+            try slot.read("length_ms", into: &configuration.slotLengthMilliseconds)
+            var seed = Int(truncatingIfNeeded: configuration.channelSeed)
+            try slot.read("channel_seed", into: &seed)
+            guard seed >= 0 else { throw .invalid("slot.channel_seed", "must be ≥ 0") }
+            configuration.channelSeed = UInt64(seed)
+            try slot.read("max_planned_poses", into: &configuration.maxPlannedPoses)
         }
         if let log = try sections.section("log") {
             try log.requireOnly(["level"])

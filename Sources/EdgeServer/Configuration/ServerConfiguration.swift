@@ -41,6 +41,13 @@ struct ServerConfiguration: Sendable, Equatable {
     /// (`[lifecycle] shutdown_grace_seconds`).
     var shutdownGraceSeconds: Double = 10
 
+    /// Slot length τ in milliseconds, announced in WELCOME (`[slot] length_ms`).
+    var slotLengthMilliseconds: Double = 100
+    /// Seed of the emulated channel realisations, announced in WELCOME (`[slot] channel_seed`).
+    var channelSeed: UInt64 = 1
+    /// Most planned future poses a client should send per POSE (WELCOME's horizon, `[slot] max_planned_poses`).
+    var maxPlannedPoses = 16
+
     /// swift-log level name (`[log] level`).
     var logLevel = "info"
 
@@ -111,6 +118,13 @@ struct ServerConfiguration: Sendable, Equatable {
         guard !dataDirectory.isEmpty else { throw .invalid("store.data_directory", "must not be empty") }
         try Self.requirePositive(maxUploadBytes, "store.max_upload_bytes")
         try Self.requirePositive(shutdownGraceSeconds, "lifecycle.shutdown_grace_seconds")
+        try Self.requirePositive(slotLengthMilliseconds, "slot.length_ms")
+        guard slotLengthMilliseconds * 1000 <= Double(UInt32.max) else {
+            throw .invalid("slot.length_ms", "must fit WELCOME's u32 microseconds")
+        }
+        guard (0...Int(UInt16.max)).contains(maxPlannedPoses) else {
+            throw .invalid("slot.max_planned_poses", "must be in 0...65535")
+        }
         guard LogLevelName.parse(logLevel) != nil else {
             throw .invalid("log.level", "\"\(logLevel)\" is not one of \(LogLevelName.allNames)")
         }

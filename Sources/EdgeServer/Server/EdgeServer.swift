@@ -159,3 +159,18 @@ extension Duration {
         return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }
+
+extension EdgeServer {
+    /// The WELCOME a session receives after its HELLO.
+    func welcome(for session: Session, version: UInt8) -> Welcome {
+        let maxPayload = configuration.limits.maxFrameBytes
+        return Welcome(
+            version: version, sessionID: session.id, linkID: session.linkID, channelSeed: configuration.channelSeed,
+            slotLengthMicroseconds: UInt32(configuration.slotLengthMilliseconds * 1000),
+            currentSlot: UInt64(slotStatistics.value.slotsCompleted),
+            maxPayloadLength: UInt32(maxPayload),
+            // UPLOAD_CHUNK spends 20 payload bytes on upload id, offset and blob length.
+            maxChunkLength: UInt32(max(1, maxPayload - 20)),
+            maxPlannedPoses: UInt16(configuration.maxPlannedPoses))
+    }
+}

@@ -1,5 +1,5 @@
-import Foundation
 import NIOConcurrencyHelpers
+import Protocol
 
 /// A client's session: identity and the state that survives a reconnect within the grace window.
 ///
@@ -8,8 +8,11 @@ import NIOConcurrencyHelpers
 /// loop (issue 7) reads sessions through ``SessionRegistry/sessions(role:)`` and talks to the
 /// client through the attached ``SessionConnection``.
 final class Session: Sendable {
-    /// Server-assigned, stable across resumes.
-    let id: String
+    /// Server-assigned, stable across resumes (WELCOME's session id): the run id in the high
+    /// 32 bits, a per-run counter in the low 32, so ids never repeat across daemon restarts.
+    let id: UInt64
+    /// The client's emulated-link index (WELCOME's link id), stable across resumes.
+    let linkID: UInt32
     let clientID: String
     let role: SessionRole
     private let state: NIOLockedValueBox<State>
@@ -20,13 +23,13 @@ final class Session: Sendable {
         var lastActivity: ContinuousClock.Instant
         var resumes = 0
         var messagesReceived = 0
-        /// The latest payload received per message type name (POSE, CHANNEL_REPORT, …): what
-        /// the slot loop snapshots each slot.
-        var latestPayloads: [String: [UInt8]] = [:]
+        /// The latest POSE, CHANNEL_REPORT and IMAGE: what the slot loop snapshots each slot.
+        var latest: [MessageType: Message] = [:]
     }
 
-    init(id: String, clientID: String, role: SessionRole) {
+    init(id: UInt64, linkID: UInt32, clientID: String, role: SessionRole) {
         self.id = id
+        self.linkID = linkID
         self.clientID = clientID
         self.role = role
         state = NIOLockedValueBox(State(lastActivity: .now))
@@ -59,12 +62,15 @@ final class Session: Sendable {
         }
     }
 
-    /// Records a message from the client (the idle timer restarts).
-    func received(_ typeName: String, payload: [UInt8]?) {
+    /// Records a message from the client; state-carrying messages replace their predecessor.
+    func received(_ message: Message) {
         state.withLockedValue { state in
             state.lastActivity = .now
             state.messagesReceived += 1
-            if let payload { state.latestPayloads[typeName] = payload }
+            switch message {
+            case .pose, .channelReport, .image: state.latest[message.type] = message
+            default: break
+            }
         }
     }
 
@@ -72,9 +78,9 @@ final class Session: Sendable {
     ///
     /// - Returns: false when the client is disconnected (the caller counts it, e.g. as a miss).
     @discardableResult
-    func send(type: UInt8, payload: [UInt8]) -> Bool {
+    func send(_ message: Message) -> Bool {
         guard let connection = state.withLockedValue({ $0.connection }) else { return false }
-        connection.send(type: type, payload: payload)
+        connection.send(message)
         return true
     }
 }
@@ -84,7 +90,7 @@ protocol SessionConnection: Sendable {
     /// Unique per connection, to tell a stale connection from the current one.
     var connectionID: UInt64 { get }
     /// Queues a message to the client (never blocks).
-    func send(type: UInt8, payload: [UInt8])
+    func send(_ message: Message)
     /// Closes the connection (a newer connection took over the session).
     func close(reason: String)
 }

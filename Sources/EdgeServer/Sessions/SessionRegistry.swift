@@ -16,6 +16,7 @@ final class SessionRegistry: Sendable {
     private let runID: Int64?
     private let logger: Logger
     private let sessions = NIOLockedValueBox([String: Session]())  // by client id
+    private let nextIndex = NIOLockedValueBox(UInt32(1))
 
     init(configuration: ServerConfiguration, catalog: Catalog, metrics: ServerMetrics, runID: Int64?, logger: Logger) {
         verifier = TokenVerifier(tokens: configuration.tokens, allowAnonymous: configuration.allowAnonymous)
@@ -52,7 +53,10 @@ final class SessionRegistry: Sendable {
             guard sessions.count < maxSessions else {
                 return .failure(SessionError(.sessionLimit, "the daemon already serves \(maxSessions) sessions"))
             }
-            let session = Session(id: UUID().uuidString.lowercased(), clientID: clientID, role: role)
+            let index = nextIndex.withLockedValue { index in defer { index &+= 1 }; return index }
+            let session = Session(
+                id: UInt64(UInt32(truncatingIfNeeded: runID ?? 0)) << 32 | UInt64(index), linkID: index,
+                clientID: clientID, role: role)
             _ = session.attach(connection)
             sessions[clientID] = session
             return .success((session, false, nil))
@@ -60,7 +64,7 @@ final class SessionRegistry: Sendable {
         let (session, resumed, replaced) = try result.get()
         replaced?.close(reason: "the session was resumed by a newer connection")
         do {
-            try catalog.openSession(id: session.id, runID: runID, clientID: clientID, role: role.rawValue, transport: transport)
+            try catalog.openSession(id: String(session.id), runID: runID, clientID: clientID, role: role.rawValue, transport: transport)
         } catch {
             logger.warning("catalog: could not record session", metadata: ["error": "\(error)"])
         }
@@ -86,7 +90,7 @@ final class SessionRegistry: Sendable {
         }
         guard removed else { return }
         do {
-            try catalog.closeSession(id: session.id, reason: reason)
+            try catalog.closeSession(id: String(session.id), reason: reason)
         } catch {
             logger.warning("catalog: could not close session", metadata: ["error": "\(error)"])
         }
