@@ -7,7 +7,7 @@ DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libsqlite3-dev libsyst
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test demo bench clean
+.PHONY: deps build release test demo bench bench-daemon check-daemon-tools clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -28,6 +28,17 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Daemon benchmarks (release, loopback): POSE ingest, h2load vs nghttpd. Figures: docs/PERFORMANCE.md.
+bench-daemon: deps
+	$(SWIFT) build -c release --product edge-serverd
+	$(SWIFT) build -c release --product gs-lab
+	deploy/bench-daemon.sh
+
+# Stock-client checks (curl, h2load, openssl/TLS, systemd-analyze) and crash safety, alone.
+check-daemon-tools: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter "StockClientTests|CrashSafetyTests"
 
 clean:
 	rm -rf .build

@@ -82,7 +82,7 @@ struct EdgeServerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "edge-serverd")
-        let server = try EdgeServer(
+        let server = try EdgeDaemon(
             configuration: configuration, logger: logger, eventLoopThreads: threads ?? System.coreCount)
         try await server.run()
     }

@@ -8,5 +8,5 @@ struct GSLab: AsyncParsableCommand {
         commandName: "gs-lab",
         abstract: "Offline experiments, paper reproductions and benchmarks for splatedge.",
         version: SplatedgeVersion.current,
-        subcommands: [])
+        subcommands: [BenchDaemonCommand.self])
 }

@@ -8,7 +8,7 @@ import Protocol
 /// Requests (``request(_:)``) get a fresh request id and wait for the frame that echoes it
 /// (`WELCOME`, `ACK`, `PONG` or `ERROR`); everything else the server sends (`SCHEDULE`, `FRAME`,
 /// `BYE`, unsolicited `ERROR`) arrives on ``pushes``. Fire-and-forget messages such as `POSE` go
-/// through ``send(_:)``.
+/// through ``send(_:version:)`` or ``send(batch:version:)``.
 public final class SplatConnection: Sendable {
     private let channel: any Channel
     private let pending = NIOLockedValueBox(PendingRequests())
@@ -81,14 +81,15 @@ public final class SplatConnection: Sendable {
         try await channel.writeAndFlush(WireFrame(version: version, message: message)).get()
     }
 
-    /// Queues a message without waiting for the write (for high-rate streams such as POSE);
-    /// ``flush()`` pushes queued messages to the socket.
-    public func enqueue(_ message: Message, version: UInt8 = ProtocolVersion.implemented.upperBound) {
-        channel.write(WireFrame(version: version, message: message), promise: nil)
+    /// Sends several messages that expect no answer in one flush, returning once the socket has
+    /// taken them (so a fast sender is paced by TCP instead of queueing without bound).
+    public func send(batch messages: [Message], version: UInt8 = ProtocolVersion.implemented.upperBound) async throws {
+        guard let last = messages.last else { return }
+        for message in messages.dropLast() {
+            channel.write(WireFrame(version: version, message: message), promise: nil)
+        }
+        try await channel.writeAndFlush(WireFrame(version: version, message: last)).get()
     }
-
-    /// Flushes messages queued with ``enqueue(_:version:)``.
-    public func flush() { channel.flush() }
 
     /// Writes raw bytes, bypassing the encoder (to test how the server handles malformed frames).
     public func sendRaw(_ bytes: [UInt8]) async throws {

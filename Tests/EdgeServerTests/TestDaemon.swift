@@ -11,8 +11,8 @@ import Testing
 struct TestDaemon {
     static let token = "test-token-0123"
 
-    let server: EdgeServer
-    let addresses: EdgeServer.BoundAddresses
+    let server: EdgeDaemon
+    let addresses: EdgeDaemon.BoundAddresses
     let dataDirectory: String
     let runTask: Task<Void, any Error>
 
@@ -33,7 +33,7 @@ struct TestDaemon {
         configure(&configuration)
         var logger = Logger(label: "edge-serverd-test")
         logger.logLevel = .warning
-        let server = try EdgeServer(configuration: configuration, logger: logger, eventLoopThreads: 2)
+        let server = try EdgeDaemon(configuration: configuration, logger: logger, eventLoopThreads: 2)
         let runTask = Task { try await server.run(signals: []) }
         let addresses = try await server.ready
         return TestDaemon(server: server, addresses: addresses, dataDirectory: configuration.dataDirectory, runTask: runTask)

@@ -12,10 +12,10 @@ import ServiceLifecycle
 /// connection only before HELLO). Everything here is local to this connection's task.
 struct BinaryConnection: Sendable {
     private let channel: NIOAsyncChannel<WireFrame, WireFrame>
-    private let server: EdgeServer
+    private let server: EdgeDaemon
     private let link: ConnectionLink
 
-    init(_ accepted: AcceptedConnection, server: EdgeServer) {
+    init(_ accepted: AcceptedConnection, server: EdgeDaemon) {
         channel = accepted.channel
         self.server = server
         link = ConnectionLink(channel: accepted.channel.channel, limiter: accepted.limiter)
@@ -23,25 +23,27 @@ struct BinaryConnection: Sendable {
 
     func run() async {
         var state = ConnectionState()
-        do {
-            try await channel.executeThenClose { inbound, _ in
+        try? await channel.executeThenClose { inbound, _ in
+            // Errors are handled inside the body: executeThenClose closes the channel as soon as
+            // the body returns, and the peer must first receive the ERROR.
+            do {
                 try await withGracefulShutdownHandler {
                     for try await frame in inbound {
                         let size = WireFrame.headerLength + frame.message.payloadSizeEstimate
                         let keepGoing = await handle(frame, state: &state)
                         link.release(size)
-                        if !keepGoing { break }
-                        if link.finishDrainIfIdle() { break }
+                        if !keepGoing || link.finishDrainIfIdle() { break }
                     }
                 } onGracefulShutdown: {
                     link.startDraining()
                 }
+            } catch let error as ProtocolError {
+                server.metrics.errorSent(error.code.description)
+                await link.fail(error)
+            } catch {
+                // The peer reset the connection or the channel closed under us; nothing to tell it.
             }
-        } catch let error as ProtocolError {
-            server.metrics.errorSent(error.code.description)
-            link.fail(error)
-        } catch {
-            // The peer reset the connection or the channel closed under us; nothing to tell it.
+            await link.closed()
         }
         if let session = state.session {
             if state.saidBye {
@@ -72,7 +74,7 @@ struct BinaryConnection: Sendable {
             return true
         case .uploadBegin(let begin):
             let key = uploadKey(session, begin.uploadID)
-            return await answer(requestID, state: state) { () throws(UploadStoreError) in
+            return await answer(requestID, state: state) { () async throws(UploadStoreError) in
                 let progress = try await server.store.begin(key, totalSize: Int64(begin.totalSize), sha256: begin.sha256)
                 return UInt64(progress.durableOffset)
             } onSuccess: {
@@ -81,7 +83,7 @@ struct BinaryConnection: Sendable {
         case .uploadChunk(let chunk):
             let key = uploadKey(session, chunk.uploadID)
             let bytes = Array(chunk.data.readableBytesView)
-            return await answer(requestID, state: state) { () throws(UploadStoreError) in
+            return await answer(requestID, state: state) { () async throws(UploadStoreError) in
                 let progress = try await server.store.write(key, offset: Int64(chunk.offset), bytes: bytes)
                 server.metrics.uploadBytes.increment(by: bytes.count)
                 return UInt64(progress.durableOffset)
@@ -89,7 +91,7 @@ struct BinaryConnection: Sendable {
         case .uploadEnd(let end):
             let key = uploadKey(session, end.uploadID)
             link.uploadEnded(end.uploadID)
-            return await answer(requestID, state: state) { () throws(UploadStoreError) in
+            return await answer(requestID, state: state) { () async throws(UploadStoreError) in
                 let committed = try await server.store.finish(key)
                 server.metrics.uploadsCommitted.increment()
                 return UInt64(committed.size)

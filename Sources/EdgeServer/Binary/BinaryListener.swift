@@ -14,9 +14,9 @@ import ServiceLifecycle
 final class BinaryListener: Service, Sendable {
     let localAddress: SocketAddress
     private let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
-    private let server: EdgeServer
+    private let server: EdgeDaemon
 
-    init(server: EdgeServer, group: any EventLoopGroup) async throws {
+    init(server: EdgeDaemon, group: any EventLoopGroup) async throws {
         let configuration = server.configuration
         let codec = CodecConfiguration(maxPayloadLength: configuration.limits.maxFrameBytes)
         let inflightLimit = configuration.limits.sessionInflightBytes

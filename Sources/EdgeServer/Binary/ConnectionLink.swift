@@ -60,10 +60,17 @@ final class ConnectionLink: SessionConnection {
     }
 
     /// A frame the decoder rejected: ERROR with its code, then BYE, then close.
-    func fail(_ error: ProtocolError) {
+    func fail(_ error: ProtocolError) async {
         let version = state.withLockedValue { $0.version }
         channel.write(WireFrame(version: version, message: .error(error.truncatedForWire)), promise: nil)
         sayGoodbye(.protocolViolation, error.message)
+        await closed()
+    }
+
+    /// Waits until the channel has closed after a BYE (returns at once when none was sent).
+    func closed() async {
+        guard state.withLockedValue({ $0.closed }) else { return }
+        try? await channel.closeFuture.get()
     }
 
     func release(_ size: Int) { limiter.release(size, on: channel.eventLoop) }

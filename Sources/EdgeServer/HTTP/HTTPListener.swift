@@ -108,7 +108,7 @@ final class HTTPListener: Service, Sendable {
     private static func configureHTTP1(_ channel: any Channel, router: HTTPRouter, maxBody: Int) throws {
         let sync = channel.pipeline.syncOperations
         try sync.configureHTTPServerPipeline(withErrorHandling: true)
-        try sync.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: maxBody))
+        try sync.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: false))
     }
 
     private static func configureHTTP2(
@@ -122,7 +122,7 @@ final class HTTPListener: Service, Sendable {
             var connection = NIOHTTP2Handler.ConnectionConfiguration()
             connection.initialSettings = [
                 HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
-                HTTP2Setting(parameter: .maxHeaderListSize, value: HPACKDecoder.defaultMaxHeaderListSize),
+                HTTP2Setting(parameter: .maxHeaderListSize, value: 16 * 1024),
             ]
             _ = try sync.configureHTTP2Pipeline(
                 mode: .server, connectionConfiguration: connection, streamConfiguration: .init(),
@@ -131,7 +131,7 @@ final class HTTPListener: Service, Sendable {
                 stream.eventLoop.makeCompletedFuture {
                     try stream.pipeline.syncOperations.addHandlers([
                         HTTP2FramePayloadToHTTP1ServerCodec(),
-                        HTTPRequestHandler(router: router, maxBodyBytes: maxBody),
+                        HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: true),
                     ])
                 }
             }

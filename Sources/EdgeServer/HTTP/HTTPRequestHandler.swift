@@ -12,13 +12,16 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let router: HTTPRouter
     private let maxBodyBytes: Int
+    /// An HTTP/2 stream: one request per stream, no connection-level keep-alive headers.
+    private let isHTTP2Stream: Bool
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var bodyTooLarge = false
 
-    init(router: HTTPRouter, maxBodyBytes: Int) {
+    init(router: HTTPRouter, maxBodyBytes: Int, isHTTP2Stream: Bool) {
         self.router = router
         self.maxBodyBytes = maxBodyBytes
+        self.isHTTP2Stream = isHTTP2Stream
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -40,9 +43,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let head else { return }
             self.head = nil
-            let keepAlive = head.isKeepAlive
+            let keepAlive = isHTTP2Stream || head.isKeepAlive
             if bodyTooLarge {
-                write(.text(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes\n"), route: "body_limit", keepAlive: false, context: context)
+                write(.text(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes\n"), route: "body_limit", keepAlive: isHTTP2Stream, context: context)
                 return
             }
             let request = HTTPRequest(head: head, body: body ?? ByteBuffer())

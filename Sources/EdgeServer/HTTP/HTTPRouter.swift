@@ -75,13 +75,13 @@ final class HTTPRouter: Sendable {
                 return .immediate(.text(.badRequest, "BEGIN needs upload-length (bytes) and upload-sha256 (64 hex digits) headers\n"), route: route)
             }
             return .deferred(route: route) {
-                await Self.respond(metrics) { () throws(UploadStoreError) in
+                await Self.respond(metrics) { () async throws(UploadStoreError) in
                     Self.progress(try await store.begin(key, totalSize: length, sha256: digest))
                 }
             }
         case (.HEAD, nil), (.GET, nil):
             return .deferred(route: route) {
-                await Self.respond(metrics) { () throws(UploadStoreError) in
+                await Self.respond(metrics) { () async throws(UploadStoreError) in
                     Self.progress(try await store.progress(key))
                 }
             }
@@ -91,7 +91,7 @@ final class HTTPRouter: Sendable {
             }
             let bytes = Array(request.body.readableBytesView)
             return .deferred(route: route) {
-                await Self.respond(metrics) { () throws(UploadStoreError) in
+                await Self.respond(metrics) { () async throws(UploadStoreError) in
                     let progress = try await store.write(key, offset: offset, bytes: bytes)
                     metrics.uploadBytes.increment(by: bytes.count)
                     return Self.progress(progress)
@@ -99,7 +99,7 @@ final class HTTPRouter: Sendable {
             }
         case (.POST, "end") where rest.count == 1:
             return .deferred(route: route) {
-                await Self.respond(metrics) { () throws(UploadStoreError) in
+                await Self.respond(metrics) { () async throws(UploadStoreError) in
                     let committed = try await store.finish(key)
                     metrics.uploadsCommitted.increment()
                     return .text(.created, "\(committed.sha256Hex)\n", headers: ["upload-offset": String(committed.size)])

@@ -18,25 +18,32 @@ enum DurableFile {
     }
 
     /// Writes all of `bytes` at `offset` (retrying short writes and EINTR).
-    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String) throws(UploadStoreError) {
-        var written = 0
-        while written < bytes.count {
-            let result = pwrite(fd, bytes.baseAddress! + written, bytes.count - written, off_t(offset) + off_t(written))
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw .io("pwrite", path)
+    static func write(_ fd: Int32, _ bytes: [UInt8], at offset: Int64, path: String) throws(UploadStoreError) {
+        let failed = bytes.withUnsafeBytes { raw -> Bool in
+            var written = 0
+            while written < raw.count {
+                let result = pwrite(fd, raw.baseAddress! + written, raw.count - written, off_t(offset) + off_t(written))
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return true
+                }
+                written += result
             }
-            written += result
+            return false
         }
+        if failed { throw .io("pwrite", path) }
     }
 
-    /// Reads up to `count` bytes at `offset`; fewer only at end of file.
-    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64, path: String) throws(UploadStoreError) -> Int {
-        while true {
-            let result = pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
-            if result >= 0 { return result }
-            if errno != EINTR { throw .io("pread", path) }
+    /// Reads up to `buffer.count` bytes at `offset` into `buffer`; fewer only at end of file.
+    static func read(_ fd: Int32, into buffer: inout [UInt8], at offset: Int64, path: String) throws(UploadStoreError) -> Int {
+        let result = buffer.withUnsafeMutableBytes { raw -> Int in
+            while true {
+                let result = pread(fd, raw.baseAddress, raw.count, off_t(offset))
+                if result >= 0 || errno != EINTR { return result }
+            }
         }
+        if result < 0 { throw .io("pread", path) }
+        return result
     }
 
     /// Flushes a file's data and metadata to stable storage.
@@ -61,9 +68,9 @@ enum DurableFile {
     static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(UploadStoreError) {
         let temporary = path + ".tmp"
         let fd = try open(temporary, create: true)
-        do {
+        do throws(UploadStoreError) {
             try truncate(fd, to: 0, path: temporary)
-            try bytes.withUnsafeBytes { (raw) throws(UploadStoreError) in try write(fd, raw, at: 0, path: temporary) }
+            try write(fd, bytes, at: 0, path: temporary)
             try sync(fd, path: temporary)
         } catch {
             close(fd)
@@ -108,7 +115,7 @@ enum DurableFile {
         defer { close(fd) }
         let length = try size(fd, path: path)
         var bytes = [UInt8](repeating: 0, count: Int(length))
-        let count = try bytes.withUnsafeMutableBytes { (raw) throws(UploadStoreError) in try read(fd, into: raw, at: 0, path: path) }
+        let count = try read(fd, into: &bytes, at: 0, path: path)
         return Array(bytes.prefix(count))
     }
 

@@ -70,12 +70,12 @@ final class UploadStore: Sendable {
     /// A chunk that lies entirely below the durable offset is a retransmission after a lost ACK
     /// and is acknowledged without writing, so a resuming client can never duplicate bytes.
     func write(_ key: UploadKey, offset: Int64, bytes: [UInt8]) async throws(UploadStoreError) -> UploadProgress {
-        var upload = try claim(key)
+        let upload = try claim(key)
         do {
-            let progress = try await onThreadPool { () throws(UploadStoreError) in
-                try self.writeBlocking(&upload, offset: offset, bytes: bytes)
+            let (updated, progress) = try await onThreadPool { () throws(UploadStoreError) in
+                try self.writeBlocking(upload, offset: offset, bytes: bytes)
             }
-            release(key, upload)
+            release(key, updated)
             return progress
         } catch {
             release(key, upload)
@@ -173,11 +173,13 @@ final class UploadStore: Sendable {
         return UploadProgress(durableOffset: 0, totalSize: requested.totalSize, committed: false)
     }
 
-    private func writeBlocking(_ upload: inout OpenUpload, offset: Int64, bytes: [UInt8]) throws(UploadStoreError) -> UploadProgress {
+    private func writeBlocking(
+        _ upload: OpenUpload, offset: Int64, bytes: [UInt8]
+    ) throws(UploadStoreError) -> (OpenUpload, UploadProgress) {
         let manifest = upload.manifest
         let end = offset + Int64(bytes.count)
         if offset < manifest.durableOffset && end <= manifest.durableOffset {
-            return UploadProgress(durableOffset: manifest.durableOffset, totalSize: manifest.totalSize, committed: false)
+            return (upload, UploadProgress(durableOffset: manifest.durableOffset, totalSize: manifest.totalSize, committed: false))
         }
         guard offset == manifest.durableOffset else {
             throw UploadStoreError(.offset, "\(manifest.key) continues at offset \(manifest.durableOffset), not \(offset)")
@@ -186,14 +188,15 @@ final class UploadStore: Sendable {
             throw UploadStoreError(.size, "a chunk ending at \(end) runs past the total size \(manifest.totalSize)")
         }
         let path = partialPath(manifest.key)
-        try bytes.withUnsafeBytes { (raw) throws(UploadStoreError) in try DurableFile.write(upload.fd, raw, at: offset, path: path) }
+        try DurableFile.write(upload.fd, bytes, at: offset, path: path)
         try DurableFile.sync(upload.fd, path: path)
         var advanced = manifest
         advanced.durableOffset = end
         try persist(advanced)
-        upload.manifest = advanced
+        var updated = upload
+        updated.manifest = advanced
         state.withLockedValue { $0.usage.partialBytes += Int64(bytes.count) }
-        return UploadProgress(durableOffset: end, totalSize: manifest.totalSize, committed: false)
+        return (updated, UploadProgress(durableOffset: end, totalSize: manifest.totalSize, committed: false))
     }
 
     private func finishBlocking(_ upload: OpenUpload) throws(UploadStoreError) -> CommittedUpload {
@@ -334,9 +337,7 @@ final class UploadStore: Sendable {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var offset: Int64 = 0
         while offset < length {
-            let count = try buffer.withUnsafeMutableBytes { (raw) throws(UploadStoreError) in
-                try DurableFile.read(fd, into: raw, at: offset, path: path)
-            }
+            let count = try DurableFile.read(fd, into: &buffer, at: offset, path: path)
             guard count > 0 else { throw UploadStoreError(.size, "\(path) ends at \(offset), expected \(length) bytes") }
             let used = Int(min(Int64(count), length - offset))
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0.prefix(used))) }

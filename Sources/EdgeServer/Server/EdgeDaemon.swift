@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import Protocol
 import ServiceLifecycle
+import UnixSignals
 
 /// The daemon: owns the catalog, the upload store, sessions and metrics, and runs the listeners
 /// (and any extra services, such as the slot loop) in one `ServiceGroup`.
@@ -14,7 +15,7 @@ import ServiceLifecycle
 /// ``shutdown()``) drains: listeners stop accepting, in-flight work gets the configured grace
 /// period, the store is flushed and the run is closed in the catalog. It returns normally after
 /// a drain, so the process exits 0.
-final class EdgeServer: Sendable {
+final class EdgeDaemon: Sendable {
     let configuration: ServerConfiguration
     let logger: Logger
     let metrics: ServerMetrics
@@ -160,7 +161,7 @@ extension Duration {
     }
 }
 
-extension EdgeServer {
+extension EdgeDaemon {
     /// The WELCOME a session receives after its HELLO.
     func welcome(for session: Session, version: UInt8) -> Welcome {
         let maxPayload = configuration.limits.maxFrameBytes
