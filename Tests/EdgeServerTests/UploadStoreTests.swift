@@ -14,9 +14,7 @@ struct UploadStoreTests {
 
     @Test("a restart truncates unacknowledged bytes and resumes at the manifest's durable offset")
     func recovery() async throws {
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
-        defer { try? pool.syncShutdownGracefully() }
+        let pool = NIOThreadPool.singleton
         let directory = TestDaemon.temporaryDirectory()
         let data = testBytes(count: 5000, seed: 7)
         let key = UploadKey(clientID: "c", uploadID: "1")
@@ -52,9 +50,7 @@ struct UploadStoreTests {
 
     @Test("refusals: size over the limit, chunk past the end, END before all bytes, unsafe names")
     func refusals() async throws {
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
-        defer { try? pool.syncShutdownGracefully() }
+        let pool = NIOThreadPool.singleton
         let (store, _) = try makeStore(TestDaemon.temporaryDirectory(), pool: pool)
         let digest = [UInt8](repeating: 0, count: 32)
         let key = UploadKey(clientID: "c", uploadID: "2")

@@ -44,35 +44,39 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let head else { return }
             self.head = nil
             let keepAlive = isHTTP2Stream || head.isKeepAlive
+            let isHead = head.method == .HEAD
             if bodyTooLarge {
-                write(.text(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes\n"), route: "body_limit", keepAlive: isHTTP2Stream, context: context)
+                write(
+                    .text(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes\n"), route: "body_limit",
+                    keepAlive: isHTTP2Stream, omitBody: isHead, context: context)
                 return
             }
             let request = HTTPRequest(head: head, body: body ?? ByteBuffer())
             body = nil
             switch router.route(request) {
             case .immediate(let response, let route):
-                write(response, route: route, keepAlive: keepAlive, context: context)
+                write(response, route: route, keepAlive: keepAlive, omitBody: isHead, context: context)
             case .deferred(let route, let operation):
                 let promise = context.eventLoop.makePromise(of: HTTPResponse.self)
                 promise.completeWithTask { await operation() }
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 promise.futureResult.whenSuccess { response in
                     let (handler, context) = loopBound.value
-                    handler.write(response, route: route, keepAlive: keepAlive, context: context)
+                    handler.write(response, route: route, keepAlive: keepAlive, omitBody: isHead, context: context)
                 }
             }
         }
     }
 
-    private func write(_ response: HTTPResponse, route: String, keepAlive: Bool, context: ChannelHandlerContext) {
+    /// Writes a response; a HEAD request gets the headers (with the GET's content-length) only.
+    private func write(_ response: HTTPResponse, route: String, keepAlive: Bool, omitBody: Bool, context: ChannelHandlerContext) {
         router.metrics.httpResponse(route: route, status: response.status.code)
         var headers = response.headers
         headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
         if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
         let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if response.body.readableBytes > 0 {
+        if response.body.readableBytes > 0 && !omitBody {
             context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
         }
         let done = context.eventLoop.makePromise(of: Void.self)

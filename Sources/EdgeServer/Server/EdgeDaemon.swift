@@ -30,6 +30,7 @@ final class EdgeDaemon: Sendable {
     private let startedAt = ContinuousClock.now
     private let state = NIOLockedValueBox(RunState())
     private let readyPromise: EventLoopPromise<BoundAddresses>
+    private let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
 
     private struct RunState {
         var serviceGroup: ServiceGroup?
@@ -90,7 +91,22 @@ final class EdgeDaemon: Sendable {
     ///   - additionalServices: run beside the listeners and shut down with them (the slot loop).
     ///   - signals: signals that start a graceful shutdown (none in tests).
     func run(additionalServices: [any Service] = [], signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
-        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+        let outcome: Result<Void, any Error>
+        do {
+            try await serve(additionalServices: additionalServices, signals: signals)
+            outcome = .success(())
+        } catch {
+            logger.error("edge-serverd failed", metadata: ["error": "\(error)"])
+            outcome = .failure(error)
+        }
+        // The listeners (and their channel helpers) are released by now, so the event loops
+        // can go: nothing schedules work on them any more.
+        try await shutdownResources()
+        try outcome.get()
+        logger.info("edge-serverd stopped")
+    }
+
+    private func serve(additionalServices: [any Service], signals: [UnixSignal]) async throws {
         let router = HTTPRouter(
             metrics: metrics, store: store,
             verifier: TokenVerifier(tokens: configuration.tokens, allowAnonymous: configuration.allowAnonymous),
@@ -102,11 +118,13 @@ final class EdgeDaemon: Sendable {
             binary = try await BinaryListener(server: self, group: group)
         } catch {
             readyPromise.fail(error)
-            try await shutdownResources()
             throw error
         }
         let janitor = SessionJanitor(sessions: sessions, interval: .seconds(1))
-        let services: [any Service] = [binary, http, janitor] + additionalServices
+        // ServiceGroup shuts services down one by one in reverse order: the listeners drain
+        // first (together), while extra services such as the slot loop keep serving the
+        // connections that are still finishing.
+        let services: [any Service] = additionalServices + [janitor, Listeners(binary: binary, http: http)]
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .nanoseconds(configuration.shutdownGrace.nanoseconds) + .seconds(2)
         let serviceGroup = ServiceGroup(configuration: groupConfiguration)
@@ -114,21 +132,11 @@ final class EdgeDaemon: Sendable {
             state.serviceGroup = serviceGroup
             return state.shutdownRequested
         }
+        defer { state.withLockedValue { $0.serviceGroup = nil } }
         readyPromise.succeed(BoundAddresses(binary: binary.localAddress, http: http.localAddress))
         notifier.notify("READY=1\nSTATUS=serving binary on \(binary.localAddress), HTTP on \(http.localAddress)")
         if shutdownEarly { await serviceGroup.triggerGracefulShutdown() }
-        do {
-            try await withGracefulShutdownHandler {
-                try await serviceGroup.run()
-            } onGracefulShutdown: {}
-        } catch {
-            logger.error("service group failed", metadata: ["error": "\(error)"])
-            try await shutdownResources()
-            throw error
-        }
-        notifier.notify("STOPPING=1")
-        try await shutdownResources()
-        logger.info("edge-serverd stopped")
+        try await serviceGroup.run()
     }
 
     /// Starts a graceful shutdown (what SIGTERM does).
@@ -141,7 +149,13 @@ final class EdgeDaemon: Sendable {
     }
 
     /// Marks the daemon as draining (listeners call this when their drain begins).
-    func markDraining() { state.withLockedValue { $0.draining = true } }
+    func markDraining() {
+        let first = state.withLockedValue { state in
+            defer { state.draining = true }
+            return !state.draining
+        }
+        if first { notifier.notify("STOPPING=1\nSTATUS=draining") }
+    }
 
     var isDraining: Bool { state.withLockedValue { $0.draining } }
 
