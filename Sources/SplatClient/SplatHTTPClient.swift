@@ -130,3 +130,58 @@ public final class SplatHTTPClient: Sendable {
         }.joined()
     }
 }
+
+// MARK: Sessions over HTTP/2
+
+extension SplatHTTPClient {
+    /// Opens (or resumes) a session: POST /v1/sessions with a HELLO payload → WELCOME.
+    public func hello(_ hello: Hello) async throws -> Welcome {
+        let answer = try await exchange(.POST, "/v1/sessions", .hello(hello))
+        guard case .welcome(let welcome)? = answer else { throw SplatClientError.unexpectedAnswer(answer?.type ?? .ack) }
+        return welcome
+    }
+
+    /// Sends a session message (POSE, CHANNEL_REPORT, IMAGE, PING, BYE); returns the answer (PONG) if any.
+    @discardableResult
+    public func send(_ message: Message, clientID: String) async throws -> Message? {
+        try await exchange(.POST, "/v1/sessions/\(clientID)/messages", message)
+    }
+
+    /// The messages the server queued for this session since the last poll (SCHEDULE, FRAME, BYE, …).
+    public func poll(clientID: String) async throws -> [Message] {
+        let response = try await request(.GET, "/v1/sessions/\(clientID)/messages")
+        switch response.status {
+        case 204: return []
+        case 200:
+            var body = response.body
+            let decoder = WireFrameDecoder()
+            var messages: [Message] = []
+            while let frame = try decoder.decodeFrame(from: &body) { messages.append(frame.message) }
+            return messages
+        default:
+            throw try Self.failure(response)
+        }
+    }
+
+    private func exchange(_ method: HTTPMethod, _ path: String, _ message: Message) async throws -> Message? {
+        var payload = ByteBuffer()
+        try message.writePayload(to: &payload)
+        let response = try await request(
+            method, path,
+            headers: ["content-type": "application/x-splatedge", "splatedge-type": message.type.description],
+            body: Array(payload.readableBytesView))
+        guard (200..<300).contains(response.status) else { throw try Self.failure(response) }
+        guard response.status != 204, let name = response.headers.first(name: "splatedge-type"),
+            let type = MessageType.allCases.first(where: { $0.description == name })
+        else { return nil }
+        return try Message(type: type, payload: response.body)
+    }
+
+    /// The server's ERROR payload as ``SplatClientError/server(_:)``, or the raw HTTP failure.
+    private static func failure(_ response: Response) throws -> SplatClientError {
+        if response.headers.first(name: "splatedge-type") == "ERROR", case .error(let error) = try Message(type: .error, payload: response.body) {
+            return .server(error)
+        }
+        return .http(status: response.status, body: response.text)
+    }
+}

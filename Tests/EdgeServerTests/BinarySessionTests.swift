@@ -92,6 +92,25 @@ struct BinarySessionTests {
         try await daemon.stop()
     }
 
+    @Test("a silent connection gets ERROR idle_timeout and BYE; its session stays resumable")
+    func idleTimeout() async throws {
+        let daemon = try await TestDaemon.start { $0.limits.idleTimeoutSeconds = 0.3 }
+        let (connection, welcome) = try await daemon.session("sleepy")
+        let error = try #require(try await nextPush(connection))
+        guard case .error(let received) = error.message else {
+            Issue.record("expected ERROR, got \(error.message.type)")
+            return
+        }
+        #expect(received.code == .idleTimeout)
+        let bye = try #require(try await nextPush(connection))
+        #expect(bye.message.type == .bye)
+        await connection.waitUntilClosed()
+        let (again, resumed) = try await daemon.session("sleepy")
+        #expect(resumed.sessionID == welcome.sessionID)
+        await again.bye()
+        try await daemon.stop()
+    }
+
     @Test("POSE updates the session's latest state for the slot loop")
     func poseState() async throws {
         let daemon = try await TestDaemon.start()

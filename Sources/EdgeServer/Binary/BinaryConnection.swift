@@ -58,7 +58,7 @@ struct BinaryConnection: Sendable {
     private func handle(_ frame: WireFrame, state: inout ConnectionState) async -> Bool {
         let message = frame.message
         let requestID = frame.requestID
-        server.metrics.messageReceived(message.type.description, transport: "binary")
+        server.metrics.messageReceived(message.type, transport: .binary)
         guard let session = state.session else {
             guard case .hello(let hello) = message else {
                 return refuse(ProtocolError(.unexpectedMessage, "\(message.type) before HELLO"), requestID: requestID)
@@ -110,28 +110,15 @@ struct BinaryConnection: Sendable {
     }
 
     private func openSession(_ hello: Hello, requestID: UInt32, state: inout ConnectionState) -> Bool {
-        let version: UInt8
         do {
-            version = try hello.negotiatedVersion()
-        } catch {
-            return refuse(error, requestID: requestID)
-        }
-        let role: SessionRole =
-            switch hello.role {
-            case .robot: .robot
-            case .user: .user
-            case .collector: .collector
-            }
-        do {
-            let (session, _) = try server.sessions.open(
-                clientID: hello.clientID, role: role, token: hello.token, transport: "binary", connection: link)
+            let (session, welcome) = try server.openSession(hello, transport: "binary", connection: link)
             state.session = session
-            state.version = version
-            link.negotiated(version)
-            link.send(.welcome(server.welcome(for: session, version: version)), requestID: requestID, version: version)
+            state.version = welcome.version
+            link.negotiated(welcome.version)
+            link.send(.welcome(welcome), requestID: requestID, version: welcome.version)
             return true
         } catch {
-            return refuse(ProtocolError(error.protocolCode, error.message), requestID: requestID)
+            return refuse(error, requestID: requestID)
         }
     }
 

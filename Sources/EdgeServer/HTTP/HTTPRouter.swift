@@ -5,7 +5,7 @@ import NIOHTTP1
 /// Maps HTTP requests to the daemon's operations.
 ///
 /// Operations routes (`/healthz`, `/metrics`, `/v1/status`) need no token; everything under
-/// `/v1/uploads` needs `authorization: Bearer <token>`. Uploads follow the binary protocol's
+/// `/v1/uploads` and `/v1/sessions` (``HTTPSessionRoutes``) needs `authorization: Bearer <token>`. Uploads follow the binary protocol's
 /// BEGIN/CHUNK/END with the offset in a header, so a client resumes an upload the same way
 /// over either transport:
 ///
@@ -26,13 +26,15 @@ final class HTTPRouter: Sendable {
     private let store: UploadStore
     private let verifier: TokenVerifier
     private let status: @Sendable () -> StatusReport
+    private let sessionRoutes: HTTPSessionRoutes
     private let encoder: JSONEncoder
 
-    init(metrics: ServerMetrics, store: UploadStore, verifier: TokenVerifier, status: @escaping @Sendable () -> StatusReport) {
-        self.metrics = metrics
-        self.store = store
+    init(daemon: EdgeDaemon, verifier: TokenVerifier) {
+        metrics = daemon.metrics
+        store = daemon.store
         self.verifier = verifier
-        self.status = status
+        status = { [daemon] in daemon.statusReport() }
+        sessionRoutes = HTTPSessionRoutes(daemon: daemon)
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -51,6 +53,9 @@ final class HTTPRouter: Sendable {
         case (.GET, "v1") where segments.count == 2 && segments[1] == "status":
             let report = (try? encoder.encode(status())).map(Array.init) ?? Array("{}".utf8)
             return .immediate(.json(.ok, report), route: "status")
+        case (_, "v1") where segments.count >= 2 && segments[1] == "sessions":
+            guard authorized(request) else { return unauthorized(route: "sessions") }
+            return .immediate(sessionRoutes.route(request, rest: segments.dropFirst(2)), route: "sessions")
         case (_, "v1") where segments.count >= 4 && segments[1] == "uploads":
             return routeUpload(request, clientID: String(segments[2]), uploadID: String(segments[3]), rest: segments.dropFirst(4))
         default:
@@ -60,10 +65,7 @@ final class HTTPRouter: Sendable {
 
     private func routeUpload(_ request: HTTPRequest, clientID: String, uploadID: String, rest: ArraySlice<Substring>) -> Result {
         let route = "uploads"
-        guard authorized(request) else {
-            metrics.authFailures.increment()
-            return .immediate(.text(.unauthorized, "a valid bearer token is required\n", headers: ["www-authenticate": "Bearer"]), route: route)
-        }
+        guard authorized(request) else { return unauthorized(route: route) }
         let key = UploadKey(clientID: clientID, uploadID: uploadID)
         let store = self.store
         let metrics = self.metrics
@@ -108,6 +110,11 @@ final class HTTPRouter: Sendable {
         default:
             return .immediate(.text(.methodNotAllowed, "\(request.method) is not an upload operation\n"), route: route)
         }
+    }
+
+    private func unauthorized(route: String) -> Result {
+        metrics.authFailures.increment()
+        return .immediate(.text(.unauthorized, "a valid bearer token is required\n", headers: ["www-authenticate": "Bearer"]), route: route)
     }
 
     private func authorized(_ request: HTTPRequest) -> Bool {

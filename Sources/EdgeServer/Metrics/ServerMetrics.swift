@@ -1,6 +1,7 @@
 import CoreMetrics
 import NIOConcurrencyHelpers
 import Prometheus
+import Protocol
 
 /// The daemon's metrics, recorded through swift-metrics into a per-daemon Prometheus registry.
 ///
@@ -27,8 +28,19 @@ final class ServerMetrics: Sendable {
     let uploadBytes: CoreMetrics.Counter
     /// Uploads verified and committed.
     let uploadsCommitted: CoreMetrics.Counter
+    /// Server messages dropped from a full HTTP session inbox (the client stopped polling).
+    let httpInboxDropped: CoreMetrics.Counter
     /// Open sessions per role.
     private let sessionGauges: [String: CoreMetrics.Gauge]
+    /// Messages received, indexed by transport then by wire type: created up front because
+    /// this is the per-frame hot path.
+    private let messageCounters: [Transport: [UInt8: CoreMetrics.Counter]]
+
+    /// The transports a message can arrive on (the `transport` label).
+    enum Transport: String, CaseIterable, Sendable {
+        case binary
+        case http2
+    }
 
     init() {
         registry = PrometheusCollectorRegistry()
@@ -38,11 +50,23 @@ final class ServerMetrics: Sendable {
         authFailures = CoreMetrics.Counter(label: "edge_auth_failures_total", factory: factory)
         uploadBytes = CoreMetrics.Counter(label: "edge_upload_bytes_total", factory: factory)
         uploadsCommitted = CoreMetrics.Counter(label: "edge_uploads_committed_total", factory: factory)
+        httpInboxDropped = CoreMetrics.Counter(label: "edge_http_inbox_dropped_total", factory: factory)
         var gauges: [String: CoreMetrics.Gauge] = [:]
         for role in SessionRole.allCases {
             gauges[role.rawValue] = CoreMetrics.Gauge(label: "edge_sessions_open", dimensions: [("role", role.rawValue)], factory: factory)
         }
         sessionGauges = gauges
+        var messageCounters: [Transport: [UInt8: CoreMetrics.Counter]] = [:]
+        for transport in Transport.allCases {
+            var byType: [UInt8: CoreMetrics.Counter] = [:]
+            for type in MessageType.allCases {
+                byType[type.rawValue] = CoreMetrics.Counter(
+                    label: "edge_messages_received_total",
+                    dimensions: [("type", type.description), ("transport", transport.rawValue)], factory: factory)
+            }
+            messageCounters[transport] = byType
+        }
+        self.messageCounters = messageCounters
     }
 
     /// Sets the open-session gauge of each role.
@@ -52,9 +76,9 @@ final class ServerMetrics: Sendable {
         }
     }
 
-    /// A message received, by transport and message name.
-    func messageReceived(_ name: String, transport: String) {
-        counter("edge_messages_received_total", [("type", name), ("transport", transport)]).increment()
+    /// A message received, by transport and message type.
+    func messageReceived(_ type: MessageType, transport: Transport) {
+        messageCounters[transport]?[type.rawValue]?.increment()
     }
 
     /// A protocol or session error sent to a peer, by error code name.

@@ -52,15 +52,20 @@ final class EdgeDaemon: Sendable {
         try DurableFile.makeDirectories(configuration.dataDirectory)
         catalog = try Catalog(path: configuration.dataDirectory + "/catalog.sqlite")
         metrics = ServerMetrics()
-        group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads)
         threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
-        store = try UploadStore(
-            dataDirectory: configuration.dataDirectory, maxUploadBytes: configuration.maxUploadBytes, catalog: catalog,
-            threadPool: threadPool)
-        runID = try catalog.startRun(
-            version: SplatedgeVersion.current, binaryAddress: configuration.binary.description,
-            httpAddress: configuration.http.description)
+        do {
+            store = try UploadStore(
+                dataDirectory: configuration.dataDirectory, maxUploadBytes: configuration.maxUploadBytes, catalog: catalog,
+                threadPool: threadPool)
+            runID = try catalog.startRun(
+                version: SplatedgeVersion.current, binaryAddress: configuration.binary.description,
+                httpAddress: configuration.http.description)
+        } catch {
+            try? threadPool.syncShutdownGracefully()
+            throw error
+        }
+        group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads)
         sessions = SessionRegistry(configuration: configuration, catalog: catalog, metrics: metrics, runID: runID, logger: logger)
         readyPromise = group.next().makePromise()
     }
@@ -108,9 +113,7 @@ final class EdgeDaemon: Sendable {
 
     private func serve(additionalServices: [any Service], signals: [UnixSignal]) async throws {
         let router = HTTPRouter(
-            metrics: metrics, store: store,
-            verifier: TokenVerifier(tokens: configuration.tokens, allowAnonymous: configuration.allowAnonymous),
-            status: { [self] in statusReport() })
+            daemon: self, verifier: TokenVerifier(tokens: configuration.tokens, allowAnonymous: configuration.allowAnonymous))
         let http: HTTPListener
         let binary: BinaryListener
         do {
@@ -120,7 +123,9 @@ final class EdgeDaemon: Sendable {
             readyPromise.fail(error)
             throw error
         }
-        let janitor = SessionJanitor(sessions: sessions, interval: .seconds(1))
+        let janitor = SessionJanitor(
+            sessions: sessions, interval: .seconds(1),
+            idleTimeout: .nanoseconds(Int64(configuration.limits.idleTimeoutSeconds * 1e9)))
         // ServiceGroup shuts services down one by one in reverse order: the listeners drain
         // first (together), while extra services such as the slot loop keep serving the
         // connections that are still finishing.
@@ -176,6 +181,29 @@ extension Duration {
 }
 
 extension EdgeDaemon {
+    /// Handles a HELLO for any transport: version negotiation, authentication, session limits,
+    /// resume; returns the session and the WELCOME to send.
+    ///
+    /// - Throws: the ``ProtocolError`` to send back (no session exists afterwards).
+    func openSession(
+        _ hello: Hello, transport: String, connection: any SessionConnection
+    ) throws(ProtocolError) -> (Session, Welcome) {
+        let version = try hello.negotiatedVersion()
+        let role: SessionRole =
+            switch hello.role {
+            case .robot: .robot
+            case .user: .user
+            case .collector: .collector
+            }
+        do {
+            let (session, _) = try sessions.open(
+                clientID: hello.clientID, role: role, token: hello.token, transport: transport, connection: connection)
+            return (session, welcome(for: session, version: version))
+        } catch {
+            throw ProtocolError(error.protocolCode, error.message)
+        }
+    }
+
     /// The WELCOME a session receives after its HELLO.
     func welcome(for session: Session, version: UInt8) -> Welcome {
         let maxPayload = configuration.limits.maxFrameBytes

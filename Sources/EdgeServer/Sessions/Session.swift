@@ -74,6 +74,9 @@ final class Session: Sendable {
         }
     }
 
+    /// Restarts the idle timer without a message (an HTTP client polling its inbox).
+    func touch() { state.withLockedValue { $0.lastActivity = .now } }
+
     /// Sends a message to the client when a connection is attached.
     ///
     /// - Returns: false when the client is disconnected (the caller counts it, e.g. as a miss).
@@ -89,8 +92,15 @@ final class Session: Sendable {
 protocol SessionConnection: Sendable {
     /// Unique per connection, to tell a stale connection from the current one.
     var connectionID: UInt64 { get }
+    /// True for connections without a socket (HTTP polling), whose idleness the registry must
+    /// detect itself; socket connections have their own idle timer.
+    var isPolled: Bool { get }
     /// Queues a message to the client (never blocks).
     func send(_ message: Message)
     /// Closes the connection (a newer connection took over the session).
     func close(reason: String)
+}
+
+extension SessionConnection {
+    var isPolled: Bool { false }
 }

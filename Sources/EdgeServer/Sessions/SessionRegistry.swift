@@ -109,6 +109,21 @@ final class SessionRegistry: Sendable {
         for session in expired { close(session, reason: "resume grace expired") }
     }
 
+    /// Detaches polled (HTTP) sessions that were silent for `idleTimeout`; they then expire
+    /// after the resume grace window like a dropped socket.
+    func detachIdlePolledSessions(idleTimeout: Duration, now: ContinuousClock.Instant = .now) {
+        let idle = sessions.withLockedValue { sessions in
+            sessions.values.compactMap { session -> (Session, any SessionConnection)? in
+                let state = session.snapshot
+                guard let connection = state.connection, connection.isPolled, now - state.lastActivity >= idleTimeout else {
+                    return nil
+                }
+                return (session, connection)
+            }
+        }
+        for (session, connection) in idle { detach(session, connection: connection) }
+    }
+
     /// Sessions of one role (all roles when nil), for the slot loop and the status page.
     func sessions(role: SessionRole? = nil) -> [Session] {
         sessions.withLockedValue { sessions in
