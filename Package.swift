@@ -105,7 +105,11 @@ let package = Package(
         // Tests: one target per module.
         .testTarget(
             name: "ProtocolTests",
-            dependencies: ["Protocol", .product(name: "NIOCore", package: "swift-nio")]),
+            dependencies: [
+                "Protocol", "SeededRandom",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(name: "WirelessTests", dependencies: ["Wireless", "SeededRandom", .product(name: "Numerics", package: "swift-numerics")]),
         .testTarget(name: "RendererTests", dependencies: ["Renderer", "SeededRandom"]),

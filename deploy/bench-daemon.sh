@@ -21,9 +21,9 @@ trap 'kill $SERVER $NGHTTPD 2>/dev/null; rm -rf "$WORK"' EXIT
 sleep 1
 
 echo "== binary POSE ingest, 1 connection"
-$BIN/gs-lab bench-daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 1 --seconds "$SECONDS_PER_RUN"
+$BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 1 --seconds "$SECONDS_PER_RUN"
 echo "== binary POSE ingest, 64 connections"
-$BIN/gs-lab bench-daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 64 --seconds "$SECONDS_PER_RUN"
+$BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 64 --seconds "$SECONDS_PER_RUN"
 echo "== h2load /healthz on edge-serverd (h2c): $H2LOAD"
 $H2LOAD http://127.0.0.1:$HTTP_PORT/healthz | grep -E "^(finished|requests):"
 echo "== h2load /healthz on nghttpd (static file): $H2LOAD"

@@ -3,14 +3,14 @@ import Foundation
 import Protocol
 import SplatClient
 
-/// `gs-lab bench-daemon`: binary POSE ingest throughput of a running `edge-serverd`.
+/// `gs-lab bench daemon`: binary POSE ingest throughput of a running `edge-serverd`.
 ///
 /// Each connection opens a robot session and streams POSE frames in batches (each batch waits
 /// until the socket took it, so TCP paces the sender); at the end a PING per connection, answered
 /// only after every earlier frame on that connection was processed, closes the measurement.
 struct BenchDaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-daemon",
+        commandName: "daemon",
         abstract: "Measure binary POSE ingest (msgs/s) of a running edge-serverd.")
 
     @Option(help: "host:port of the binary listener.")

@@ -8,5 +8,7 @@ struct GSLab: AsyncParsableCommand {
         commandName: "gs-lab",
         abstract: "Offline experiments, paper reproductions and benchmarks for splatedge.",
         version: SplatedgeVersion.current,
-        subcommands: [BenchDaemonCommand.self])
+        subcommands: [
+            BenchCommand.self,
+        ])
 }

@@ -64,25 +64,25 @@ public enum Message: Hashable, Sendable {
     ///   `non_finite_value`, `invalid_utf8`, `string_length`, `too_many_elements`,
     ///   `invalid_value`).
     public init(type: MessageType, payload: ByteBuffer) throws(ProtocolError) {
-        var reader = PayloadReader(payload)
-        switch type {
-        case .hello: self = .hello(try Hello(from: &reader))
-        case .welcome: self = .welcome(try Welcome(from: &reader))
-        case .pose: self = .pose(try PoseReport(from: &reader))
-        case .channelReport: self = .channelReport(try ChannelReport(from: &reader))
-        case .schedule: self = .schedule(try Schedule(from: &reader))
-        case .frame: self = .frame(try RenderedFrame(from: &reader))
-        case .image: self = .image(try CapturedImage(from: &reader))
-        case .uploadBegin: self = .uploadBegin(try UploadBegin(from: &reader))
-        case .uploadChunk: self = .uploadChunk(try UploadChunk(from: &reader))
-        case .uploadEnd: self = .uploadEnd(try UploadEnd(from: &reader))
-        case .ack: self = .ack(try Ack(from: &reader))
-        case .error: self = .error(try ProtocolError(from: &reader))
-        case .ping: self = .ping(try Heartbeat(from: &reader))
-        case .pong: self = .pong(try Heartbeat(from: &reader))
-        case .bye: self = .bye(try Bye(from: &reader))
+        self = try PayloadReader.read(payload, as: type) { reader throws(ProtocolError) in
+            switch type {
+            case .hello: .hello(try Hello(from: &reader))
+            case .welcome: .welcome(try Welcome(from: &reader))
+            case .pose: .pose(try PoseReport(from: &reader))
+            case .channelReport: .channelReport(try ChannelReport(from: &reader))
+            case .schedule: .schedule(try Schedule(from: &reader))
+            case .frame: .frame(try RenderedFrame(from: &reader))
+            case .image: .image(try CapturedImage(from: &reader))
+            case .uploadBegin: .uploadBegin(try UploadBegin(from: &reader))
+            case .uploadChunk: .uploadChunk(try UploadChunk(from: &reader))
+            case .uploadEnd: .uploadEnd(try UploadEnd(from: &reader))
+            case .ack: .ack(try Ack(from: &reader))
+            case .error: .error(try ProtocolError(from: &reader))
+            case .ping: .ping(try Heartbeat(from: &reader))
+            case .pong: .pong(try Heartbeat(from: &reader))
+            case .bye: .bye(try Bye(from: &reader))
+            }
         }
-        try reader.finish(type)
     }
 
     /// Validates the message and appends its payload (no frame header) to `buffer`.

@@ -5,25 +5,44 @@ import NIOCore
 /// Every read checks the bytes left first, so a hostile length or count can never make the
 /// decoder read past the payload or reserve more storage than the payload could fill; the
 /// payload itself was bounded by the configured maximum before it was read.
+///
+/// The reader walks the payload's bytes through one raw pointer (one `ByteBuffer` access per
+/// payload rather than one per field) and exists only inside ``read(_:_:)``.
 struct PayloadReader {
-    private(set) var buffer: ByteBuffer
+    /// The payload, for zero-copy slices of blob fields.
+    private let payload: ByteBuffer
+    /// The payload's readable bytes, valid for the reader's whole (scoped) life.
+    private let bytes: UnsafeRawBufferPointer
+    private var offset = 0
 
-    init(_ payload: ByteBuffer) { self.buffer = payload }
+    private init(payload: ByteBuffer, bytes: UnsafeRawBufferPointer) {
+        self.payload = payload
+        self.bytes = bytes
+    }
 
-    var remaining: Int { buffer.readableBytes }
-
-    /// Fails with `trailing_bytes` unless every byte of the payload was consumed.
-    func finish(_ message: MessageType) throws(ProtocolError) {
-        guard remaining == 0 else {
-            throw ProtocolError(.trailingBytes, "\(message) payload has \(remaining) bytes after its last field")
+    /// Runs `body` with a reader over `payload`, then fails with `trailing_bytes` unless
+    /// `body` consumed every byte.
+    static func read<T>(
+        _ payload: ByteBuffer, as type: MessageType, _ body: (inout PayloadReader) throws(ProtocolError) -> T
+    ) throws(ProtocolError) -> T {
+        try payload.withUnsafeReadableBytes { bytes throws(ProtocolError) in
+            var reader = PayloadReader(payload: payload, bytes: bytes)
+            let value = try body(&reader)
+            guard reader.remaining == 0 else {
+                throw ProtocolError(
+                    .trailingBytes, "\(type) payload has \(reader.remaining) bytes after its last field")
+            }
+            return value
         }
     }
 
+    var remaining: Int { bytes.count - offset }
+
     mutating func readInteger<T: FixedWidthInteger>(_ name: StaticString, as: T.Type = T.self) throws(ProtocolError) -> T {
-        guard let value = buffer.readInteger(endianness: .big, as: T.self) else {
-            throw truncated(name, needed: MemoryLayout<T>.size)
-        }
-        return value
+        let size = MemoryLayout<T>.size
+        guard remaining >= size else { throw truncated(name, needed: size) }
+        defer { offset += size }
+        return T(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
     mutating func readDouble(_ field: FloatField) throws(ProtocolError) -> Double {
@@ -52,15 +71,14 @@ struct PayloadReader {
     mutating func readString(_ field: StringField) throws(ProtocolError) -> String {
         let length = Int(try readInteger(field.name, as: UInt16.self))
         try field.check(byteCount: length)
-        guard let bytes = buffer.readSlice(length: length) else {
-            throw truncated(field.name, needed: length)
-        }
+        let raw = try take(field.name, length)
         // `String(decoding:)` repairs invalid sequences with U+FFFD; the bytes survive
         // unchanged exactly when they were valid UTF-8.
-        let string = bytes.readableBytesView.withContiguousStorageIfAvailable {
-            String(decoding: $0, as: UTF8.self)
-        } ?? String(decoding: bytes.readableBytesView, as: UTF8.self)
-        guard string.utf8.elementsEqual(bytes.readableBytesView) else {
+        let string = String(decoding: raw, as: UTF8.self)
+        let unchanged = string.utf8.withContiguousStorageIfAvailable {
+            $0.count == raw.count && UnsafeRawBufferPointer($0).elementsEqual(raw)
+        }
+        guard unchanged == true else {
             throw ProtocolError(.invalidUTF8, "\(field.name) is not valid UTF-8")
         }
         return string
@@ -69,18 +87,15 @@ struct PayloadReader {
     /// A `u32`-length-prefixed byte string, returned as a slice of the payload (no copy).
     mutating func readBlob(_ name: StaticString) throws(ProtocolError) -> ByteBuffer {
         let length = Int(try readInteger(name, as: UInt32.self))
-        guard let blob = buffer.readSlice(length: length) else {
-            throw truncated(name, needed: length)
-        }
-        return blob
+        let start = offset
+        _ = try take(name, length)
+        // Cannot fail: `take` checked the bytes are there.
+        return payload.getSlice(at: payload.readerIndex + start, length: length)!
     }
 
     /// Exactly `count` raw bytes (for fixed-size fields such as digests).
     mutating func readBytes(_ name: StaticString, count: Int) throws(ProtocolError) -> [UInt8] {
-        guard let bytes = buffer.readBytes(length: count) else {
-            throw truncated(name, needed: count)
-        }
-        return bytes
+        Array(try take(name, count))
     }
 
     /// A `u16`-counted list; the count is checked against the field's maximum and against
@@ -93,13 +108,20 @@ struct PayloadReader {
         guard count * field.elementSize <= remaining else {
             throw ProtocolError(
                 .countMismatch,
-                "\(field.name) declares \(count) elements of \(field.elementSize) bytes, "
+                "\(field.name) declares \(count) elements of at least \(field.elementSize) bytes, "
                     + "but only \(remaining) payload bytes remain")
         }
         var elements: [Element] = []
         elements.reserveCapacity(count)
         for _ in 0..<count { elements.append(try element(&self)) }
         return elements
+    }
+
+    /// The next `count` bytes, consumed.
+    private mutating func take(_ name: StaticString, _ count: Int) throws(ProtocolError) -> UnsafeRawBufferPointer {
+        guard remaining >= count else { throw truncated(name, needed: count) }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
     }
 
     private func truncated(_ name: StaticString, needed: Int) -> ProtocolError {

@@ -102,8 +102,11 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
     /// This error with its message cut, at a character boundary, to ``maxMessageBytes`` UTF-8
     /// bytes, so that it can always be sent in an `ERROR` frame.
     public func clampedForWire() -> ProtocolError {
-        var clamped = message
-        while clamped.utf8.count > Self.maxMessageBytes { clamped.removeLast() }
+        var clamped = ""
+        for character in message {
+            guard clamped.utf8.count + character.utf8.count <= Self.maxMessageBytes else { break }
+            clamped.append(character)
+        }
         return ProtocolError(code, clamped)
     }
 }

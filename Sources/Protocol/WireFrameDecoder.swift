@@ -9,7 +9,7 @@ import NIOCore
 /// Header faults (`bad_magic`, `unsupported_version`, `unknown_type`, `frame_too_large`) leave
 /// the buffer untouched: the stream cannot be trusted past them. A payload fault consumes the
 /// frame before it is raised, so the reader stays on a frame boundary.
-public struct WireFrameDecoder: NIOSingleStepByteToMessageDecoder {
+public struct WireFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     public typealias InboundOut = WireFrame
 
     /// The limits this decoder enforces.
@@ -41,6 +41,7 @@ public struct WireFrameDecoder: NIOSingleStepByteToMessageDecoder {
         guard let header = try readHeader(buffer) else { return nil }
         let frameLength = WireFrame.headerLength + header.payloadLength
         guard buffer.readableBytes >= frameLength else { return nil }
+        // Cannot fail: the whole frame's bytes were counted just above.
         let payload = buffer.getSlice(at: buffer.readerIndex + WireFrame.headerLength, length: header.payloadLength)!
         buffer.moveReaderIndex(forwardBy: frameLength)
         let message = try Message(type: header.type, payload: payload)
@@ -56,14 +57,14 @@ public struct WireFrameDecoder: NIOSingleStepByteToMessageDecoder {
 
     /// The validated header at the reader index, or `nil` while fewer than 12 bytes are there.
     private func readHeader(_ buffer: ByteBuffer) throws(ProtocolError) -> Header? {
-        let at = buffer.readerIndex
-        guard buffer.readableBytes >= WireFrame.headerLength,
-            let magic = buffer.getInteger(at: at, as: UInt16.self),
-            let version = buffer.getInteger(at: at + 2, as: UInt8.self),
-            let rawType = buffer.getInteger(at: at + 3, as: UInt8.self),
-            let length = buffer.getInteger(at: at + 4, as: UInt32.self),
-            let requestID = buffer.getInteger(at: at + 8, as: UInt32.self)
-        else { return nil }
+        guard buffer.readableBytes >= WireFrame.headerLength else { return nil }
+        let (magic, version, rawType, length, requestID) = buffer.withUnsafeReadableBytes { bytes in
+            (
+                UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt16.self)), bytes[2], bytes[3],
+                UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+                UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            )
+        }
         guard magic == WireFrame.magic else {
             throw ProtocolError(.badMagic, "frame starts with 0x\(String(magic, radix: 16)), not 0x4753")
         }

@@ -4,7 +4,7 @@ import NIOCore
 ///
 /// A `MessageToByteEncoder` for `MessageToByteHandler(WireFrameEncoder())`; outside a pipeline
 /// use `ByteBuffer.writeWireFrame(_:configuration:)`.
-public struct WireFrameEncoder: MessageToByteEncoder {
+public struct WireFrameEncoder: MessageToByteEncoder, Sendable {
     public typealias OutboundIn = WireFrame
 
     /// The limits this encoder enforces.
@@ -34,11 +34,8 @@ extension ByteBuffer {
             throw ProtocolError(.unsupportedVersion, "cannot encode a frame of version \(frame.version)")
         }
         let start = writerIndex
-        writeInteger(WireFrame.magic)
-        writeInteger(frame.version)
-        writeInteger(frame.message.type.rawValue)
-        writeInteger(UInt32(0))  // payload length, patched below once known
-        writeInteger(frame.requestID)
+        // The payload length (0 here) is patched below once known.
+        writeMultipleIntegers(WireFrame.magic, frame.version, frame.message.type.rawValue, UInt32(0), frame.requestID)
         do {
             try frame.message.writePayload(to: &self)
         } catch {

@@ -43,14 +43,13 @@ public struct Hello: Hashable, Sendable {
         self.capabilities = capabilities
     }
 
-    /// The offered version range (valid once the message has passed validation).
-    public var offeredVersions: ClosedRange<UInt8> { minVersion...maxVersion }
-
     /// The version the server should answer with in `WELCOME`.
     ///
-    /// - Throws: `version_mismatch` when the client's range and `supported` do not overlap.
+    /// - Throws: `invalid_value` when the offered range is empty or includes 0,
+    ///   `version_mismatch` when it and `supported` do not overlap.
     public func negotiatedVersion(supported: ClosedRange<UInt8> = ProtocolVersion.implemented) throws(ProtocolError) -> UInt8 {
-        try ProtocolVersion.negotiate(offered: offeredVersions, supported: supported)
+        try validate()
+        return try ProtocolVersion.negotiate(offered: minVersion...maxVersion, supported: supported)
     }
 
     static let clientIDField = StringField(name: "HELLO.client_id", bytes: 1...64)
@@ -84,7 +83,7 @@ extension Hello: PayloadCodable {
         try validate()
     }
 
-    private func validate() throws(ProtocolError) {
+    fileprivate func validate() throws(ProtocolError) {
         guard minVersion >= 1, minVersion <= maxVersion else {
             throw ProtocolError(
                 .invalidValue, "HELLO version range \(minVersion)...\(maxVersion) is empty or includes 0")

@@ -43,9 +43,13 @@ extension Pose: PayloadCodable {
     }
 
     func write(to buffer: inout ByteBuffer) throws(ProtocolError) {
-        for i in 0..<3 { try buffer.writeDouble(position[i], as: Self.coordinate) }
-        for i in 0..<4 { try buffer.writeDouble(orientation[i], as: Self.quaternion) }
+        for i in 0..<3 { try Self.coordinate.check(position[i]) }
+        for i in 0..<4 { try Self.quaternion.check(orientation[i]) }
         try validate()
+        // One capacity check for all seven fields: poses dominate the protocol's traffic.
+        buffer.writeMultipleIntegers(
+            position.x.bitPattern, position.y.bitPattern, position.z.bitPattern, orientation.x.bitPattern,
+            orientation.y.bitPattern, orientation.z.bitPattern, orientation.w.bitPattern)
     }
 
     private func validate() throws(ProtocolError) {

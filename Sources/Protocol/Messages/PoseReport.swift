@@ -43,8 +43,7 @@ extension PoseReport: PayloadCodable {
     }
 
     func write(to buffer: inout ByteBuffer) throws(ProtocolError) {
-        buffer.writeInteger(slot)
-        buffer.writeInteger(timestampNanoseconds)
+        buffer.writeMultipleIntegers(slot, timestampNanoseconds)
         try pose.write(to: &buffer)
         buffer.writeBool(oracleLoss != nil)
         if let oracleLoss { try buffer.writeDouble(oracleLoss, as: Self.oracleLossField) }
