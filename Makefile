@@ -27,7 +27,7 @@ release: deps
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0 $(SWIFT) test --skip-build
 
 # Daemon benchmarks (release, loopback): POSE ingest, h2load vs nghttpd. Figures: docs/PERFORMANCE.md.
 bench-daemon: deps

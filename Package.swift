@@ -64,7 +64,9 @@ let package = Package(
                 .product(name: "Numerics", package: "swift-numerics"),
             ]),
         .target(name: "Renderer", dependencies: ["CPNG", "SeededRandom"]),
-        .target(name: "Optimizers", dependencies: ["Wireless", "COpenBLAS", "SeededRandom"]),
+        .target(
+            name: "Optimizers", dependencies: ["Wireless", "COpenBLAS", "SeededRandom"],
+            resources: [.copy("IRAC/ILO/Resources/ilo-irac-v1.json")]),
 
         // Executables.
         .executableTarget(

@@ -10,6 +10,10 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks (run a release build).",
         subcommands: [
             ProtocolBenchCommand.self,
+            RenderBenchCommand.self,
+            GSMRBenchCommand.self,
+            IRACBenchCommand.self,
+            STTGSBenchCommand.self,
             BenchDaemonCommand.self,
         ])
 }

@@ -9,6 +9,14 @@ struct GSLab: AsyncParsableCommand {
         abstract: "Offline experiments, paper reproductions and benchmarks for splatedge.",
         version: SplatedgeVersion.current,
         subcommands: [
+            SolveCommand.self,
+            RenderCommand.self,
+            WorldCommand.self,
+            CompressCommand.self,
+            GSMRCommand.self,
+            IRACCommand.self,
+            ILOCommand.self,
+            STTGSCommand.self,
             BenchCommand.self,
         ])
 }

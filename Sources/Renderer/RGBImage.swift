@@ -1,4 +1,5 @@
-/// A linear RGB image with channels interleaved per pixel, values nominally in [0, 1].
+/// An RGB image with channels interleaved per pixel, values nominally in [0, 1] (display
+/// values, as 3DGS renders them: PNG output stores them without a transfer curve).
 ///
 /// Row-major: the value of channel `c` at column `x`, row `y` is `pixels[(y * width + x) * 3 + c]`.
 public struct RGBImage: Sendable, Equatable {

@@ -1,0 +1,188 @@
+import Dispatch
+
+/// The 3DGS forward rasteriser (Kerbl et al. 2023) on the CPU: per-frame projection of every
+/// Gaussian, binning into 16×16 tiles by depth, and front-to-back alpha blending per tile with
+/// SIMD rows and early termination.
+///
+/// An instance keeps its scratch buffers between frames, so a render loop that reuses one
+/// rasteriser allocates nothing per frame once the buffers have grown. An instance is not
+/// thread-safe; use one per concurrent render loop. The image never depends on
+/// `options.threads`: tiles are independent and the depth order is a stable sort.
+public final class GaussianRasterizer {
+    private var projected: [ProjectedGaussian] = []
+    private var sortKeys: [UInt32] = []
+    private var sortValues: [UInt32] = []
+    private var sortScratchKeys: [UInt32] = []
+    private var sortScratchValues: [UInt32] = []
+    private var tileStarts: [Int32] = []
+    private var tileEntries: [UInt32] = []
+
+    /// What the last frame did: visible Gaussians and Gaussian–tile pairs.
+    public private(set) var lastFrameStatistics = FrameStatistics()
+
+    /// Counts of one frame.
+    public struct FrameStatistics: Sendable, Equatable {
+        /// Gaussians that survived culling.
+        public var visibleGaussians = 0
+        /// Gaussian–tile pairs rasterised.
+        public var tilePairs = 0
+    }
+
+    /// A rasteriser with empty buffers.
+    public init() {}
+
+    /// Renders `scene` as seen by `camera`.
+    public func render(_ scene: GaussianScene, camera: Camera, options: RenderOptions = RenderOptions()) -> RGBImage {
+        var image = RGBImage(width: camera.width, height: camera.height)
+        render(scene, camera: camera, options: options, into: &image)
+        return image
+    }
+
+    /// Renders into `image`, reusing its storage when its size already matches the camera.
+    public func render(_ scene: GaussianScene, camera: Camera, options: RenderOptions = RenderOptions(), into image: inout RGBImage) {
+        if image.width != camera.width || image.height != camera.height {
+            image = RGBImage(width: camera.width, height: camera.height)
+        }
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            renderFrame(scene, camera: camera, options: options, pixels: pixels.baseAddress!, alpha: nil)
+        }
+    }
+
+    /// Renders and also returns each pixel's accumulated opacity, 1 − final transmittance
+    /// (row-major, one value per pixel) — the coverage mask of the scene.
+    public func renderWithAlpha(
+        _ scene: GaussianScene, camera: Camera, options: RenderOptions = RenderOptions()
+    ) -> (image: RGBImage, alpha: [Float]) {
+        var image = RGBImage(width: camera.width, height: camera.height)
+        var alpha = [Float](repeating: 0, count: camera.width * camera.height)
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            alpha.withUnsafeMutableBufferPointer { alphaBuffer in
+                renderFrame(scene, camera: camera, options: options, pixels: pixels.baseAddress!, alpha: alphaBuffer.baseAddress!)
+            }
+        }
+        return (image, alpha)
+    }
+
+    private func renderFrame(
+        _ scene: GaussianScene, camera: Camera, options: RenderOptions,
+        pixels: UnsafeMutablePointer<Float>, alpha: UnsafeMutablePointer<Float>?
+    ) {
+        let frame = FrameConstants(camera: camera, options: options, sceneDegree: scene.shDegree)
+        project(scene, frame: frame, threads: options.threads)
+        let tileCount = frame.tilesX * frame.tilesY
+        binByTileAndDepth(tileCount: tileCount, tilesX: frame.tilesX)
+        let target = TileTarget(
+            pixels: pixels, alpha: alpha, width: camera.width, height: camera.height,
+            tilesX: frame.tilesX, background: options.background)
+        projected.withUnsafeBufferPointer { gaussians in
+            tileStarts.withUnsafeBufferPointer { starts in
+                tileEntries.withUnsafeBufferPointer { entries in
+                    let lists = TileLists(gaussians: gaussians.baseAddress!, starts: starts.baseAddress!, entries: entries.baseAddress!)
+                    Self.forEachWorker(threads: options.threads, items: tileCount) { worker, workers in
+                        let blender = TileBlender()
+                        // Interleaved tiles balance the load; each tile is written by one worker.
+                        for tile in stride(from: worker, to: tileCount, by: workers) {
+                            blender.rasterize(tile: tile, lists: lists, into: target)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills `projected` for every Gaussian of the scene, in parallel over contiguous chunks.
+    private func project(_ scene: GaussianScene, frame: FrameConstants, threads: Int) {
+        let n = scene.count
+        if projected.count < n { projected = [ProjectedGaussian](repeating: ProjectedGaussian(), count: n) }
+        scene.positions.withUnsafeBufferPointer { positions in
+        scene.logScales.withUnsafeBufferPointer { logScales in
+        scene.rotations.withUnsafeBufferPointer { rotations in
+        scene.opacityLogits.withUnsafeBufferPointer { opacities in
+        scene.sh.withUnsafeBufferPointer { sh in
+            guard n > 0 else { return }
+            let view = UnsafeSceneView(
+                positions: positions.baseAddress!, logScales: logScales.baseAddress!, rotations: rotations.baseAddress!,
+                opacityLogits: opacities.baseAddress!, sh: sh.baseAddress ?? UnsafePointer(bitPattern: 16)!,
+                coefficientsPerChannel: scene.coefficientsPerChannel)
+            projected.withUnsafeMutableBufferPointer { output in
+                let out = UnsafeSendablePointer(output.baseAddress!)
+                Self.forEachWorker(threads: threads, items: n) { worker, workers in
+                    let chunk = (n + workers - 1) / workers
+                    for i in (worker * chunk)..<min(n, (worker + 1) * chunk) {
+                        out.pointer[i] = ProjectedGaussian(projecting: i, of: view, frame: frame)
+                    }
+                }
+            }
+        }}}}}
+        collectVisible(count: n)
+    }
+
+    /// Sorts visible Gaussians by depth (stable, so ties keep index order).
+    private func collectVisible(count n: Int) {
+        sortKeys.removeAll(keepingCapacity: true)
+        sortValues.removeAll(keepingCapacity: true)
+        for i in 0..<n where projected[i].isVisible {
+            // Depths are > 0, so their IEEE bit patterns order like the values.
+            sortKeys.append(projected[i].depth.bitPattern)
+            sortValues.append(UInt32(i))
+        }
+        RadixSort.sort(keys: &sortKeys, values: &sortValues, scratchKeys: &sortScratchKeys, scratchValues: &sortScratchValues)
+    }
+
+    /// Builds, for every tile, the list of Gaussians touching it in front-to-back order.
+    private func binByTileAndDepth(tileCount: Int, tilesX: Int) {
+        if tileStarts.count != tileCount + 1 { tileStarts = [Int32](repeating: 0, count: tileCount + 1) }
+        projected.withUnsafeBufferPointer { gaussians in
+            tileStarts.withUnsafeMutableBufferPointer { starts in
+                for t in 0...tileCount { starts[t] = 0 }
+                for index in sortValues {
+                    let g = gaussians[Int(index)]
+                    for ty in Int(g.tileMinY)..<Int(g.tileMaxY) {
+                        for tx in Int(g.tileMinX)..<Int(g.tileMaxX) { starts[ty * tilesX + tx + 1] += 1 }
+                    }
+                }
+                for t in 0..<tileCount { starts[t + 1] += starts[t] }
+                let pairs = Int(starts[tileCount])
+                if tileEntries.count < pairs { tileEntries = [UInt32](repeating: 0, count: pairs) }
+                tileEntries.withUnsafeMutableBufferPointer { entries in
+                    var cursor = Array(starts[0..<tileCount])
+                    for index in sortValues {
+                        let g = gaussians[Int(index)]
+                        for ty in Int(g.tileMinY)..<Int(g.tileMaxY) {
+                            for tx in Int(g.tileMinX)..<Int(g.tileMaxX) {
+                                let tile = ty * tilesX + tx
+                                entries[Int(cursor[tile])] = index
+                                cursor[tile] += 1
+                            }
+                        }
+                    }
+                }
+                lastFrameStatistics = FrameStatistics(visibleGaussians: sortValues.count, tilePairs: pairs)
+            }
+        }
+    }
+
+    /// Runs `body(worker, workers)` for `workers = min(threads, items)` workers, inline when
+    /// there is one.
+    static func forEachWorker(threads: Int, items: Int, _ body: @Sendable (Int, Int) -> Void) {
+        let workers = max(1, min(threads, items))
+        if workers == 1 {
+            body(0, 1)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { body($0, workers) }
+        }
+    }
+}
+
+extension GaussianScene {
+    /// Renders the scene once with a fresh rasteriser (use a ``GaussianRasterizer`` in loops).
+    public func render(camera: Camera, options: RenderOptions = RenderOptions()) -> RGBImage {
+        GaussianRasterizer().render(self, camera: camera, options: options)
+    }
+}
+
+/// A pointer that may cross into concurrent workers which write disjoint elements.
+struct UnsafeSendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
