@@ -121,7 +121,7 @@ struct Agent: Sendable {
                 pending = nil
                 let link = EmulatedLink.userDownlink
                 let gain = link.gain(seed: welcome.channelSeed, link: welcome.linkID, slot: frame.slot, position: waiting.pose.position)
-                let latency = (ContinuousClock.now - waiting.receivedAt).seconds * settings.timeScale
+                let latency = secondsSince(waiting.receivedAt) * settings.timeScale
                     + link.transmissionSeconds(bits: settings.frameBits, power: waiting.schedule.powerWatts, gain: gain)
                 let deadline = Double(waiting.schedule.deadlineMicroseconds) / 1e6
                 let outage = latency > deadline * (1 + 1e-9)
@@ -160,4 +160,10 @@ struct Agent: Sendable {
         // x = 1 delivered: the MR frame shows the real image; otherwise the GS render of the memory.
         record(schedule, view, schedule.decision && !outage ? view.truth : nil, bits, min(airtime, 1e9), outage, pose)
     }
+}
+
+/// Wall seconds since `instant`.
+private func secondsSince(_ instant: ContinuousClock.Instant) -> Double {
+    let (seconds, attoseconds) = (ContinuousClock.now - instant).components
+    return Double(seconds) + Double(attoseconds) * 1e-18
 }
