@@ -147,8 +147,9 @@ struct Agent: Sendable {
     ) async throws {
         let link = EmulatedLink.robotUplink
         let gain = link.gain(seed: welcome.channelSeed, link: welcome.linkID, slot: schedule.slot, position: pose.position)
-        let bits = schedule.decision ? settings.robotImageBits : settings.robotPoseBits
-        let airtime = link.transmissionSeconds(bits: bits, power: schedule.powerWatts, gain: gain)
+        // p = 0 is the idle schedule of a robot the server has no pose of yet: nothing is sent.
+        let bits = schedule.powerWatts == 0 ? 0 : schedule.decision ? settings.robotImageBits : settings.robotPoseBits
+        let airtime = bits == 0 ? 0 : link.transmissionSeconds(bits: bits, power: schedule.powerWatts, gain: gain)
         let deadline = Double(schedule.deadlineMicroseconds) / 1e6
         let outage = airtime > deadline * (1 + 1e-9)
         try await Task.sleep(for: .nanoseconds(Int64(min(airtime, deadline) / settings.timeScale * 1e9)))

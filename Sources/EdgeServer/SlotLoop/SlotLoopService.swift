@@ -170,7 +170,7 @@ final class SlotLoopService: Service, Sendable {
             robotSolverMilliseconds: robotRecords.map(\.solverMilliseconds).reduce(0, +),
             userSolverMilliseconds: plan.seconds * 1000, userPowerW: userPower,
             userPowerBudgetW: configuration.userPowerBudget, robots: robotRecords, users: userRecords,
-            idleSessions: snapshot.count - scheduled.count, imagesObserved: observed.filter { $0.1 != nil }.count)
+            idleClients: snapshot.filter { !scheduled.contains($0.0.id) }.map(\.0.clientID), imagesObserved: observed.filter { $0.1 != nil }.count)
     }
 
     private func send(_ session: Session, _ schedule: Schedule) {

@@ -52,8 +52,8 @@ struct SlotRecord: Codable, Sendable {
     var userPowerBudgetW: Double
     var robots: [Robot]
     var users: [User]
-    /// Sessions without a pose yet (sent an idle SCHEDULE).
-    var idleSessions: Int
+    /// Clients without a pose yet (sent an idle SCHEDULE: x = 0, p = 0).
+    var idleClients: [String]
     /// Images from robots folded into the memory-bias map this slot.
     var imagesObserved: Int
 }
