@@ -111,7 +111,10 @@ struct Agent: Sendable {
                 if role == .robot {
                     try await followRobotSchedule(schedule, pose: pose, view: current, tau: tau, welcome: welcome, connection: connection, record: record)
                 } else if schedule.decision {
+                    // The next POSE goes out once the FRAME is in, so the wait measured for the
+                    // frame is the server's, not this agent's own rendering.
                     pending = (schedule, .now, current, pose)
+                    continue
                 } else {
                     record(schedule, view: current, shown: nil, bits: 0, latency: 0, outage: false, pose: pose)
                 }
@@ -128,6 +131,7 @@ struct Agent: Sendable {
                 let bytes = frame.image.bytes.getBytes(at: frame.image.bytes.readerIndex, length: frame.image.bytes.readableBytes) ?? []
                 let shown = outage ? nil : try? RGBImage(pngData: Data(bytes))
                 record(waiting.schedule, view: waiting.view, shown: shown, bits: settings.frameBits, latency: latency, outage: outage || shown == nil, pose: waiting.pose)
+                try await announce(frame.slot + 1)
             case .bye, .error:
                 break receiving
             default:

@@ -41,6 +41,8 @@ struct AgentReport: Codable, Sendable {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
+        // PSNR of identical images and the latency of a frame that never came are infinite.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         try encoder.encode(self).write(to: URL(fileURLWithPath: "\(directory)/\(client).json"))
     }
 }

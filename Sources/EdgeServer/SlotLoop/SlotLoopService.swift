@@ -116,7 +116,8 @@ final class SlotLoopService: Service, Sendable {
             let power = plan.decision.powers[k]
             return SlotRecord.User(
                 client: users[k].0.clientID, link: users[k].0.linkID, x: served ? 1 : 0, powerW: power,
-                bits: served ? configuration.frameBits : 0, gain: plan.gains[k], delta: deltas[k],
+                bits: served ? configuration.frameBits : 0, gain: plan.gains[k],
+                exactPose: SlotPlanner.coversSlot(users[k].2, slot), delta: deltas[k],
                 expectedRateBps: EmulatedLink.userDownlink.rate(power: power, gain: plan.gains[k]),
                 frameReadyMilliseconds: nil, deadlineMiss: false)
         }

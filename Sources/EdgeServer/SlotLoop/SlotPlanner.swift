@@ -95,7 +95,7 @@ struct SlotPlanner {
         let record = SlotRecord.Robot(
             client: session.clientID, link: session.linkID, x: decision.x ? 1 : 0, powerW: decision.power,
             bits: decision.x ? configuration.robotImageBits : configuration.robotPoseBits, gain: gains[0],
-            predictedLoss: losses[0], horizon: horizon, horizonBudgetW: budget, feasible: decision.feasible,
+            predictedLoss: losses[0], exactPose: Self.coversSlot(report, slot), horizon: horizon, horizonBudgetW: budget, feasible: decision.feasible,
             solverMilliseconds: solverSeconds * 1000)
         return (record, decision.feasible)
     }
@@ -106,6 +106,11 @@ struct SlotPlanner {
         let all = [report.pose] + report.plannedPoses
         let offset = slot > report.slot ? min(Int(slot - report.slot), all.count - 1) : 0
         return Array(all[offset...].prefix(limit))
+    }
+
+    /// Whether `report` (pose plus plan) has a pose for `slot`.
+    static func coversSlot(_ report: PoseReport, _ slot: UInt64) -> Bool {
+        slot >= report.slot && slot - report.slot <= UInt64(report.plannedPoses.count)
     }
 
     /// The per-slot budget that keeps the robot's running average power at P: what is left of

@@ -13,6 +13,8 @@ struct SlotRecord: Codable, Sendable {
         var bits: Double
         var gain: Double
         var predictedLoss: Double
+        /// The robot's POSE (or its plan) covered this slot; false when the server extrapolated.
+        var exactPose: Bool
         /// Horizon length W used.
         var horizon: Int
         /// Per-slot power budget of this horizon (energy-tracked, W).
@@ -31,6 +33,8 @@ struct SlotRecord: Codable, Sendable {
         /// Bits on the emulated downlink (D when x = 1, else 0).
         var bits: Double
         var gain: Double
+        /// The user's POSE (or its plan) covered this slot; false when the server extrapolated.
+        var exactPose: Bool
         /// Δ_k from the probe renders.
         var delta: Double
         var expectedRateBps: Double
