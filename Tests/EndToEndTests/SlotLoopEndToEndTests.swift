@@ -135,7 +135,7 @@ struct SlotLoopEndToEndTests {
         for report in run.reports {
             let client = report["client"] as! String
             let rows = report["rows"] as! [[String: Any]]
-            #expect(rows.count >= 10, "\(client) followed only \(rows.count) schedules")
+            #expect(rows.count >= 5, "\(client) followed only \(rows.count) schedules")
             // Every slot of the agent's stay produced a schedule: its rows have no gaps.
             let agentSlots = rows.map { ($0["slot"] as! NSNumber).uint64Value }
             if let first = agentSlots.first { #expect(agentSlots == Array(first..<(first + UInt64(agentSlots.count)))) }
@@ -159,6 +159,6 @@ struct SlotLoopEndToEndTests {
                 compared += 1
             }
         }
-        #expect(compared >= 40)
+        #expect(compared >= 20)
     }
 }
