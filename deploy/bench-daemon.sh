@@ -17,7 +17,7 @@ SERVER=$!
 printf 'ok\n' > "$WORK/healthz"
 nghttpd --no-tls -d "$WORK" $NGHTTPD_PORT &
 NGHTTPD=$!
-trap 'kill $SERVER $NGHTTPD 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $SERVER $NGHTTPD 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 sleep 1
 
 echo "== binary POSE ingest, 1 connection"
@@ -25,6 +25,6 @@ $BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connect
 echo "== binary POSE ingest, 64 connections"
 $BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 64 --seconds "$SECONDS_PER_RUN"
 echo "== h2load /healthz on edge-serverd (h2c): $H2LOAD"
-$H2LOAD http://127.0.0.1:$HTTP_PORT/healthz | grep -E "^(finished|requests):"
+$H2LOAD http://127.0.0.1:$HTTP_PORT/healthz | grep -E "^(finished|requests)"
 echo "== h2load /healthz on nghttpd (static file): $H2LOAD"
-$H2LOAD http://127.0.0.1:$NGHTTPD_PORT/healthz | grep -E "^(finished|requests):"
+$H2LOAD http://127.0.0.1:$NGHTTPD_PORT/healthz | grep -E "^(finished|requests)"

@@ -94,7 +94,8 @@ struct BinarySessionTests {
 
     @Test("a silent connection gets ERROR idle_timeout and BYE; its session stays resumable")
     func idleTimeout() async throws {
-        let daemon = try await TestDaemon.start { $0.limits.idleTimeoutSeconds = 0.3 }
+        // Long enough that HELLO arrives first even when the whole suite loads the machine.
+        let daemon = try await TestDaemon.start { $0.limits.idleTimeoutSeconds = 1.5 }
         let (connection, welcome) = try await daemon.session("sleepy")
         let error = try #require(try await nextPush(connection))
         guard case .error(let received) = error.message else {

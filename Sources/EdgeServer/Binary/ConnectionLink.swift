@@ -118,8 +118,6 @@ extension SessionError {
         case .sessionLimit: .sessionLimit
         case .invalidClient: .invalidValue
         case .roleConflict: .unexpectedMessage
-        case .idleTimeout: .idleTimeout
-        case .inflightLimit: .frameTooLarge
         }
     }
 }

@@ -9,10 +9,6 @@ struct SessionError: Error, Equatable, CustomStringConvertible {
         case invalidClient = "invalid_value"
         /// A reconnect names an existing client with another role.
         case roleConflict = "unexpected_message"
-        /// The session sent nothing for longer than the idle timeout.
-        case idleTimeout = "idle_timeout"
-        /// The session has more unprocessed bytes than its inflight limit.
-        case inflightLimit = "frame_too_large"
     }
 
     var code: Code
