@@ -29,6 +29,13 @@ test: deps
 	$(SWIFT) build --build-tests
 	SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0 $(SWIFT) test --skip-build
 
+# One daemon, a few client-sim robots and users on loopback for ~30 s, then a summary table
+# (deploy/demo.sh; DEMO_SECONDS, DEMO_ROBOTS, DEMO_USERS, GSMR_SOLVER, IRAC_SOLVER override).
+demo: deps
+	$(SWIFT) build -c release --product edge-serverd
+	$(SWIFT) build -c release --product client-sim
+	deploy/demo.sh
+
 # Daemon benchmarks (release, loopback): POSE ingest, h2load vs nghttpd. Figures: docs/PERFORMANCE.md.
 bench-daemon: deps
 	$(SWIFT) build -c release --product edge-serverd

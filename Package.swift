@@ -64,6 +64,9 @@ let package = Package(
                 .product(name: "Numerics", package: "swift-numerics"),
             ]),
         .target(name: "Renderer", dependencies: ["CPNG", "SeededRandom"]),
+        // What edge-serverd's slot loop and client-sim must agree on: poses ↔ cameras, the
+        // emulated links, the world and its small model.
+        .target(name: "SlotModel", dependencies: ["Protocol", "Renderer", "Wireless", "SeededRandom"]),
         .target(
             name: "Optimizers", dependencies: ["Wireless", "COpenBLAS", "SeededRandom"],
             resources: [.copy("IRAC/ILO/Resources/ilo-irac-v1.json")]),
@@ -72,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "EdgeServer",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -93,8 +96,9 @@ let package = Package(
         .executableTarget(
             name: "ClientSim",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "SplatClient", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .executableTarget(
             name: "Lab",
@@ -117,6 +121,7 @@ let package = Package(
         .testTarget(name: "RendererTests", dependencies: ["Renderer", "SeededRandom"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Wireless", "SeededRandom"]),
         .testTarget(name: "COpenBLASTests", dependencies: ["COpenBLAS"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SlotModel", "Protocol", "Renderer", "Wireless"]),
         .testTarget(
             name: "EdgeServerTests",
             dependencies: [

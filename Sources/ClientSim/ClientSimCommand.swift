@@ -1,11 +1,103 @@
 import ArgumentParser
+import Foundation
 import Protocol
+import SlotModel
 
-/// `client-sim`: simulated robots, users and collectors over emulated fading links.
+/// `client-sim`: simulated robots and users over emulated fading links.
 @main
 struct ClientSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client-sim",
-        abstract: "Simulated splatedge clients (robots, users, collectors) over emulated fading links.",
+        abstract: "Simulated splatedge clients (robots, users) over emulated fading links.",
+        discussion: "Each agent connects, streams POSEs, follows its SCHEDULEs and writes a per-agent CSV and JSON report.",
         version: SplatedgeVersion.current)
+
+    enum Role: String, ExpressibleByArgument, CaseIterable { case robot, user }
+    enum Transport: String, ExpressibleByArgument, CaseIterable { case tcp }
+
+    @Option(help: "robot or user.") var role: Role
+    @Option(help: "Agents in this process.") var count = 1
+    @Option(help: "Daemon binary listener host:port.") var server = "127.0.0.1:7450"
+    @Option(help: "Transport (tcp; h2 is not implemented in client-sim yet).") var transport = Transport.tcp
+    @Option(help: "Run seed: agents' routes and ids.") var seed: UInt64 = 1
+    @Option(help: "Seconds to run.") var duration = 10.0
+    @Option(help: "Emulated seconds per wall second for link pacing.") var timeScale = 1.0
+    @Option(help: "Authentication token.") var token = ""
+    @Option(help: "Index of the first agent (for several processes of one role).") var firstIndex = 0
+    @Option(help: "Planned poses announced per POSE, including the current (GSMR horizon W).") var horizon = 8
+    @Option(help: "Robot camera image size WIDTHxHEIGHT.") var imageSize = "64x48"
+    @Option(help: "User frame size WIDTHxHEIGHT (the daemon's irac.frame_size).") var frameSize = "128x96"
+    @Option(help: "Uplink image size I in bits (the daemon's gsmr.image_bits).") var imageBits = 537_600.0
+    @Option(help: "Pose size S in bits (the daemon's gsmr.pose_bits).") var poseBits = 192.0
+    @Option(help: "Downlink frame size D in bits (the daemon's irac.frame_bits).") var frameBits = 16e6
+    @Option(help: "World seed (the daemon's world.seed).") var worldSeed: UInt64 = 1
+    @Option(help: "World Gaussians (the daemon's world.gaussians).") var worldGaussians = 20_000
+    @Option(help: "Small model fraction (the daemon's world.small_fraction).") var smallFraction = 0.1
+    @Flag(help: "Robots report their true loss in POSE (the daemon's oracle estimator).") var oracle = false
+    @Option(help: "Directory for per-agent reports.") var out = "client-sim-reports"
+    @Option(help: "The daemon's slot-log.jsonl, to add solver times to the summary.") var runLog: String?
+
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--count must be ≥ 1") }
+        guard duration > 0, timeScale > 0 else { throw ValidationError("--duration and --time-scale must be > 0") }
+        guard ImageSize(imageSize) != nil, ImageSize(frameSize) != nil else { throw ValidationError("sizes must be WIDTHxHEIGHT") }
+        guard server.split(separator: ":").count == 2, Int(server.split(separator: ":")[1]) != nil else {
+            throw ValidationError("--server must be host:port")
+        }
+    }
+
+    func run() async throws {
+        let parts = server.split(separator: ":")
+        let settings = AgentSettings(
+            host: String(parts[0]), port: Int(parts[1])!, token: token, seed: seed, duration: duration, timeScale: timeScale,
+            horizon: horizon, imageSize: ImageSize(imageSize)!, frameSize: ImageSize(frameSize)!, robotImageBits: imageBits,
+            robotPoseBits: poseBits, frameBits: frameBits, reportsOracleLoss: oracle)
+        let world = try SlotWorld(seed: worldSeed, gaussianCount: worldGaussians, smallFraction: smallFraction)
+        let clientRole: ClientRole = role == .robot ? .robot : .user
+        let reports = try await withThrowingTaskGroup(of: AgentReport.self) { group in
+            for index in firstIndex..<(firstIndex + count) {
+                group.addTask { try await Agent(role: clientRole, index: index, settings: settings, world: world).run() }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        var summary = RoleSummary()
+        for report in reports.sorted(by: { $0.client < $1.client }) {
+            try report.write(to: out)
+            summary.add(report)
+        }
+        let times = try runLog.map { try SolverTimes(runLog: $0) }
+        print(RoleSummary.header)
+        print(summary.line(
+            role: role.rawValue, solver: times.map { role == .robot ? $0.robotSolver : $0.userSolver } ?? "-",
+            solverTimes: times.map { role == .robot ? $0.robot : $0.user } ?? "-"))
+    }
+}
+
+/// Solver time percentiles from the daemon's run log.
+struct SolverTimes {
+    var robotSolver = "-"
+    var userSolver = "-"
+    var robot = "-"
+    var user = "-"
+
+    init(runLog path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var robotTimes: [Double] = [], userTimes: [Double] = []
+        for line in text.split(separator: "\n") {
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+            robotSolver = object["robot_solver"] as? String ?? robotSolver
+            userSolver = object["user_solver"] as? String ?? userSolver
+            for robot in object["robots"] as? [[String: Any]] ?? [] { robotTimes.append(robot["solver_milliseconds"] as? Double ?? 0) }
+            if !(object["users"] as? [Any] ?? []).isEmpty { userTimes.append(object["user_solver_milliseconds"] as? Double ?? 0) }
+        }
+        robot = Self.percentiles(robotTimes)
+        user = Self.percentiles(userTimes)
+    }
+
+    static func percentiles(_ values: [Double]) -> String {
+        guard !values.isEmpty else { return "-" }
+        let sorted = values.sorted()
+        func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int((q * Double(sorted.count - 1)).rounded()))] }
+        return String(format: "%.3f/%.3f", at(0.5), at(0.99))
+    }
 }

@@ -42,6 +42,18 @@ struct EdgeServerCommand: AsyncParsableCommand {
     var logLevel: String?
     @Option(name: .long, help: "Event-loop threads (default: one per core).")
     var threads: Int?
+    @Option(name: .long, help: "Slot length τ in milliseconds (slot.length_ms).")
+    var slotMs: Double?
+    @Option(name: .long, help: "GSCLO solver for robots (gsmr.solver).")
+    var gsmrSolver: String?
+    @Option(name: .long, help: "IRAC solver for users (irac.solver).")
+    var iracSolver: String?
+    @Option(name: .long, help: "Robot loss estimator: memory-map or oracle (gsmr.loss_estimator).")
+    var lossEstimator: String?
+    @Option(name: .long, help: "Gaussians in the procedural world (world.gaussians).")
+    var worldGaussians: Int?
+    @Flag(name: .long, help: "Run without the slot loop (listeners and sessions only).")
+    var noSlotLoop = false
     @Flag(name: .long, help: "Print the merged configuration after validation and exit.")
     var checkConfig = false
 
@@ -60,6 +72,16 @@ struct EdgeServerCommand: AsyncParsableCommand {
         if let maxSessions { merged.limits.maxSessions = maxSessions }
         if let shutdownGrace { merged.shutdownGraceSeconds = shutdownGrace }
         if let logLevel { merged.logLevel = logLevel }
+        if let slotMs { merged.slotLengthMilliseconds = slotMs }
+        if let gsmrSolver { merged.slotLoop.gsmrSolver = gsmrSolver }
+        if let iracSolver { merged.slotLoop.iracSolver = iracSolver }
+        if let lossEstimator {
+            guard let parsed = SlotLoopConfiguration.LossEstimator(rawValue: lossEstimator) else {
+                throw .invalid("gsmr.loss_estimator", "\"\(lossEstimator)\" is not memory-map or oracle")
+            }
+            merged.slotLoop.lossEstimator = parsed
+        }
+        if let worldGaussians { merged.slotLoop.worldGaussians = worldGaussians }
         try merged.validate()
         return merged
     }
@@ -84,6 +106,6 @@ struct EdgeServerCommand: AsyncParsableCommand {
         let logger = Logger(label: "edge-serverd")
         let server = try EdgeDaemon(
             configuration: configuration, logger: logger, eventLoopThreads: threads ?? System.coreCount)
-        try await server.run()
+        try await server.run(additionalServices: noSlotLoop ? [] : [SlotLoopService(daemon: server)])
     }
 }

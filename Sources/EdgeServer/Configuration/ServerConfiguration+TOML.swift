@@ -1,4 +1,5 @@
 import Foundation
+import SlotModel
 import TOMLKit
 
 extension ServerConfiguration {
@@ -29,7 +30,7 @@ extension ServerConfiguration {
         }
         var configuration = ServerConfiguration()
         let sections = try TOMLSection(root, path: "")
-        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "slot", "log"])
+        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "slot", "log", "gsmr", "irac", "world"])
 
         if let binary = try sections.section("binary") {
             try binary.requireOnly(["host", "port"])
@@ -84,7 +85,52 @@ extension ServerConfiguration {
             try log.requireOnly(["level"])
             try log.read("level", into: &configuration.logLevel)
         }
+        try readSlotLoop(sections, into: &configuration.slotLoop)
         return configuration
+    }
+
+    /// The slot loop's sections (issue 7).
+    private static func readSlotLoop(_ sections: TOMLSection, into loop: inout SlotLoopConfiguration) throws(ConfigurationError) {
+        if let gsmr = try sections.section("gsmr") {
+            try gsmr.requireOnly(["solver", "horizon", "power_w", "image_bits", "pose_bits", "loss_estimator", "loss_prior", "map_cell_m"])
+            try gsmr.read("solver", into: &loop.gsmrSolver)
+            try gsmr.read("horizon", into: &loop.gsmrHorizon)
+            try gsmr.read("power_w", into: &loop.robotPowerBudget)
+            try gsmr.read("image_bits", into: &loop.robotImageBits)
+            try gsmr.read("pose_bits", into: &loop.robotPoseBits)
+            var estimator = loop.lossEstimator.rawValue
+            try gsmr.read("loss_estimator", into: &estimator)
+            guard let parsed = SlotLoopConfiguration.LossEstimator(rawValue: estimator) else {
+                throw .invalid("gsmr.loss_estimator", "\"\(estimator)\" is not memory-map or oracle")
+            }
+            loop.lossEstimator = parsed
+            try gsmr.read("loss_prior", into: &loop.lossPrior)
+            try gsmr.read("map_cell_m", into: &loop.mapCellMetres)
+        }
+        if let irac = try sections.section("irac") {
+            try irac.requireOnly(["solver", "power_w", "max_users", "latency_s", "frame_bits", "probe_size", "frame_size"])
+            try irac.read("solver", into: &loop.iracSolver)
+            try irac.read("power_w", into: &loop.userPowerBudget)
+            try irac.read("max_users", into: &loop.maxRenderedUsers)
+            try irac.read("latency_s", into: &loop.latencyBudget)
+            try irac.read("frame_bits", into: &loop.frameBits)
+            for (key, path) in [("probe_size", \SlotLoopConfiguration.probeSize), ("frame_size", \SlotLoopConfiguration.frameSize)] {
+                var text = loop[keyPath: path].description
+                try irac.read(key, into: &text)
+                guard let size = ImageSize(text) else { throw .invalid("irac.\(key)", "\"\(text)\" is not WIDTHxHEIGHT (1…4096)") }
+                loop[keyPath: path] = size
+            }
+        }
+        if let world = try sections.section("world") {
+            try world.requireOnly(["seed", "gaussians", "small_fraction", "render_workers"])
+            var seed = Int(loop.worldSeed)
+            try world.read("seed", into: &seed)
+            guard seed >= 0 else { throw .invalid("world.seed", "must be ≥ 0") }
+            loop.worldSeed = UInt64(seed)
+            try world.read("gaussians", into: &loop.worldGaussians)
+            try world.read("small_fraction", into: &loop.smallFraction)
+            try world.read("render_workers", into: &loop.renderWorkers)
+        }
     }
 }
 

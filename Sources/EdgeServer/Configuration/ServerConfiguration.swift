@@ -48,6 +48,9 @@ struct ServerConfiguration: Sendable, Equatable {
     /// Most planned future poses a client should send per POSE (WELCOME's horizon, `[slot] max_planned_poses`).
     var maxPlannedPoses = 16
 
+    /// The slot loop's solvers, budgets and world (`[gsmr]`, `[irac]`, `[world]`).
+    var slotLoop = SlotLoopConfiguration()
+
     /// swift-log level name (`[log] level`).
     var logLevel = "info"
 
@@ -125,6 +128,7 @@ struct ServerConfiguration: Sendable, Equatable {
         guard (0...Int(UInt16.max)).contains(maxPlannedPoses) else {
             throw .invalid("slot.max_planned_poses", "must be in 0...65535")
         }
+        try slotLoop.validate()
         guard LogLevelName.parse(logLevel) != nil else {
             throw .invalid("log.level", "\"\(logLevel)\" is not one of \(LogLevelName.allNames)")
         }

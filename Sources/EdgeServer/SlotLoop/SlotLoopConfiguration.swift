@@ -1,0 +1,78 @@
+import Optimizers
+import SlotModel
+
+/// The slot loop's settings (`[gsmr]`, `[irac]`, `[world]` in the TOML file; τ is
+/// `slot.length_ms`). Defaults follow the papers' parameters; docs/OPERATIONS.md lists them.
+struct SlotLoopConfiguration: Sendable, Equatable {
+    /// How the robots' per-frame loss L_t is predicted.
+    enum LossEstimator: String, Sendable, Equatable, CaseIterable {
+        /// The memory-bias map: observed loss of uploaded images, per floor cell.
+        case memoryMap = "memory-map"
+        /// The client's own reported loss for the current slot (experiments), map for the rest.
+        case oracle
+    }
+
+    /// GSCLO solver for robots (`gsmr.solver`).
+    var gsmrSolver = GSCLOSolverName.apo.rawValue
+    /// Receding horizon W, the most future slots planned (`gsmr.horizon`).
+    var gsmrHorizon = 8
+    /// Average transmit power budget per robot P in watts (`gsmr.power_w`).
+    var robotPowerBudget = 0.01
+    /// Image size I in bits on the emulated uplink (`gsmr.image_bits`; the paper's 537 600).
+    var robotImageBits = 537_600.0
+    /// Pose size S in bits (`gsmr.pose_bits`).
+    var robotPoseBits = 192.0
+    /// L_t estimator (`gsmr.loss_estimator`: memory-map or oracle).
+    var lossEstimator = LossEstimator.memoryMap
+    /// Prior loss of a floor cell no image has been seen for (`gsmr.loss_prior`).
+    var lossPrior = 0.05
+    /// Side of a memory-bias map cell in metres (`gsmr.map_cell_m`).
+    var mapCellMetres = 1.0
+
+    /// IRAC solver for users (`irac.solver`).
+    var iracSolver = IRACSolverName.pmm.rawValue
+    /// Downlink power budget P in watts (`irac.power_w`).
+    var userPowerBudget = 5e-3
+    /// Most users rendered for per slot K_max (`irac.max_users`).
+    var maxRenderedUsers = 5
+    /// Latency budget T_max in seconds (`irac.latency_s`).
+    var latencyBudget = 0.1
+    /// Frame size D in bits on the emulated downlink (`irac.frame_bits`; the paper's 16 Mbit).
+    var frameBits = 16e6
+    /// Resolution of the Δ_k probe renders (`irac.probe_size`).
+    var probeSize = ImageSize(width: 64, height: 48)!
+    /// Resolution of FRAMEs sent to served users (`irac.frame_size`).
+    var frameSize = ImageSize(width: 128, height: 96)!
+
+    /// Seed of the procedural world (`world.seed`).
+    var worldSeed: UInt64 = 1
+    /// Gaussians in the world's memory scene (`world.gaussians`).
+    var worldGaussians = 20_000
+    /// Fraction of Gaussians kept in the users' small model (`world.small_fraction`).
+    var smallFraction = 0.1
+    /// Render worker pool size (`world.render_workers`; default 2).
+    var renderWorkers = 2
+
+    /// Checks names and ranges.
+    func validate() throws(ConfigurationError) {
+        guard GSCLOSolverName(rawValue: gsmrSolver).map(GSCLOSolverName.budgetSolvers.contains) == true else {
+            throw .invalid("gsmr.solver", "\"\(gsmrSolver)\" is not one of \(GSCLOSolverName.budgetSolvers.map(\.rawValue))")
+        }
+        guard IRACSolverName(rawValue: iracSolver) != nil else {
+            throw .invalid("irac.solver", "\"\(iracSolver)\" is not one of \(IRACSolverName.allCases.map(\.rawValue))")
+        }
+        guard (1...256).contains(gsmrHorizon) else { throw .invalid("gsmr.horizon", "must be in 1...256") }
+        for (key, value) in [
+            ("gsmr.power_w", robotPowerBudget), ("gsmr.image_bits", robotImageBits), ("gsmr.pose_bits", robotPoseBits),
+            ("gsmr.map_cell_m", mapCellMetres), ("irac.latency_s", latencyBudget), ("irac.frame_bits", frameBits),
+        ] where !(value.isFinite && value > 0) {
+            throw .invalid(key, "must be a finite number > 0")
+        }
+        guard lossPrior.isFinite, lossPrior >= 0 else { throw .invalid("gsmr.loss_prior", "must be finite and ≥ 0") }
+        guard userPowerBudget.isFinite, userPowerBudget >= 0 else { throw .invalid("irac.power_w", "must be finite and ≥ 0") }
+        guard maxRenderedUsers >= 0 else { throw .invalid("irac.max_users", "must be ≥ 0") }
+        guard worldGaussians >= 1000 else { throw .invalid("world.gaussians", "must be ≥ 1000") }
+        guard smallFraction > 0, smallFraction <= 1 else { throw .invalid("world.small_fraction", "must be in (0, 1]") }
+        guard renderWorkers >= 1 else { throw .invalid("world.render_workers", "must be ≥ 1") }
+    }
+}

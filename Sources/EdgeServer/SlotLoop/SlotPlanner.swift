@@ -1,0 +1,203 @@
+import Foundation
+import Optimizers
+import Protocol
+import Renderer
+import SlotModel
+import Wireless
+
+/// The per-slot decisions of the slot loop: GSMR for robots, IRAC for users.
+///
+/// Owned by the single slot-loop task (not shared), so it keeps its state — the memory-bias
+/// map, each robot's energy account, the Δ cache, the edge render time estimate — in plain
+/// stored properties.
+struct SlotPlanner {
+    let configuration: SlotLoopConfiguration
+    let tauSeconds: Double
+    let channelSeed: UInt64
+    let robotLink = EmulatedLink.robotUplink
+    let userLink = EmulatedLink.userDownlink
+    var map: MemoryBiasMap
+    /// Energy spent (sum of applied powers, W·slot) and slots served, per session id.
+    private var energy: [UInt64: (spent: Double, slots: Int)] = [:]
+    /// The slot of the last image folded into the map, per session id.
+    private var observedImageSlot: [UInt64: UInt64] = [:]
+    /// Δ_k by quantised pose.
+    private var deltaCache: [PoseKey: Double] = [:]
+    /// Exponentially weighted edge render time t_e (seconds) of FRAMEs.
+    private(set) var edgeRenderSeconds = 0.005
+    private let iracOptions: IRACSolverOptions
+
+    /// Cache entries kept before the Δ cache is cleared (poses rarely repeat exactly).
+    static let deltaCacheLimit = 4096
+
+    init(configuration: SlotLoopConfiguration, tauSeconds: Double, channelSeed: UInt64) throws {
+        self.configuration = configuration
+        self.tauSeconds = tauSeconds
+        self.channelSeed = channelSeed
+        map = MemoryBiasMap(cellMetres: configuration.mapCellMetres, prior: configuration.lossPrior)
+        var options = IRACSolverOptions()
+        if configuration.iracSolver == IRACSolverName.ilo.rawValue { options.iloModel = try ILOModel.shipped() }
+        iracOptions = options
+    }
+
+    // MARK: Robots (GSMR)
+
+    /// The IMAGE uploads not yet folded into the map: (session id, pose, image).
+    mutating func newImages(_ robots: [(Session, Session.State)]) -> [(UInt64, CapturedImage)] {
+        robots.compactMap { session, state in
+            guard case .image(let image)? = state.latest[.image], image.kind == .mrFrame,
+                observedImageSlot[session.id].map({ image.sequence > $0 }) ?? true
+            else { return nil }
+            observedImageSlot[session.id] = image.sequence
+            return (session.id, image)
+        }
+    }
+
+    /// The loss an uploaded image reveals: ℓ(memory render at its pose, the image).
+    static func observedLoss(of image: CapturedImage, world: SlotWorld) -> Double? {
+        guard image.image.encoding == .png,
+            let bytes = image.image.bytes.getBytes(at: image.image.bytes.readerIndex, length: image.image.bytes.readableBytes),
+            let real = try? RGBImage(pngData: Data(bytes)),
+            let size = ImageSize(width: real.width, height: real.height),
+            let camera = try? image.pose.camera(intrinsics: size.intrinsics)
+        else { return nil }
+        let memory = GaussianRasterizer().render(world.large, camera: camera, options: RenderOptions(threads: 1))
+        return (try? ImageMetrics.gsLoss(memory, real)).map(Double.init)
+    }
+
+    /// Plans one robot's horizon and returns the first slot's decision.
+    mutating func planRobot(_ session: Session, report: PoseReport, slot: UInt64) -> (SlotRecord.Robot, Bool) {
+        let poses = Self.horizonPoses(report, slot: slot, limit: configuration.gsmrHorizon)
+        let horizon = poses.count
+        var losses = poses.map(map.loss(at:))
+        if configuration.lossEstimator == .oracle, report.slot == slot, let oracle = report.oracleLoss { losses[0] = oracle }
+        let gains = poses.enumerated().map { i, pose in
+            robotLink.gain(seed: channelSeed, link: session.linkID, slot: slot + UInt64(i), position: pose.position)
+        }
+        let budget = horizonBudget(session.id, horizon: horizon, gains: gains)
+        let started = ContinuousClock.now
+        var decision = (x: false, power: poseOnlyPower(gains[0]), feasible: false)
+        do {
+            let instance = try GSCLOInstance(
+                frames: horizon, slotSeconds: tauSeconds, bandwidth: robotLink.bandwidth, noise: robotLink.noise,
+                imageBits: configuration.robotImageBits, poseBits: configuration.robotPoseBits, powerBudget: budget,
+                losses: losses, gains: gains)
+            let result = try GSCLOSolver.solve(instance, solver: configuration.gsmrSolver)
+            decision = (result.x[0] == 1, result.powers[0], result.feasible)
+        } catch {
+            // The pose-only fallback (decision above) keeps the robot served; the error is logged as infeasible.
+        }
+        let solverSeconds = (ContinuousClock.now - started).seconds
+        var account = energy[session.id] ?? (0, 0)
+        account.spent += decision.power
+        account.slots += 1
+        energy[session.id] = account
+        let record = SlotRecord.Robot(
+            client: session.clientID, link: session.linkID, x: decision.x ? 1 : 0, powerW: decision.power,
+            bits: decision.x ? configuration.robotImageBits : configuration.robotPoseBits, gain: gains[0],
+            predictedLoss: losses[0], exactPose: Self.coversSlot(report, slot), horizon: horizon, horizonBudgetW: budget, feasible: decision.feasible,
+            solverMilliseconds: solverSeconds * 1000)
+        return (record, decision.feasible)
+    }
+
+    /// The poses of slots `slot, slot+1, …` from a report of slot `report.slot` (its pose, then
+    /// its plan), at most `limit`; a report from an earlier slot is advanced along its own plan.
+    static func horizonPoses(_ report: PoseReport, slot: UInt64, limit: Int) -> [Pose] {
+        let all = [report.pose] + report.plannedPoses
+        let offset = slot > report.slot ? min(Int(slot - report.slot), all.count - 1) : 0
+        return Array(all[offset...].prefix(limit))
+    }
+
+    /// Whether `report` (pose plus plan) has a pose for `slot`.
+    static func coversSlot(_ report: PoseReport, _ slot: UInt64) -> Bool {
+        slot >= report.slot && slot - report.slot <= UInt64(report.plannedPoses.count)
+    }
+
+    /// The per-slot budget that keeps the robot's running average power at P: what is left of
+    /// P·(n + W) after the energy already spent, spread over the W slots, but never below what
+    /// poses alone need (so the instance stays feasible).
+    func horizonBudget(_ id: UInt64, horizon: Int, gains: [Double]) -> Double {
+        let account = energy[id] ?? (0, 0)
+        let left = (configuration.robotPowerBudget * Double(account.slots + horizon) - account.spent) / Double(horizon)
+        let poseFloor = gains.map(poseOnlyPower).reduce(0, +) / Double(horizon)
+        return max(left, poseFloor * (1 + 1e-9))
+    }
+
+    /// The least power that carries a pose in one slot.
+    func poseOnlyPower(_ gain: Double) -> Double {
+        Shannon.minimumPower(bits: configuration.robotPoseBits, duration: tauSeconds, bandwidth: robotLink.bandwidth, noise: robotLink.noise, gain: gain)
+    }
+
+    // MARK: Users (ECO-GS)
+
+    /// Δ_k for poses without a cached value, rendered in `pool`: ℓ(small render, large render)
+    /// at the probe resolution.
+    mutating func switchingGains(_ poses: [Pose], world: SlotWorld, pool: RenderPool) async -> [Double] {
+        if deltaCache.count > Self.deltaCacheLimit { deltaCache.removeAll(keepingCapacity: true) }
+        let keys = poses.map(PoseKey.init)
+        let missing = Array(Set(keys.filter { deltaCache[$0] == nil }))
+        let probe = configuration.probeSize.intrinsics
+        let computed = await pool.map(missing) { key -> Double in
+            guard let camera = try? key.pose.camera(intrinsics: probe) else { return 0 }
+            let rasterizer = GaussianRasterizer()
+            let options = RenderOptions(threads: 1)
+            let large = rasterizer.render(world.large, camera: camera, options: options)
+            let small = rasterizer.render(world.small.scene, camera: camera, options: options)
+            return (try? ImageMetrics.gsLoss(small, large)).map(Double.init) ?? 0
+        }
+        for (key, delta) in zip(missing, computed) { deltaCache[key] = delta }
+        return keys.map { deltaCache[$0] ?? 0 }
+    }
+
+    /// The IRAC decision for the users at `poses` with switching gains `deltas`; returns the
+    /// decision, the gains used and the solver time.
+    func planUsers(
+        _ sessions: [Session], poses: [Pose], deltas: [Double], slot: UInt64
+    ) -> (decision: IRACDecision, gains: [Double], seconds: Double, feasible: Bool) {
+        let gains = zip(sessions, poses).map { session, pose in
+            userLink.gain(seed: channelSeed, link: session.linkID, slot: slot, position: pose.position)
+        }
+        let idle = IRACDecision(served: .init(repeating: false, count: sessions.count), powers: .init(repeating: 0, count: sessions.count))
+        let started = ContinuousClock.now
+        do {
+            let instance = try IRACInstance(
+                noisePower: userLink.noise, bandwidth: userLink.bandwidth, frameBits: configuration.frameBits,
+                latencyBudget: configuration.latencyBudget,
+                edgeRenderTime: min(edgeRenderSeconds, 0.5 * configuration.latencyBudget),
+                powerBudget: configuration.userPowerBudget, maxUsers: configuration.maxRenderedUsers,
+                switchingGains: deltas, channelGains: gains.map { max($0, .leastNormalMagnitude) })
+            let (decision, _) = try IRACSolvers.decide(
+                instance, with: IRACSolverName(rawValue: configuration.iracSolver) ?? .pmm, options: iracOptions)
+            let feasible = instance.result(decision, solver: configuration.iracSolver, timeSeconds: 0, iterations: 0).feasible
+            return (feasible ? decision : idle, gains, (ContinuousClock.now - started).seconds, feasible)
+        } catch {
+            return (idle, gains, (ContinuousClock.now - started).seconds, false)
+        }
+    }
+
+    /// Folds a measured FRAME render time into t_e.
+    mutating func observeRender(seconds: Double) {
+        edgeRenderSeconds = 0.8 * edgeRenderSeconds + 0.2 * seconds
+    }
+}
+
+/// A pose quantised to 1 cm and 10⁻³ in the quaternion: the Δ cache key.
+struct PoseKey: Hashable, Sendable {
+    let position: SIMD3<Int>
+    let orientation: SIMD4<Int>
+
+    init(_ pose: Pose) {
+        position = SIMD3((pose.position.x * 100).rounded(), (pose.position.y * 100).rounded(), (pose.position.z * 100).rounded()).toInt
+        let q = pose.orientation * 1000
+        orientation = SIMD4(Int(q.x.rounded()), Int(q.y.rounded()), Int(q.z.rounded()), Int(q.w.rounded()))
+    }
+
+    var pose: Pose {
+        Pose(position: SIMD3(Double(position.x), Double(position.y), Double(position.z)) / 100,
+             orientation: SIMD4(Double(orientation.x), Double(orientation.y), Double(orientation.z), Double(orientation.w)) / 1000)
+    }
+}
+
+private extension SIMD3 where Scalar == Double {
+    var toInt: SIMD3<Int> { SIMD3<Int>(Int(x), Int(y), Int(z)) }
+}

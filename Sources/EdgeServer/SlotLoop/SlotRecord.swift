@@ -1,0 +1,63 @@
+/// One line of the JSON-lines run log (`slot-log.jsonl` in the data directory): everything the
+/// slot loop decided in one slot, so that a run over the network can be checked against the
+/// clients' own reports and summarised like a `gs-lab` experiment.
+struct SlotRecord: Codable, Sendable {
+    /// A robot's decision (GSMR, first slot of its receding horizon).
+    struct Robot: Codable, Sendable {
+        var client: String
+        var link: UInt32
+        /// Upload the real image (1) or only the pose (0).
+        var x: Int
+        var powerW: Double
+        /// Bits on the emulated uplink (I or S).
+        var bits: Double
+        var gain: Double
+        var predictedLoss: Double
+        /// The robot's POSE (or its plan) covered this slot; false when the server extrapolated.
+        var exactPose: Bool
+        /// Horizon length W used.
+        var horizon: Int
+        /// Per-slot power budget of this horizon (energy-tracked, W).
+        var horizonBudgetW: Double
+        var feasible: Bool
+        var solverMilliseconds: Double
+    }
+
+    /// A user's decision (ECO-GS IRAC).
+    struct User: Codable, Sendable {
+        var client: String
+        var link: UInt32
+        /// Edge-rendered frame (1) or local small-model render (0).
+        var x: Int
+        var powerW: Double
+        /// Bits on the emulated downlink (D when x = 1, else 0).
+        var bits: Double
+        var gain: Double
+        /// The user's POSE (or its plan) covered this slot; false when the server extrapolated.
+        var exactPose: Bool
+        /// Δ_k from the probe renders.
+        var delta: Double
+        var expectedRateBps: Double
+        /// When the FRAME was ready, ms after the slot start (x = 1 only).
+        var frameReadyMilliseconds: Double?
+        /// The server could not deliver the frame by t_e + D/R ≤ T_max.
+        var deadlineMiss: Bool
+    }
+
+    var slot: UInt64
+    var late: Bool
+    var computeMilliseconds: Double
+    var renderMilliseconds: Double
+    var robotSolver: String
+    var userSolver: String
+    var robotSolverMilliseconds: Double
+    var userSolverMilliseconds: Double
+    var userPowerW: Double
+    var userPowerBudgetW: Double
+    var robots: [Robot]
+    var users: [User]
+    /// Clients without a pose yet (sent an idle SCHEDULE: x = 0, p = 0).
+    var idleClients: [String]
+    /// Images from robots folded into the memory-bias map this slot.
+    var imagesObserved: Int
+}

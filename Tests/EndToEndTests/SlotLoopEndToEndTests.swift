@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+
+/// A real `edge-serverd` process and two `client-sim` processes (robots, users) over loopback:
+/// the slot loop's run log and the clients' own reports must tell the same story.
+@Suite(.serialized)
+struct SlotLoopEndToEndTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    static func executable(_ name: String) -> String? {
+        ["debug", "release"].map { "\(root)/.build/\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// A loopback port nothing listens on right now.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func start(_ path: String, _ arguments: [String], output: URL? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        if let output {
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: output)
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
+        try process.run()
+        return process
+    }
+
+    static func jsonLines(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    struct Run {
+        var log: [[String: Any]]
+        var reports: [[String: Any]]
+    }
+
+    /// Runs the daemon and one robot and one user process for `seconds`.
+    static func run(seconds: Double, robots: Int, users: Int, extra: [String] = []) async throws -> Run? {
+        guard let daemon = executable("edge-serverd"), let client = executable("client-sim") else { return nil }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let port = freePort()
+        let config = work.appendingPathComponent("edge.toml")
+        try "[irac]\nprobe_size = \"32x24\"\nframe_size = \"32x24\"\n".write(to: config, atomically: true, encoding: .utf8)
+        let server = try start(daemon, [
+            "--config", config.path, "--slot-ms", "200",
+            "--binary-port", String(port), "--http-port", String(freePort()), "--data-dir", work.path + "/data",
+            "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1",
+        ] + extra)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        // Wait until the daemon accepts connections.
+        for _ in 0..<200 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            close(fd)
+            if connected == 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let common = ["--server", "127.0.0.1:\(port)", "--token", "t", "--duration", String(seconds),
+                      "--world-gaussians", "2000", "--out", work.path + "/reports",
+                      "--image-size", "32x24", "--frame-size", "32x24"]
+        let clients = try [
+            start(client, ["--role", "robot", "--count", String(robots)] + common),
+            start(client, ["--role", "user", "--count", String(users)] + common),
+        ]
+        for process in clients {
+            while process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(process.terminationStatus == 0)
+        }
+        kill(server.processIdentifier, SIGTERM)
+        while server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(server.terminationStatus == 0)
+        let log = try jsonLines(work.path + "/data/slot-log.jsonl")
+        let reportFiles = try FileManager.default.contentsOfDirectory(atPath: work.path + "/reports").filter { $0.hasSuffix(".json") }
+        let reports = try reportFiles.map {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: work.appendingPathComponent("reports/\($0)"))) as! [String: Any]
+        }
+        return Run(log: log, reports: reports)
+    }
+
+    @Test func scheduleBudgetAndAgreement() async throws {
+        guard let run = try await Self.run(seconds: 6, robots: 2, users: 2) else {
+            Issue.record("edge-serverd/client-sim not built: run `swift build` first")
+            return
+        }
+        // Slots are consecutive: none skipped, each logged once.
+        let slots = run.log.map { ($0["slot"] as! NSNumber).uint64Value }
+        #expect(!slots.isEmpty)
+        #expect(slots == Array(0..<UInt64(slots.count)))
+        // Users' total power within the budget in every slot; robots' running average within theirs.
+        var robotEnergy: [String: (Double, Int)] = [:]
+        var logged: [String: [String: Any]] = [:]
+        for record in run.log {
+            let slot = record["slot"] as! NSNumber
+            #expect((record["user_power_w"] as! Double) <= (record["user_power_budget_w"] as! Double) * (1 + 1e-6))
+            for robot in record["robots"] as! [[String: Any]] {
+                let client = robot["client"] as! String
+                var account = robotEnergy[client] ?? (0, 0)
+                account.0 += robot["power_w"] as! Double
+                account.1 += 1
+                robotEnergy[client] = account
+                #expect(account.0 / Double(account.1) <= 0.01 * (1 + 1e-6) + 1e-9)
+                logged["\(client)#\(slot)"] = robot
+            }
+            for user in record["users"] as! [[String: Any]] { logged["\(user["client"] as! String)#\(slot)"] = user }
+            for client in record["idle_clients"] as! [String] {
+                logged["\(client)#\(slot)"] = ["x": 0, "power_w": 0.0, "bits": 0.0, "gain": -1.0]
+            }
+        }
+        #expect(run.reports.count == 4)
+        var compared = 0
+        for report in run.reports {
+            let client = report["client"] as! String
+            let rows = report["rows"] as! [[String: Any]]
+            #expect(rows.count >= 5, "\(client) followed only \(rows.count) schedules")
+            // Every slot of the agent's stay produced a schedule: its rows have no gaps.
+            let agentSlots = rows.map { ($0["slot"] as! NSNumber).uint64Value }
+            if let first = agentSlots.first { #expect(agentSlots == Array(first..<(first + UInt64(agentSlots.count)))) }
+            for row in rows {
+                let slot = row["slot"] as! NSNumber
+                guard let entry = logged["\(client)#\(slot)"] else {
+                    Issue.record("\(client) slot \(slot) has no run-log entry")
+                    continue
+                }
+                #expect((row["decision"] as! NSNumber).intValue == (entry["x"] as! NSNumber).intValue)
+                #expect(abs((row["power_w"] as! Double) - (entry["power_w"] as! Double)) <= 1e-12)
+                #expect((row["bits"] as! Double) == (entry["bits"] as! Double))
+                if entry["exact_pose"] as? Bool == true {
+                    #expect(abs((row["gain"] as! Double) - (entry["gain"] as! Double)) <= 1e-9 * (entry["gain"] as! Double))
+                }
+                // An x = 1 user either got its frame in time or counted the miss.
+                if report["role"] as! String == "user", (row["decision"] as! NSNumber).intValue == 1 {
+                    let latency = row["latency_milliseconds"] as? Double ?? .infinity  // "inf" when no frame came
+                    #expect((row["outage"] as! Bool) || latency <= 100 * (1 + 1e-9))
+                }
+                compared += 1
+            }
+        }
+        #expect(compared >= 20)
+    }
+}
