@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Renderer", targets: ["Renderer"]),
         .library(name: "Optimizers", targets: ["Optimizers"]),
         .library(name: "SeededRandom", targets: ["SeededRandom"]),
+        .library(name: "Scenarios", targets: ["Scenarios"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -43,6 +44,9 @@ let package = Package(
         .target(
             name: "Optimizers", dependencies: ["Wireless", "COpenBLAS", "SeededRandom"],
             resources: [.copy("IRAC/ILO/Resources/ilo-irac-v1.json")]),
+        // Renderer-backed sources of the optimisers' scenario quantities (Optimizers itself
+        // must not depend on Renderer).
+        .target(name: "Scenarios", dependencies: ["Renderer", "Optimizers", "Wireless", "SeededRandom"]),
 
         // Executables.
         .executableTarget(
@@ -60,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "Lab",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
@@ -78,5 +82,6 @@ let package = Package(
         .testTarget(name: "RendererTests", dependencies: ["Renderer", "SeededRandom"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Wireless", "SeededRandom"]),
         .testTarget(name: "COpenBLASTests", dependencies: ["COpenBLAS"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom"]),
     ]
 )
