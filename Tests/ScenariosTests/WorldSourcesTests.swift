@@ -48,7 +48,7 @@ enum SmallWorld {
     @Test func recordedGainsReplayAndRejectUnknownSeeds() throws {
         let recorded = RecordedSwitchingGains(label: "test", gains: [4: [0.1, 0.2]])
         #expect(recorded.switchingGains(positions: [.zero, .zero], seed: 4) == [0.1, 0.2])
-        #expect(recorded.switchingGains(positions: [.zero, .zero], seed: 5).allSatisfy(\.isNaN))
+        #expect(recorded.switchingGains(positions: [.zero, .zero], seed: 5).allSatisfy { $0.isNaN })
         var scenario = IRACScenario()
         scenario.userCount = 2
         scenario.gainSource = recorded
