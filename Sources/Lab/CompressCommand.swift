@@ -12,6 +12,7 @@ struct CompressCommand: ParsableCommand {
     @Option(help: "Small model output (3DGS PLY, degree 0; fp16 values are stored rounded in float fields).") var out: String
     @Option(help: "Budget: a Gaussian count (50000), a size (12MB, 800KB, 1000000B) or a fraction (25%).") var target: String
     @Flag(help: "Store values as fp16 (28 instead of 56 bytes per Gaussian).") var fp16 = false
+    @Flag(help: "Grow kept Gaussians to cover the pruned area (for evenly tiled scenes such as gs-lab world).") var compensateArea = false
     @Option(help: "Views for the quality report (orbit around the scene).") var views: Int = 8
     @Option(help: "World up axis for the orbit: x, y, z, -x, -y or -z (COLMAP scenes are usually -y).") var up: String = "z"
     @Option(help: "Report render width×height.") var size: String = "320x240"
@@ -23,7 +24,7 @@ struct CompressCommand: ParsableCommand {
         guard dims.count == 2, dims.allSatisfy({ $0 > 0 }) else { throw ValidationError("--size must look like 320x240") }
         guard views >= 1 else { throw ValidationError("--views must be at least 1") }
         let large = try GaussianScene(contentsOfPLY: input)
-        let small = try SceneCompressor.compress(large, target: budget, halfPrecision: fp16)
+        let small = try SceneCompressor.compress(large, target: budget, halfPrecision: fp16, compensatesArea: compensateArea)
         try small.scene.writePLY(to: out)
         let cameras = try CompressionReport.orbitCameras(
             for: large, count: views, up: axis, intrinsics: .init(width: dims[0], height: dims[1], verticalFieldOfViewDegrees: 60))

@@ -47,7 +47,7 @@ extension GSMRSweepCommand {
 
     /// Mean power of the low-power solvers vs L_th at K = 30 dB, against RoboMR's all-images
     /// power Σ c_t(1)/T (paper Fig. 13). The budget P plays no role here.
-    func lowPowerSweep(directory: URL) throws -> ComparisonTable {
+    func lowPowerSweep(directory: URL, options: GSCLOSolverOptions) throws -> ComparisonTable {
         var table = ComparisonTable()
         let thresholds = stride(from: 0.01, through: 0.0501, by: 0.005).map { $0 }
         let scenario = source.scenario(powerMilliwatts: 10, kFactorDB: 30)
@@ -58,7 +58,13 @@ extension GSMRSweepCommand {
                 instance.lossThreshold = threshold
                 table.add(power: threshold, solver: "robomr-all-images", metrics: ["power_mW": allImages * 1e3, "saving": 0])
                 for solver in [GSCLOSolverName.lowpower, .qgs, .qgsPenalty] {
-                    let result = try GSCLOSolver.solve(instance, solver: solver)
+                    let result: SolverResult
+                    do {
+                        result = try GSCLOSolver.solve(instance, solver: solver, options: options)
+                    } catch let error as OptimizerError where error.code == .numerical && solver == .qgs {
+                        table.countUnproven(power: threshold)
+                        continue
+                    }
                     guard result.feasible else {
                         throw OptimizerError(.numerical, "\(solver.rawValue) infeasible at L_th = \(threshold)")
                     }

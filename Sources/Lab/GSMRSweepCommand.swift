@@ -43,7 +43,7 @@ struct GSMRSweepCommand: ParsableCommand {
         }
         summary.convergence = try convergence(directory: directory, options: options)
         summary.robust = try robustComparison(directory: directory, powers: powers.filter { $0 >= 10 }, options: options)
-        summary.lowPower = try lowPowerSweep(directory: directory)
+        summary.lowPower = try lowPowerSweep(directory: directory, options: options)
         summary.multiRobot = try multiRobot(directory: directory, options: options)
         let markdown = summary.markdown()
         try markdown.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
@@ -57,17 +57,30 @@ struct GSMRSweepCommand: ParsableCommand {
             let scenario = source.scenario(powerMilliwatts: power, kFactorDB: kFactorDB)
             for run in 0..<runs {
                 let instance = try scenario.instance(run: run, losses: source.lossSource)
+                var losses: [GSCLOSolverName: Double] = [:]
                 for solver in Self.comparedSolvers {
-                    let result = try GSCLOSolver.solve(instance, solver: solver, options: options)
+                    let result: SolverResult
+                    do {
+                        result = try GSCLOSolver.solve(instance, solver: solver, options: options)
+                    } catch let error as OptimizerError where error.code == .numerical && solver == .exact {
+                        // Branch and bound gave up at its node cap: count it, never guess.
+                        table.countUnproven(power: power)
+                        continue
+                    }
                     guard result.feasible else {
                         throw OptimizerError(.numerical, "\(solver.rawValue) returned an infeasible point (P=\(power) mW, run \(run))")
                     }
+                    losses[solver] = result.objective
                     table.add(power: power, solver: solver.rawValue, metrics: [
                         "loss": result.objective,
                         "energy_Mbit_per_J": Self.energyEfficiency(instance, result) / 1e6,
                         "images": Double(result.x.reduce(0, +)),
                         "time_ms": result.timeSeconds * 1e3,
                     ])
+                }
+                // APO's gap to the proven optimum, on the runs where exact finished.
+                if let exact = losses[.exact], let apo = losses[.apo] {
+                    table.add(power: power, solver: "apo", metrics: ["gap_to_exact": exact > 0 ? apo / exact - 1 : 0])
                 }
             }
         }
@@ -105,7 +118,14 @@ struct GSMRSweepCommand: ParsableCommand {
 struct ComparisonTable {
     private(set) var powers: [Double] = []
     private(set) var solvers: [String] = []
+    /// Runs per budget where an exact solver stopped at its node cap without a proof.
+    private(set) var unproven: [Double: Int] = [:]
     private var samples: [String: [String: [Double]]] = [:]  // "P|solver" → metric → values
+
+    mutating func countUnproven(power: Double) {
+        if !powers.contains(power) { powers.append(power) }
+        unproven[power, default: 0] += 1
+    }
 
     mutating func add(power: Double, solver: String, metrics: [String: Double]) {
         if !powers.contains(power) { powers.append(power) }

@@ -62,6 +62,21 @@ struct RenderBenchCommand: ParsableCommand {
             loadLines.append(String(format: "load %d Gaussians (SH %d, %.1f MB PLY): %.3f s", loaded.count, loaded.shDegree, megabytes, seconds))
         }
         loadLines.forEach { print($0) }
+        try reportLossTime(intrinsics: intrinsics)
+    }
+
+    /// Time of one GS loss (L1 + SSIM) between two renders at the benchmark size.
+    private func reportLossTime(intrinsics: Camera.Intrinsics) throws {
+        let world = ProceduralWorld(seed: seed, configuration: .init(gaussianCount: 50_000, shDegree: 0))
+        let camera = try world.route(index: 0).camera(atTime: 3, intrinsics: intrinsics)
+        let rasterizer = GaussianRasterizer()
+        let memory = rasterizer.render(world.memoryScene, camera: camera)
+        let reality = rasterizer.render(world.realityScene(atTime: 3), camera: camera)
+        let repeats = 5
+        let start = DispatchTime.now()
+        for _ in 0..<repeats { _ = try ImageMetrics.gsLoss(memory, reality) }
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 / Double(repeats)
+        print(String(format: "GS loss (L1 + SSIM) at %d×%d: %.1f ms", intrinsics.width, intrinsics.height, milliseconds))
     }
 
     static func processCPUSeconds() -> Double {

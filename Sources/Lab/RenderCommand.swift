@@ -16,6 +16,9 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let background = try LabArguments.color(bg, name: "--bg")
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard ["png", "npy"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
+            throw ValidationError("--out must end in .png or .npy")
+        }
         let sceneData = try GaussianScene(contentsOfPLY: scene)
         let cameraData = try Camera(contentsOfJSON: camera)
         let rasterizer = GaussianRasterizer()

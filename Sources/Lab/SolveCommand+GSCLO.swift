@@ -11,7 +11,8 @@ extension SolverTuningOptions {
     /// The GSMR solvers' view of the tuning flags.
     var gscloOptions: GSCLOSolverOptions {
         GSCLOSolverOptions(
-            beta: beta, penaltyScale: penaltyScale, tolerance: tolerance, maxIterations: maxIterations,
-            searchIterations: searchIterations, seed: seed)
+            beta: beta, penaltyScale: penaltyScale, penaltyGrowth: penaltyGrowth, tolerance: tolerance, maxIterations: maxIterations,
+            searchIterations: searchIterations, seed: seed,
+            exactNodeLimit: exactNodeLimit)
     }
 }

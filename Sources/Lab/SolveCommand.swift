@@ -69,6 +69,9 @@ struct SolverTuningOptions: ParsableArguments {
     @Option(help: "Relative penalty weight ρ of the default β (1/β = ρ·mean(L)/T); ignored when --beta is given.")
     var penaltyScale: Double = 0.1
 
+    @Option(help: "Growth factor of 1/β per DC iteration (1 = fixed β as in the paper).")
+    var penaltyGrowth: Double = 1
+
     @Option(help: "DC stopping tolerance on ‖Δx‖.")
     var tolerance: Double = 1e-4
 
@@ -77,6 +80,9 @@ struct SolverTuningOptions: ParsableArguments {
 
     @Option(help: "Local-search moves (BILS, Search).")
     var searchIterations: Int = 1000
+
+    @Option(help: "Branch-and-bound node cap of exact solvers (beyond it they fail rather than guess).")
+    var exactNodeLimit: Int = 50_000_000
 
     @Option(help: "Seed of randomised solvers.")
     var seed: UInt64 = 1

@@ -108,6 +108,12 @@ public struct GaussianScene: Sendable, Equatable {
         guard other.shDegree == shDegree else {
             throw RendererError(.invalidScene, "cannot append a degree-\(other.shDegree) scene to a degree-\(shDegree) scene")
         }
+        appendSameDegree(other)
+    }
+
+    /// Appends a scene known to have this scene's SH degree (generators).
+    mutating func appendSameDegree(_ other: GaussianScene) {
+        precondition(other.shDegree == shDegree, "SH degrees differ")
         positions += other.positions
         logScales += other.logScales
         rotations += other.rotations

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Image-quality measures of SPEC §0 on RGB images in [0, 1].
@@ -35,31 +36,43 @@ public enum ImageMetrics {
     /// and channel (border pixels included, unlike scikit-image's cropped mean).
     public static func ssim(_ a: RGBImage, _ b: RGBImage) throws -> Float {
         try checkSameSize(a, b)
-        let (w, h) = (a.width, a.height)
-        let filter = SeparableGaussianFilter(radius: 5, sigma: 1.5)
-        var total = 0.0
-        var x = [Double](repeating: 0, count: w * h), y = x
-        for channel in 0..<3 {
-            for i in 0..<(w * h) {
-                x[i] = Double(a.pixels[3 * i + channel])
-                y[i] = Double(b.pixels[3 * i + channel])
-            }
-            let muX = filter.apply(x, width: w, height: h)
-            let muY = filter.apply(y, width: w, height: h)
-            let xx = filter.apply(zip(x, x).map(*), width: w, height: h)
-            let yy = filter.apply(zip(y, y).map(*), width: w, height: h)
-            let xy = filter.apply(zip(x, y).map(*), width: w, height: h)
-            let c1 = 0.01 * 0.01, c2 = 0.03 * 0.03
-            for i in 0..<(w * h) {
-                let varX = xx[i] - muX[i] * muX[i]
-                let varY = yy[i] - muY[i] * muY[i]
-                let cov = xy[i] - muX[i] * muY[i]
-                let numerator = (2 * muX[i] * muY[i] + c1) * (2 * cov + c2)
-                let denominator = (muX[i] * muX[i] + muY[i] * muY[i] + c1) * (varX + varY + c2)
-                total += numerator / denominator
+        // Channels are independent: filter them in parallel, then add in channel order so the
+        // result does not depend on scheduling.
+        var channelSums = [Double](repeating: 0, count: 3)
+        channelSums.withUnsafeMutableBufferPointer { sums in
+            let out = UnsafeSendablePointer(sums.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: 3) { channel in
+                out.pointer[channel] = ssimSum(a, b, channel: channel)
             }
         }
-        return Float(total / Double(3 * w * h))
+        return Float((channelSums[0] + channelSums[1] + channelSums[2]) / Double(3 * a.width * a.height))
+    }
+
+    /// Σ over pixels of the SSIM map of one channel.
+    private static func ssimSum(_ a: RGBImage, _ b: RGBImage, channel: Int) -> Double {
+        let (w, h) = (a.width, a.height)
+        let filter = SeparableGaussianFilter(radius: 5, sigma: 1.5)
+        var x = [Double](repeating: 0, count: w * h), y = x
+        for i in 0..<(w * h) {
+            x[i] = Double(a.pixels[3 * i + channel])
+            y[i] = Double(b.pixels[3 * i + channel])
+        }
+        let muX = filter.apply(x, width: w, height: h)
+        let muY = filter.apply(y, width: w, height: h)
+        let xx = filter.apply(zip(x, x).map(*), width: w, height: h)
+        let yy = filter.apply(zip(y, y).map(*), width: w, height: h)
+        let xy = filter.apply(zip(x, y).map(*), width: w, height: h)
+        let c1 = 0.01 * 0.01, c2 = 0.03 * 0.03
+        var total = 0.0
+        for i in 0..<(w * h) {
+            let varX = xx[i] - muX[i] * muX[i]
+            let varY = yy[i] - muY[i] * muY[i]
+            let cov = xy[i] - muX[i] * muY[i]
+            let numerator = (2 * muX[i] * muY[i] + c1) * (2 * cov + c2)
+            let denominator = (muX[i] * muX[i] + muY[i] * muY[i] + c1) * (varX + varY + c2)
+            total += numerator / denominator
+        }
+        return total
     }
 
     /// The GS loss ℓ = (1−λ)·L1 + λ·(1 − SSIM), λ = 0.2.
@@ -89,21 +102,29 @@ struct SeparableGaussianFilter {
 
     func apply(_ input: [Double], width: Int, height: Int) -> [Double] {
         var horizontal = [Double](repeating: 0, count: input.count)
-        for row in 0..<height {
-            for x in 0..<width {
-                var sum = 0.0
-                for k in max(-radius, -x)...min(radius, width - 1 - x) { sum += weights[k + radius] * input[row * width + x + k] }
-                horizontal[row * width + x] = sum
-            }
-        }
         var output = [Double](repeating: 0, count: input.count)
-        for row in 0..<height {
-            for x in 0..<width {
-                var sum = 0.0
-                for k in max(-radius, -row)...min(radius, height - 1 - row) { sum += weights[k + radius] * horizontal[(row + k) * width + x] }
-                output[row * width + x] = sum
+        input.withUnsafeBufferPointer { source in
+        horizontal.withUnsafeMutableBufferPointer { middle in
+        output.withUnsafeMutableBufferPointer { target in
+        weights.withUnsafeBufferPointer { w in
+            for row in 0..<height {
+                let line = source.baseAddress! + row * width
+                for x in 0..<width {
+                    var sum = 0.0
+                    for k in max(-radius, -x)...min(radius, width - 1 - x) { sum += w[k + radius] * line[x + k] }
+                    middle[row * width + x] = sum
+                }
             }
-        }
+            // Vertical pass row by row, so the inner loop runs along contiguous memory.
+            for row in 0..<height {
+                let out = target.baseAddress! + row * width
+                for k in max(-radius, -row)...min(radius, height - 1 - row) {
+                    let weight = w[k + radius]
+                    let line = middle.baseAddress! + (row + k) * width
+                    for x in 0..<width { out[x] += weight * line[x] }
+                }
+            }
+        }}}}
         return output
     }
 }

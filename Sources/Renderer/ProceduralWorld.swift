@@ -89,7 +89,7 @@ public struct ProceduralWorld: Sendable {
             s.quad(origin: SIMD3(3, 6.5, 1.2), u: SIMD3(1.6, 0, 0), v: SIMD3(0, 0, 0.9), texture: .checker(SIMD3(1, 0.9, 0.1), SIMD3(0.9, 0.5, 0), cell: 0.3), rng: &rng)
         }
         var memory = room
-        try! memory.append(contentsOf: removed)  // same degree by construction
+        memory.appendSameDegree(removed)
         memoryScene = memory
         litIndices = (0..<room.count).filter { i in
             let p = SIMD3(room.positions[3 * i], room.positions[3 * i + 1], room.positions[3 * i + 2])
@@ -102,14 +102,14 @@ public struct ProceduralWorld: Sendable {
     public func realityScene(atTime t: Double) -> GaussianScene {
         var scene = unchanged
         scene.scaleColors(at: litIndices, by: Self.lampFactor(atTime: t))
-        try! scene.append(contentsOf: added)
+        scene.appendSameDegree(added)
         // The walker circles the east side once every 40 s, facing its direction of travel.
         let walkerAngle = Float(2 * Double.pi * t / 40)
-        try! scene.append(contentsOf: walker.rigidlyMoved(
+        scene.appendSameDegree(walker.rigidlyMoved(
             rotationZ: walkerAngle + .pi / 2, translation: SIMD3(5 + 2.5 * cos(walkerAngle), -2.5 + 2.5 * sin(walkerAngle), 0)))
         // The ball rolls back and forth along the south wall (period 16 s).
         let ballX = Float(-6 + 4 * sin(2 * Double.pi * t / 16))
-        try! scene.append(contentsOf: rollingBall.rigidlyMoved(rotationZ: ballX / 0.3, translation: SIMD3(ballX, -5.5, 0)))
+        scene.appendSameDegree(rollingBall.rigidlyMoved(rotationZ: ballX / 0.3, translation: SIMD3(ballX, -5.5, 0)))
         return scene
     }
 

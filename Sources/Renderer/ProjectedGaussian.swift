@@ -83,6 +83,24 @@ struct ProjectedGaussian {
 
         let opacity = 1 / (1 + Foundation.exp(-scene.opacityLogits[i]))
         guard opacity >= RenderOptions.minimumAlpha else { return }
+        // alpha ≥ 1/255 needs A·dx² + 2B·dx·dy + C·dy² ≤ 2·ln(255·o); its minimum over dx is
+        // dy²/cov_yy (over dy: dx²/cov_xx), so only |dy| ≤ √(2·ln(255·o)·cov_yy) and
+        // |dx| ≤ √(2·ln(255·o)·cov_xx) can be touched (kept with a small margin).
+        let reach = max(0, 2 * Foundation.log(opacity / RenderOptions.minimumAlpha)) * 1.001 + 1e-3
+        let rowExtent = (reach * c).squareRoot() * 1.001 + 0.01
+        let columnExtent = (reach * a).squareRoot() * 1.001 + 0.01
+        // Tiles outside that box hold no pixel the Gaussian can change, so intersecting the
+        // reference's rectangle with it changes no pixel but saves tile pairs (elongated
+        // splats have a much smaller box than the reference's 3σ square).
+        @inline(__always) func tileOf(_ pixel: Float, limit: Int) -> Int32 {
+            Int32(min(Float(limit), max(0, (pixel / tile).rounded(.down))))
+        }
+        let tightMinX = max(minX, tileOf(meanX - columnExtent - 0.5, limit: frame.tilesX))
+        let tightMaxX = min(maxX, tileOf(meanX + columnExtent - 0.5, limit: frame.tilesX - 1) + 1)
+        let tightMinY = max(minY, tileOf(meanY - rowExtent - 0.5, limit: frame.tilesY))
+        let tightMaxY = min(maxY, tileOf(meanY + rowExtent - 0.5, limit: frame.tilesY - 1) + 1)
+        guard tightMaxX > tightMinX, tightMaxY > tightMinY else { return }
+
         let viewDirection = p - frame.cameraPosition
         let direction = viewDirection / max((viewDirection * viewDirection).sum().squareRoot(), 1e-12)
         let shStride = 3 * scene.coefficientsPerChannel
@@ -94,15 +112,12 @@ struct ProjectedGaussian {
         self.conicC = conic.z
         self.opacity = opacity
         self.depth = t.z
-        // alpha ≥ 1/255 needs A·dx² + 2B·dx·dy + C·dy² ≤ 2·ln(255·o); its minimum over dx is
-        // dy²/cov_yy, so only rows with |dy| ≤ √(2·ln(255·o)·cov_yy) can be touched.
-        let reach = max(0, 2 * Foundation.log(opacity / RenderOptions.minimumAlpha)) * 1.001 + 1e-3
         self.reach = reach
-        self.rowExtent = (reach * c).squareRoot() * 1.001 + 0.01
-        self.tileMinX = minX
-        self.tileMinY = minY
-        self.tileMaxX = maxX
-        self.tileMaxY = maxY
+        self.rowExtent = rowExtent
+        self.tileMinX = tightMinX
+        self.tileMinY = tightMinY
+        self.tileMaxX = tightMaxX
+        self.tileMaxY = tightMaxY
     }
 
     init() {}

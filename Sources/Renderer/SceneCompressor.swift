@@ -36,7 +36,13 @@ public enum SceneCompressor {
     /// The small model of `scene`: degree 0, the most important Gaussians up to `target` (ties
     /// broken by index; kept Gaussians stay in their original order), values rounded to fp16
     /// when `halfPrecision` is set.
-    public static func compress(_ scene: GaussianScene, target: Target, halfPrecision: Bool = false) throws -> SmallModel {
+    ///
+    /// With `compensatesArea`, each kept Gaussian's two largest axes grow by √(N/kept) so the
+    /// kept footprints cover the area the pruned ones did — right for evenly tiled surfaces
+    /// (the procedural world), wrong for scenes with much redundancy; off by default.
+    public static func compress(
+        _ scene: GaussianScene, target: Target, halfPrecision: Bool = false, compensatesArea: Bool = false
+    ) throws -> SmallModel {
         let perGaussian = bytesPerGaussian(shDegree: 0, halfPrecision: halfPrecision)
         let keep: Int
         switch target {
@@ -53,8 +59,22 @@ public enum SceneCompressor {
         let score = importance(of: scene)
         let ranked = score.indices.sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
         var small = try scene.withSHDegree(0).subset(Array(ranked.prefix(keep)).sorted())
+        if compensatesArea, keep < scene.count {
+            small.growLargestAxes(byLogFactor: 0.5 * Foundation.log(Float(scene.count) / Float(keep)))
+        }
         if halfPrecision { small = small.mapValues { Float(Float16($0)) } }
         return SmallModel(scene: small, halfPrecision: halfPrecision)
+    }
+}
+
+extension GaussianScene {
+    /// Adds `delta` to the two largest log-scales of every Gaussian.
+    mutating func growLargestAxes(byLogFactor delta: Float) {
+        for i in 0..<count {
+            let axes = (0..<3).sorted { logScales[3 * i + $0] > logScales[3 * i + $1] }
+            logScales[3 * i + axes[0]] += delta
+            logScales[3 * i + axes[1]] += delta
+        }
     }
 }
 

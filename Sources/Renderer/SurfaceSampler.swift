@@ -65,18 +65,23 @@ struct SurfaceSampler {
                         color: SIMD3<Float>, rng: inout SeededGenerator) {
         let spacing = 1 / density.squareRoot()
         let inPlane = log(0.5 * spacing * Float(0.85 + 0.3 * rng.nextUnit()))
-        positions += [p.x, p.y, p.z]
-        logScales += [inPlane, inPlane + log(Float(0.7 + 0.6 * rng.nextUnit())), inPlane + log(0.08)]
+        // Element-wise appends: array literals here would allocate per Gaussian.
+        Self.append(p, to: &positions)
+        Self.append(SIMD3(inPlane, inPlane + log(Float(0.7 + 0.6 * rng.nextUnit())), inPlane + log(0.08)), to: &logScales)
         let q = Self.quaternion(columns: (t, b, n))
-        rotations += [q.x, q.y, q.z, q.w]
+        Self.append(SIMD3(q.x, q.y, q.z), to: &rotations)
+        rotations.append(q.w)
         opacityLogits.append(Float(3 + 0.5 * rng.nextGaussian()))
         let jittered = color * Float(0.93 + 0.14 * rng.nextUnit())
-        let dc = SphericalHarmonics.dcCoefficient(forColor: jittered)
-        sh += [dc.x, dc.y, dc.z]
+        Self.append(SphericalHarmonics.dcCoefficient(forColor: jittered), to: &sh)
         // Mild view dependence (a sheen) in the higher bands.
-        for _ in 1..<((shDegree + 1) * (shDegree + 1)) {
-            sh += [Float(rng.nextGaussian() * 0.04), Float(rng.nextGaussian() * 0.04), Float(rng.nextGaussian() * 0.04)]
-        }
+        for _ in 0..<(3 * ((shDegree + 1) * (shDegree + 1) - 1)) { sh.append(Float(rng.nextGaussian() * 0.04)) }
+    }
+
+    private static func append(_ v: SIMD3<Float>, to array: inout [Float]) {
+        array.append(v.x)
+        array.append(v.y)
+        array.append(v.z)
     }
 
     /// Covers the parallelogram `origin + a·u + b·v` (a ∈ [0, |u|], b ∈ [0, |v|]) on a jittered grid.

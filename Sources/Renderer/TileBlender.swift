@@ -50,8 +50,8 @@ final class TileBlender {
 
         for entry in Int(lists.starts[tile])..<Int(lists.starts[tile + 1]) {
             let g = lists.gaussians[Int(lists.entries[entry])]
-            let firstRow = max(0, pixelIndex(g.meanY - g.rowExtent - 0.5) - 1 - y0)
-            let lastRow = min(rows - 1, pixelIndex(g.meanY + g.rowExtent - 0.5) + 1 - y0)
+            let firstRow = max(0, floorIndex(g.meanY - g.rowExtent - 0.5) - y0)
+            let lastRow = min(rows - 1, ceilingIndex(g.meanY + g.rowExtent - 0.5) - y0)
             guard firstRow <= lastRow else { continue }
             for r in firstRow...lastRow {
                 let dy = g.meanY - (Float(y0 + r) + 0.5)
@@ -61,8 +61,8 @@ final class TileBlender {
                 let root = discriminant.squareRoot()
                 let dxLow = (-g.conicB * dy - root) / g.conicA
                 let dxHigh = (-g.conicB * dy + root) / g.conicA
-                let firstColumn = max(0, pixelIndex(g.meanX - dxHigh - 0.5) - 1 - x0)
-                let lastColumn = min(columns - 1, pixelIndex(g.meanX - dxLow - 0.5) + 1 - x0)
+                let firstColumn = max(0, floorIndex(g.meanX - dxHigh - 0.5) - x0)
+                let lastColumn = min(columns - 1, ceilingIndex(g.meanX - dxLow - 0.5) - x0)
                 guard firstColumn <= lastColumn else { continue }
                 let rowBase = r * size
                 // Pass 1, branch-free so the compiler vectorises the exponentials; power > 0
@@ -113,11 +113,22 @@ final class TileBlender {
     }
 }
 
-/// A pixel coordinate truncated to an Int (callers widen by one, which covers floor and
-/// ceiling without a libm call), clamped far outside any image so huge values cannot trap.
+/// ⌊value⌋ as an Int without a libm call, clamped far outside any image so huge values cannot
+/// trap. (Pixel x is in a span when its centre x + 0.5 is; rounding outwards on both ends keeps
+/// the span conservative.)
 @inline(__always)
-private func pixelIndex(_ value: Float) -> Int {
-    Int(min(max(value, -1e7), 1e7))
+private func floorIndex(_ value: Float) -> Int {
+    let clamped = min(max(value, -1e7), 1e7)
+    let i = Int(clamped)
+    return Float(i) > clamped ? i - 1 : i
+}
+
+/// ⌈value⌉ as an Int, clamped like ``floorIndex(_:)``.
+@inline(__always)
+private func ceilingIndex(_ value: Float) -> Int {
+    let clamped = min(max(value, -1e7), 1e7)
+    let i = Int(clamped)
+    return Float(i) < clamped ? i + 1 : i
 }
 
 /// e^x for x ≤ 0 to about 2 ulp: Cody–Waite reduction x = n·ln2 + r, |r| ≤ ln2/2, a degree-7

@@ -18,10 +18,15 @@ public struct WorldRoute: Sendable, Equatable {
         guard speed > 0, speed.isFinite, lookAhead > 0, lookAhead.isFinite else {
             throw RendererError(.invalidArgument, "route speed and look-ahead must be positive")
         }
+        self.init(validated: waypoints, speed: speed, lookAhead: lookAhead)
+        guard length > 1e-3 else { throw RendererError(.invalidArgument, "route has zero length") }
+    }
+
+    /// A route from waypoints the caller guarantees to be finite and of positive length.
+    init(validated waypoints: [SIMD3<Float>], speed: Float = 0.8, lookAhead: Float = 1.5) {
         self.waypoints = waypoints
         self.speed = speed
         self.lookAhead = lookAhead
-        guard length > 1e-3 else { throw RendererError(.invalidArgument, "route has zero length") }
     }
 
     /// Length of the closed loop in metres.
@@ -67,7 +72,7 @@ extension ProceduralWorld {
     public func route(index: Int) -> WorldRoute {
         let (hx, hy) = (Self.roomHalfSize.x, Self.roomHalfSize.y)
         if index == 0 {
-            return try! WorldRoute(waypoints: [SIMD3(-hx + 1.8, -hy + 1.8, 1.2), SIMD3(hx - 1.8, -hy + 1.8, 1.2),
+            return WorldRoute(validated: [SIMD3(-hx + 1.8, -hy + 1.8, 1.2), SIMD3(hx - 1.8, -hy + 1.8, 1.2),
                                                SIMD3(hx - 1.8, hy - 1.8, 1.2), SIMD3(-hx + 1.8, hy - 1.8, 1.2)])
         }
         var rng = SeededGenerator(seed: seed, stream: 100, index: UInt64(index))
@@ -82,7 +87,7 @@ extension ProceduralWorld {
             let p = centre + radii * SIMD2(cos(angle), sin(angle)) * Float(rng.nextUniform(in: 0.8..<1.1))
             return SIMD3(min(max(p.x, -hx + 0.8), hx - 0.8), min(max(p.y, -hy + 0.8), hy - 0.8), height)
         }
-        return try! WorldRoute(waypoints: waypoints, speed: Float(rng.nextUniform(in: 0.5..<1.2)))
+        return WorldRoute(validated: waypoints, speed: Float(rng.nextUniform(in: 0.5..<1.2)))
     }
 
     /// A random viewpoint inside the room at eye height, looking at a random point on the

@@ -71,6 +71,22 @@ import Testing
         }
     }
 
+    @Test func maxSHDegreeRendersLikeATruncatedScene() throws {
+        let scene = TestScenes.random(count: 60, shDegree: 3, seed: 31)
+        for degree in 0...2 {
+            let limited = scene.render(camera: Self.frontCamera, options: RenderOptions(maxSHDegree: degree))
+            #expect(limited == (try scene.withSHDegree(degree)).render(camera: Self.frontCamera))
+        }
+    }
+
+    @Test func hugeScalesAreCulledNotCrashing() throws {
+        var g = Gaussian(position: SIMD3(0, 0, 2), scale: SIMD3(repeating: 0.1), opacity: 0.9, color: SIMD3(1, 0, 0))
+        g.logScale = SIMD3(repeating: 80)
+        let scene = try GaussianScene(shDegree: 0, gaussians: [g])
+        let image = scene.render(camera: Self.frontCamera, options: RenderOptions(background: SIMD3(0, 0, 1)))
+        #expect(image == RGBImage(width: 45, height: 37, fill: SIMD3(0, 0, 1)))
+    }
+
     @Test func reusedBuffersGiveTheSameImage() {
         let rasterizer = GaussianRasterizer()
         let big = TestScenes.random(count: 300, shDegree: 2, seed: 1)

@@ -40,6 +40,20 @@ import Testing
         #expect(throws: RendererError.self) { try SceneCompressor.compress(scene, target: .fraction(1.5)) }
     }
 
+    @Test func areaCompensationGrowsTheTwoLargestAxes() throws {
+        let scene = TestScenes.random(count: 40, shDegree: 0, seed: 23)
+        let plain = try SceneCompressor.compress(scene, target: .count(10))
+        let grown = try SceneCompressor.compress(scene, target: .count(10), compensatesArea: true)
+        let delta = 0.5 * log(Float(40) / 10)
+        for i in 0..<10 {
+            let a = plain.scene[i].logScale, b = grown.scene[i].logScale
+            let order = [0, 1, 2].sorted { a[$0] > a[$1] }
+            #expect(abs(b[order[0]] - a[order[0]] - delta) < 1e-5)
+            #expect(abs(b[order[1]] - a[order[1]] - delta) < 1e-5)
+            #expect(b[order[2]] == a[order[2]])
+        }
+    }
+
     @Test func reportComparesRenders() throws {
         let world = ProceduralWorld(seed: 3, configuration: .init(gaussianCount: 4000, shDegree: 0))
         let intrinsics = Camera.Intrinsics(width: 48, height: 36, verticalFieldOfViewDegrees: 60)

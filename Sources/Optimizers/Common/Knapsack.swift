@@ -75,6 +75,8 @@ extension Knapsack {
         let values: [Double]
         let weights: [Double]
         let maxItems: Int
+        /// Positions in decreasing value order, for the cardinality bound.
+        let byValue: [Int]
         var best: [Bool]
         var bestValue = 0.0
         var nodes = 0
@@ -83,6 +85,7 @@ extension Knapsack {
             self.values = values
             self.weights = weights
             self.maxItems = maxItems
+            self.byValue = values.indices.sorted { values[$0] > values[$1] }
             self.best = [Bool](repeating: false, count: values.count)
         }
 
@@ -100,7 +103,12 @@ extension Knapsack {
                 }
             }
             guard slots < values.count - start else { return total }
-            let largest = values[start...].sorted(by: >).prefix(slots).reduce(0, +)
+            var largest = 0.0, taken = 0
+            for position in byValue where position >= start {
+                largest += values[position]
+                taken += 1
+                if taken == slots { break }
+            }
             return min(total, largest)
         }
 

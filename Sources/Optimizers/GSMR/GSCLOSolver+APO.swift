@@ -43,7 +43,7 @@ extension GSCLOSolver {
         _ instance: GSCLOInstance, costs: FrameCosts, options: GSCLOSolverOptions
     ) -> (decision: Decision, trace: APOTrace) {
         let frames = Double(instance.frames)
-        let inverseBeta = 1 / penaltyBeta(instance, options: options)
+        var inverseBeta = 1 / penaltyBeta(instance, options: options)
         var x = ranking(instance, costs: costs).x.map { $0 ? 1.0 : 0.0 }
         var trace = APOTrace()
         var linear = [Double](repeating: 0, count: instance.frames)
@@ -61,6 +61,7 @@ extension GSCLOSolver {
             trace.stepNorms.append(step.squareRoot())
             trace.binaryGaps.append(gap / frames)
             if step.squareRoot() < options.tolerance { break }
+            inverseBeta *= options.penaltyGrowth
         }
         var binary = x.map { $0 >= 0.5 }
         GreedyCompletion.repair(

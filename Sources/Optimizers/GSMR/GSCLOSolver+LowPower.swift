@@ -15,7 +15,7 @@ extension GSCLOSolver {
             let x = instance.losses.map { $0 > threshold }
             return Decision(x: x, powers: tightPowers(x, costs), iterations: 1)
         case .qgs:
-            return try qgsExact(instance, costs: costs, threshold: threshold)
+            return try qgsExact(instance, costs: costs, threshold: threshold, options: options)
         default:
             return qgsPenalty(instance, costs: costs, threshold: threshold, options: options)
         }
@@ -24,15 +24,17 @@ extension GSCLOSolver {
     /// Q_GS exactly: choosing the set Z of frames sent as poses saves Σ_Z (c_t(1) − c_t(0)) over
     /// all-images and costs Σ_Z L_t of loss, so Q_GS is the knapsack "value c_t(1) − c_t(0),
     /// weight L_t, capacity T·L_th" (Common/Knapsack, proven optimal).
-    static func qgsExact(_ instance: GSCLOInstance, costs: FrameCosts, threshold: Double) throws -> Decision {
-        let knapsack = try Knapsack(
-            values: costs.increment, weights: instance.losses, capacity: Double(instance.frames) * threshold)
-        let solution = knapsack.solve()
-        guard solution.provenOptimal else {
-            throw OptimizerError(.numerical, "qgs: branch and bound hit its node limit after \(solution.nodes) nodes")
-        }
-        let x = solution.chosen.map { !$0 }
-        return Decision(x: x, powers: tightPowers(x, costs), iterations: solution.nodes)
+    static func qgsExact(
+        _ instance: GSCLOInstance, costs: FrameCosts, threshold: Double, options: GSCLOSolverOptions
+    ) throws -> Decision {
+        // Frames with L_t = 0 weigh nothing: always send their pose (the reduction needs w > 0).
+        let positive = instance.losses.indices.filter { instance.losses[$0] > 0 }
+        let (poses, nodes) = try solveKnapsack(
+            values: positive.map { costs.increment[$0] }, weights: positive.map { instance.losses[$0] },
+            capacity: Double(instance.frames) * threshold, options: options, solver: .qgs)
+        var x = [Bool](repeating: false, count: instance.frames)
+        for (position, t) in positive.enumerated() { x[t] = !poses[position] }
+        return Decision(x: x, powers: tightPowers(x, costs), iterations: nodes)
     }
 
     /// Q_GS by the penalty method, the APO recipe applied to Q_GS: relax x, add

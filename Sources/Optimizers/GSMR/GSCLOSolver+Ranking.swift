@@ -17,16 +17,4 @@ extension GSCLOSolver {
         for t in order.prefix(max(mu, 0)) { x[t] = true }
         return Decision(x: x, powers: tightPowers(x, costs), iterations: 1)
     }
-
-    /// Exact: with `p_t = c_t(x_t)`, P_GS is the knapsack "value L_t, weight c_t(1) − c_t(0),
-    /// capacity T·P − Σ c_t(0)", solved to proven optimality by Common/Knapsack.
-    static func exact(_ instance: GSCLOInstance, costs: FrameCosts) throws -> Decision {
-        let capacity = max(0, instance.totalBudget - costs.pose.reduce(0, +))
-        let knapsack = try Knapsack(values: instance.losses, weights: costs.increment, capacity: capacity)
-        let solution = knapsack.solve()
-        guard solution.provenOptimal else {
-            throw OptimizerError(.numerical, "exact: branch and bound hit its node limit after \(solution.nodes) nodes")
-        }
-        return Decision(x: solution.chosen, powers: tightPowers(solution.chosen, costs), iterations: solution.nodes)
-    }
 }

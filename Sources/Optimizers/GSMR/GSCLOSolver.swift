@@ -50,7 +50,7 @@ public enum GSCLOSolver {
         switch solver {
         case .ranking: return ranking(instance, costs: costs)
         case .apo: return apo(instance, costs: costs, options: options).decision
-        case .exact: return try exact(instance, costs: costs)
+        case .exact: return try exact(instance, costs: costs, options: options)
         case .robomr: return roboMR(instance, costs: costs)
         case .robogs: return Decision(x: .init(repeating: false, count: instance.frames), powers: costs.pose, iterations: 0)
         case .maxrate: return maxRate(instance, costs: costs)

@@ -43,6 +43,9 @@ public struct GSCLOSolverOptions: Sendable, Equatable {
     public var beta: Double?
     /// Relative penalty weight used when `beta` is nil.
     public var penaltyScale: Double
+    /// Factor by which 1/β grows after every DC iteration (1 = the paper's fixed β). A growing
+    /// penalty drives the iterates to a binary point instead of a fractional stationary one.
+    public var penaltyGrowth: Double
     /// DC stopping rule: ‖x⁽ⁿ⁺¹⁾ − x⁽ⁿ⁾‖₂ < tolerance.
     public var tolerance: Double
     /// DC iteration cap.
@@ -53,19 +56,24 @@ public struct GSCLOSolverOptions: Sendable, Equatable {
     public var flipsPerMove: Int
     /// Seed of the local searches.
     public var seed: UInt64
+    /// Branch-and-bound node cap of `exact`; beyond it the solver throws `.numerical`.
+    public var exactNodeLimit: Int
 
     /// Options with the documented defaults.
     public init(
-        beta: Double? = nil, penaltyScale: Double = 0.1, tolerance: Double = 1e-4,
+        beta: Double? = nil, penaltyScale: Double = 0.1, penaltyGrowth: Double = 1,
+        tolerance: Double = 1e-4,
         maxIterations: Int = 200, searchIterations: Int = 1000, flipsPerMove: Int = 5,
-        seed: UInt64 = 1
+        seed: UInt64 = 1, exactNodeLimit: Int = 50_000_000
     ) {
         self.beta = beta
         self.penaltyScale = penaltyScale
+        self.penaltyGrowth = penaltyGrowth
         self.tolerance = tolerance
         self.maxIterations = maxIterations
         self.searchIterations = searchIterations
         self.flipsPerMove = flipsPerMove
         self.seed = seed
+        self.exactNodeLimit = exactNodeLimit
     }
 }

@@ -16,6 +16,24 @@ import Testing
         }
     }
 
+    /// The reduction path of the exact knapsack (forced by a zero quick-node budget) also equals
+    /// brute force, on random and on equal-gain (equal-weight, hardest) instances.
+    @Test(arguments: [false, true])
+    func reducedKnapsackMatchesBruteForce(equalGains: Bool) throws {
+        for frames in [3, 7, 11, 14] {
+            for seed in UInt64(0)..<15 {
+                let instance = GSMRTestInstances.random(frames: frames, seed: seed, equalGains: equalGains)
+                let costs = FrameCosts(instance)
+                let (x, _) = try GSCLOSolver.solveKnapsack(
+                    values: instance.losses, weights: costs.increment,
+                    capacity: instance.totalBudget - costs.pose.reduce(0, +), options: .init(), solver: .exact,
+                    quickNodeLimit: 0)
+                #expect(costs.totalPower(x) <= instance.totalBudget * (1 + 1e-12))
+                #expect(abs(instance.meanLoss(x) - GSMRTestInstances.bruteForceLoss(instance)) < 1e-12)
+            }
+        }
+    }
+
     /// Every P_GS solver is feasible and none beats the proven optimum.
     @Test(arguments: [8, 40, 150])
     func noHeuristicBeatsExact(frames: Int) throws {
@@ -31,13 +49,16 @@ import Testing
         }
     }
 
-    /// Proposition 2: with equal gains Ranking is optimal.
+    /// Proposition 2: with equal gains Ranking is optimal. Equal weights are also the hardest
+    /// case for exact's variable fixing, so exact is checked here too.
     @Test func rankingIsOptimalWithEqualGains() throws {
         for seed in UInt64(0)..<40 {
             let instance = GSMRTestInstances.random(frames: 12, seed: seed, equalGains: true)
+            let optimum = GSMRTestInstances.bruteForceLoss(instance)
             let ranking = try GSCLOSolver.solve(instance, solver: .ranking)
             #expect(ranking.feasible)
-            #expect(abs(ranking.objective - GSMRTestInstances.bruteForceLoss(instance)) < 1e-12)
+            #expect(abs(ranking.objective - optimum) < 1e-12)
+            #expect(abs(try GSCLOSolver.solve(instance, solver: .exact).objective - optimum) < 1e-12)
         }
     }
 
