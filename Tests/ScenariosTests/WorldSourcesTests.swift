@@ -140,3 +140,25 @@ enum SmallWorld {
         #expect(throws: ScenarioError.self) { try source.losses(frames: 0, run: 0) }
     }
 }
+
+@Suite struct CachedFrameLossesTests {
+    /// Counts calls, to show the cache computes each (frames, run) once.
+    final class CountingSource: FrameLossSource, @unchecked Sendable {
+        var calls = 0
+        var name: String { "counting" }
+        func losses(frames: Int, run: Int) throws -> [Double] {
+            calls += 1
+            return (0..<frames).map { Double($0 + 10 * run) }
+        }
+    }
+
+    @Test func eachRunIsComputedOnceAndReturnedUnchanged() throws {
+        let base = CountingSource()
+        let cached = CachedFrameLosses(base)
+        #expect(try cached.losses(frames: 3, run: 2) == [20, 21, 22])
+        #expect(try cached.losses(frames: 3, run: 2) == [20, 21, 22])
+        #expect(try cached.losses(frames: 2, run: 2) == [20, 21])
+        #expect(base.calls == 2)
+        #expect(cached.name == "counting")
+    }
+}
