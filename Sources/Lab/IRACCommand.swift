@@ -54,7 +54,7 @@ struct IRACGenerateCommand: ParsableCommand {
 
     func run() throws {
         var settings = scenario.scenario(powerMW: powerMw)
-        let worldGains = try world.usesWorld ? WorldSwitchingGains(probe: world.probe(), areaSide: settings.areaSide) : nil
+        let worldGains = try world.usesWorld ? world.switchingGains(areaSide: settings.areaSide) : nil
         for instanceSeed in try output.seeds() {
             var extras: [String: Any] = [
                 "seed": instanceSeed, "antennas": settings.antennas,

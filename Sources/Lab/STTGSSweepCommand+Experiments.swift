@@ -13,25 +13,42 @@ extension STTGSSweepCommand {
         return try scenario.generate(datasets: bank.datasets(for: scenario).data, sampling: sampling)
     }
 
-    /// MSE of ψ (mean per-image loss) and mean relative error of π̃, per scheme and ρ.
+    /// MSE of ψ (mean per-image loss), the relative error of π̃ per client (clients whose true
+    /// π is 0 — possible on world data, where a client may see only what S′ knows — are left
+    /// out of it) and the pooled relative error Σ|π̃ − π| / Σπ, per scheme and ρ; plus the
+    /// optional cluster-size-weighted FDC estimator.
     func fdcExperiment(bank: STTGSDatasetBank) throws -> STTGSTable {
-        var table = STTGSTable(["rho", "scheme", "mse_psi", "mean_rel_err_pi", "max_rel_err_pi"])
+        var table = STTGSTable(["rho", "scheme", "mse_psi", "mean_rel_err_pi", "max_rel_err_pi", "pooled_rel_err_pi"])
         for ratio in [0.02, 0.04, 0.10, 0.20] {
             for scheme in PilotSampling.allCases {
-                var squared: [Double] = [], relative: [Double] = []
+                var errors = PredictionErrors()
                 for seed in 1...UInt64(seeds) {
                     let run = try generated(seed: seed, ratio: ratio, sampling: scheme, bank: bank)
                     for k in 0..<run.instance.clientCount {
-                        let n = Double(run.instance.imageCounts[k])
-                        let predicted = run.instance.predictedLoss[k], truth = run.trueLoss[k]
-                        squared.append(pow((predicted - truth) / n, 2))
-                        relative.append(abs(predicted - truth) / truth)
+                        errors.add(predicted: run.instance.predictedLoss[k], truth: run.trueLoss[k], images: run.instance.imageCounts[k])
                     }
                 }
-                table.append([ratio, scheme.rawValue, squared.mean, relative.mean, relative.max() ?? .nan])
+                table.append([ratio, scheme.rawValue] + errors.cells)
             }
+            table.append(try weightedFDCRow(ratio: ratio, bank: bank))
         }
         return table
+    }
+
+    /// Accumulated errors of predicted dataset losses π̃ against the true π.
+    struct PredictionErrors {
+        private var squared: [Double] = [], relative: [Double] = []
+        private var absoluteSum = 0.0, truthSum = 0.0
+
+        mutating func add(predicted: Double, truth: Double, images: Int) {
+            squared.append(pow((predicted - truth) / Double(images), 2))
+            if truth > 0 { relative.append(abs(predicted - truth) / truth) }
+            absoluteSum += abs(predicted - truth)
+            truthSum += truth
+        }
+
+        /// mse_psi, mean and max relative error, pooled relative error.
+        var cells: [CustomStringConvertible] { [squared.mean, relative.mean, relative.max() ?? .nan, absoluteSum / truthSum] }
     }
 
     func pilotExperiment(bank: STTGSDatasetBank) throws -> STTGSTable {

@@ -30,6 +30,9 @@ struct ScenarioSourceOptions: ParsableArguments {
     @Option(help: "Probe render size WxH (STT-GS needs a multiple of 8x6, e.g. 160x120).")
     var probeSize: String = "160x120"
 
+    @Option(help: "ECO-GS small model: fraction of the world's Gaussians kept at SH 0 (area-compensated); Table I's ratio is 0.083.")
+    var smallFraction: Double = WorldSwitchingGains.defaultKeptFraction
+
     /// Whether the world source is selected.
     var usesWorld: Bool { source == .world }
 
@@ -42,6 +45,12 @@ struct ScenarioSourceOptions: ParsableArguments {
         guard parts.count == 2 else { throw ValidationError("--probe-size must look like 160x120, got '\(probeSize)'") }
         let world = ProceduralWorld(seed: worldSeed, configuration: .init(gaussianCount: worldGaussians, shDegree: worldShDegree))
         return try WorldProbe(world: world, width: parts[0], height: parts[1])
+    }
+
+    /// ECO-GS switching gains in the world, users spread over a cell of side `areaSide` metres.
+    func switchingGains(areaSide: Double) throws -> WorldSwitchingGains {
+        guard smallFraction > 0, smallFraction <= 1 else { throw ValidationError("--small-fraction must be in (0, 1]") }
+        return try WorldSwitchingGains(probe: probe(), smallTarget: .fraction(smallFraction), areaSide: areaSide)
     }
 }
 

@@ -20,7 +20,7 @@ enum SmallWorld {
 
     @Test func gainIsPositiveForTheCompressedModelAndMatchesADirectRender() throws {
         let source = try WorldSwitchingGains(probe: SmallWorld.probe)
-        #expect(source.smallScene.count < SmallWorld.world.memoryScene.count / 10)
+        #expect(source.smallScene.count < SmallWorld.world.memoryScene.count / 3)
         let views = try source.views(positions: SmallWorld.positions, seed: 7)
         for view in views {
             #expect(view.switchingGain > 0.005)
