@@ -4,9 +4,9 @@ import Testing
 
 @testable import Scenarios
 
-/// Small worlds (20k Gaussians, SH 1) and 64×48 probes keep these tests fast in debug builds.
+/// A small world (12k Gaussians, SH 0) and 64×48 probes keep these tests fast in debug builds.
 enum SmallWorld {
-    static let world = ProceduralWorld(seed: 3, configuration: .init(gaussianCount: 20_000, shDegree: 1))
+    static let world = ProceduralWorld(seed: 3, configuration: .init(gaussianCount: 12_000, shDegree: 0))
     static let probe = try! WorldProbe(world: world, width: 64, height: 48)
     static let positions: [SIMD2<Double>] = [SIMD2(-40, 30), SIMD2(10, -20), SIMD2(45, 45), SIMD2(-5, 0), SIMD2(25, -40)]
 }
@@ -73,7 +73,7 @@ enum SmallWorld {
     }
 
     @Test func clientsThroughChangesHaveMoreLossAndDataIsDeterministic() throws {
-        let counts = [24, 40]
+        let counts = [16, 32]
         let data = try WorldClientDatasets(probe: SmallWorld.probe, imageCounts: counts, seed: 2)
         let again = try WorldClientDatasets(probe: SmallWorld.probe, imageCounts: counts, seed: 2)
         #expect(data.clientCount == 2)
