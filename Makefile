@@ -3,11 +3,11 @@
 # they install the Debian packages below when any is missing (one apt-get update, then install).
 
 DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libsqlite3-dev libsystemd-dev \
-                nghttp2-client nghttp2-server curl systemd
+                nghttp2-client nghttp2-server curl systemd openssl
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test demo bench clean
+.PHONY: deps build release test demo bench bench-daemon check-daemon-tools clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -28,6 +28,17 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0 $(SWIFT) test --skip-build
+
+# Daemon benchmarks (release, loopback): POSE ingest, h2load vs nghttpd. Figures: docs/PERFORMANCE.md.
+bench-daemon: deps
+	$(SWIFT) build -c release --product edge-serverd
+	$(SWIFT) build -c release --product gs-lab
+	deploy/bench-daemon.sh
+
+# Stock-client checks (curl, h2load, openssl/TLS, systemd-analyze) and crash safety, alone.
+check-daemon-tools: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter "StockClientTests|CrashSafetyTests"
 
 clean:
 	rm -rf .build

@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "client-sim", targets: ["ClientSim"]),
         .executable(name: "gs-lab", targets: ["Lab"]),
         .library(name: "Protocol", targets: ["Protocol"]),
+        .library(name: "SplatClient", targets: ["SplatClient"]),
         .library(name: "Wireless", targets: ["Wireless"]),
         .library(name: "Renderer", targets: ["Renderer"]),
         .library(name: "Optimizers", targets: ["Optimizers"]),
@@ -19,6 +20,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+        // edge-serverd: HTTP/2, TLS, lifecycle, metrics, catalog, config.
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // System libraries (Debian packages installed by `make deps`).
@@ -34,6 +46,18 @@ let package = Package(
             name: "Protocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "SeededRandom"),
+        // The project's client for both transports (used by edge-serverd's tests and client-sim).
+        .target(
+            name: "SplatClient",
+            dependencies: [
+                "Protocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "Wireless",
             dependencies: [
@@ -54,6 +78,21 @@ let package = Package(
             dependencies: [
                 "Protocol", "Wireless", "Renderer", "Optimizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
         .executableTarget(
             name: "ClientSim",
@@ -64,7 +103,11 @@ let package = Package(
         .executableTarget(
             name: "Lab",
             dependencies: [
+<<<<<<< HEAD
                 "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios",
+=======
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SplatClient",
+>>>>>>> main
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
@@ -82,6 +125,19 @@ let package = Package(
         .testTarget(name: "RendererTests", dependencies: ["Renderer", "SeededRandom"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Wireless", "SeededRandom"]),
         .testTarget(name: "COpenBLASTests", dependencies: ["COpenBLAS"]),
+<<<<<<< HEAD
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom"]),
+=======
+        .testTarget(
+            name: "EdgeServerTests",
+            dependencies: [
+                "EdgeServer", "Protocol", "SplatClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+>>>>>>> main
     ]
 )

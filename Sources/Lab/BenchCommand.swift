@@ -14,5 +14,6 @@ struct BenchCommand: ParsableCommand {
             GSMRBenchCommand.self,
             IRACBenchCommand.self,
             STTGSBenchCommand.self,
+            DaemonBenchCommand.self,
         ])
 }

@@ -1,0 +1,72 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Protocol
+import ServiceLifecycle
+
+/// The binary TCP listener: one child task per connection, each with its own pipeline
+/// (frame decoder → inflight limiter → idle timer → `NIOAsyncChannel`), so a client's malformed
+/// frame, slowness or crash stays inside its own task.
+///
+/// On graceful shutdown the listener stops accepting at once; open connections finish what they
+/// are doing (an upload in flight runs to its END) and receive `BYE(shutting_down)`, within the
+/// service group's grace period.
+final class BinaryListener: Service, Sendable {
+    let localAddress: SocketAddress
+    private let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
+    private let server: EdgeDaemon
+
+    init(server: EdgeDaemon, group: any EventLoopGroup) async throws {
+        let configuration = server.configuration
+        let codec = CodecConfiguration(maxPayloadLength: configuration.limits.maxFrameBytes)
+        let inflightLimit = configuration.limits.sessionInflightBytes
+        let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.limits.idleTimeoutSeconds * 1e9))
+        serverChannel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: configuration.binary.host, port: configuration.binary.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(ByteToMessageHandler(WireFrameDecoder(configuration: codec)))
+                    try sync.addHandler(MessageToByteHandler(WireFrameEncoder(configuration: codec)))
+                    let limiter = InflightLimiter(limit: inflightLimit)
+                    try sync.addHandler(limiter)
+                    try sync.addHandler(IdleTimeoutHandler(timeout: idleTimeout))
+                    return AcceptedConnection(
+                        channel: try NIOAsyncChannel<WireFrame, WireFrame>(wrappingChannelSynchronously: channel),
+                        limiter: limiter)
+                }
+            }
+        localAddress = serverChannel.channel.localAddress!
+        self.server = server
+        server.logger.info("binary listener ready", metadata: ["address": "\(localAddress)"])
+    }
+
+    func run() async throws {
+        let serverChannel = self.serverChannel
+        let server = self.server
+        try await withGracefulShutdownHandler {
+            try await serverChannel.executeThenClose { connections in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in connections {
+                        server.metrics.binaryConnections.increment()
+                        group.addTask {
+                            await BinaryConnection(connection, server: server).run()
+                        }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.markDraining()
+            server.logger.info("binary listener draining: no new connections")
+            serverChannel.channel.close(promise: nil)
+        }
+    }
+}
+
+/// A freshly accepted connection and the back-pressure handler in its pipeline.
+struct AcceptedConnection: Sendable {
+    var channel: NIOAsyncChannel<WireFrame, WireFrame>
+    var limiter: InflightLimiter
+}

@@ -1,0 +1,168 @@
+import Foundation
+import TOMLKit
+
+extension ServerConfiguration {
+    /// Reads a TOML configuration file on top of the defaults.
+    ///
+    /// - Throws: ``ConfigurationError`` for an unreadable file, a syntax error (with its line),
+    ///   an unknown section or key, or a value of the wrong type.
+    static func load(tomlFile path: String) throws(ConfigurationError) -> ServerConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(code: .unreadable, key: path, message: "\(error.localizedDescription)")
+        }
+        return try parse(toml: text, source: path)
+    }
+
+    /// Parses TOML text on top of the defaults; `source` names the text in error messages.
+    static func parse(toml text: String, source: String = "<string>") throws(ConfigurationError) -> ServerConfiguration {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(
+                code: .syntax, key: "\(source):\(error.source.begin.line)", message: error.description)
+        } catch {
+            throw ConfigurationError(code: .syntax, key: source, message: "\(error)")
+        }
+        var configuration = ServerConfiguration()
+        let sections = try TOMLSection(root, path: "")
+        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "slot", "log"])
+
+        if let binary = try sections.section("binary") {
+            try binary.requireOnly(["host", "port"])
+            try binary.read("host", into: &configuration.binary.host)
+            try binary.read("port", into: &configuration.binary.port)
+        }
+        if let http = try sections.section("http") {
+            try http.requireOnly(["host", "port", "tls_certificate", "tls_private_key"])
+            try http.read("host", into: &configuration.http.host)
+            try http.read("port", into: &configuration.http.port)
+            try http.readOptional("tls_certificate", into: &configuration.tlsCertificatePath)
+            try http.readOptional("tls_private_key", into: &configuration.tlsPrivateKeyPath)
+        }
+        if let auth = try sections.section("auth") {
+            try auth.requireOnly(["tokens", "allow_anonymous"])
+            try auth.read("tokens", into: &configuration.tokens)
+            try auth.read("allow_anonymous", into: &configuration.allowAnonymous)
+        }
+        if let limits = try sections.section("limits") {
+            try limits.requireOnly([
+                "max_sessions", "max_frame_bytes", "session_inflight_bytes", "idle_timeout_seconds",
+                "resume_grace_seconds", "http_max_body_bytes",
+            ])
+            try limits.read("max_sessions", into: &configuration.limits.maxSessions)
+            try limits.read("max_frame_bytes", into: &configuration.limits.maxFrameBytes)
+            try limits.read("session_inflight_bytes", into: &configuration.limits.sessionInflightBytes)
+            try limits.read("idle_timeout_seconds", into: &configuration.limits.idleTimeoutSeconds)
+            try limits.read("resume_grace_seconds", into: &configuration.limits.resumeGraceSeconds)
+            try limits.read("http_max_body_bytes", into: &configuration.limits.httpMaxBodyBytes)
+        }
+        if let store = try sections.section("store") {
+            try store.requireOnly(["data_directory", "max_upload_bytes"])
+            try store.read("data_directory", into: &configuration.dataDirectory)
+            var maxUpload = Int(configuration.maxUploadBytes)
+            try store.read("max_upload_bytes", into: &maxUpload)
+            configuration.maxUploadBytes = Int64(maxUpload)
+        }
+        if let lifecycle = try sections.section("lifecycle") {
+            try lifecycle.requireOnly(["shutdown_grace_seconds"])
+            try lifecycle.read("shutdown_grace_seconds", into: &configuration.shutdownGraceSeconds)
+        }
+        if let slot = try sections.section("slot") {
+            try slot.requireOnly(["length_ms", "channel_seed", "max_planned_poses"])
+            try slot.read("length_ms", into: &configuration.slotLengthMilliseconds)
+            var seed = Int(truncatingIfNeeded: configuration.channelSeed)
+            try slot.read("channel_seed", into: &seed)
+            guard seed >= 0 else { throw .invalid("slot.channel_seed", "must be ≥ 0") }
+            configuration.channelSeed = UInt64(seed)
+            try slot.read("max_planned_poses", into: &configuration.maxPlannedPoses)
+        }
+        if let log = try sections.section("log") {
+            try log.requireOnly(["level"])
+            try log.read("level", into: &configuration.logLevel)
+        }
+        return configuration
+    }
+}
+
+/// One TOML table with typed, path-aware reads, so every error names the full dotted key.
+private struct TOMLSection {
+    let table: TOMLTable
+    let path: String
+
+    init(_ table: TOMLTable, path: String) throws(ConfigurationError) {
+        self.table = table
+        self.path = path
+    }
+
+    private func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+    func requireOnly(_ known: Set<String>) throws(ConfigurationError) {
+        for name in table.keys.sorted() where !known.contains(name) {
+            throw ConfigurationError(
+                code: .unknownKey, key: key(name),
+                message: "unknown key; expected one of \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func section(_ name: String) throws(ConfigurationError) -> TOMLSection? {
+        guard let value = table[name] else { return nil }
+        guard let nested = value.table else { throw wrongType(name, expected: "a table", got: value) }
+        return try TOMLSection(nested, path: key(name))
+    }
+
+    func read(_ name: String, into target: inout String) throws(ConfigurationError) {
+        guard let value = table[name] else { return }
+        guard let string = value.string else { throw wrongType(name, expected: "a string", got: value) }
+        target = string
+    }
+
+    func readOptional(_ name: String, into target: inout String?) throws(ConfigurationError) {
+        guard let value = table[name] else { return }
+        guard let string = value.string else { throw wrongType(name, expected: "a string", got: value) }
+        target = string.isEmpty ? nil : string
+    }
+
+    func read(_ name: String, into target: inout Int) throws(ConfigurationError) {
+        guard let value = table[name] else { return }
+        guard let int = value.int else { throw wrongType(name, expected: "an integer", got: value) }
+        target = int
+    }
+
+    func read(_ name: String, into target: inout Double) throws(ConfigurationError) {
+        guard let value = table[name] else { return }
+        if let double = value.double {
+            target = double
+        } else if let int = value.int {
+            target = Double(int)
+        } else {
+            throw wrongType(name, expected: "a number", got: value)
+        }
+    }
+
+    func read(_ name: String, into target: inout Bool) throws(ConfigurationError) {
+        guard let value = table[name] else { return }
+        guard let bool = value.bool else { throw wrongType(name, expected: "true or false", got: value) }
+        target = bool
+    }
+
+    func read(_ name: String, into target: inout [String]) throws(ConfigurationError) {
+        guard let value = table[name] else { return }
+        guard let array = value.array else { throw wrongType(name, expected: "an array of strings", got: value) }
+        var strings: [String] = []
+        for (index, element) in array.enumerated() {
+            guard let string = element.string else {
+                throw wrongType("\(name)[\(index)]", expected: "a string", got: element)
+            }
+            strings.append(string)
+        }
+        target = strings
+    }
+
+    private func wrongType(_ name: String, expected: String, got value: any TOMLValueConvertible) -> ConfigurationError {
+        ConfigurationError(code: .wrongType, key: key(name), message: "expected \(expected), got \(value.type)")
+    }
+}

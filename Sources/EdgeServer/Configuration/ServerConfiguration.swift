@@ -1,0 +1,137 @@
+import NIOCore
+
+/// Everything `edge-serverd` reads from its TOML file and command line.
+///
+/// Every property has the default documented in docs/OPERATIONS.md; ``validate()`` checks the
+/// cross-field rules once both sources are merged, so that a bad value stops the daemon at start
+/// with a message that names the key instead of failing later under load.
+struct ServerConfiguration: Sendable, Equatable {
+    /// A host and port to listen on.
+    struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+        var host: String
+        /// 0 asks the kernel for an ephemeral port (used by the tests).
+        var port: Int
+
+        var description: String { "\(host):\(port)" }
+    }
+
+    /// The binary TCP listener (`[binary]`).
+    var binary = Endpoint(host: "127.0.0.1", port: 7450)
+    /// The HTTP/2 listener (`[http]`).
+    var http = Endpoint(host: "127.0.0.1", port: 7451)
+    /// PEM certificate chain for h2 over TLS; TLS is on when both this and ``tlsPrivateKeyPath`` are set.
+    var tlsCertificatePath: String? = nil
+    /// PEM private key for h2 over TLS.
+    var tlsPrivateKeyPath: String? = nil
+
+    /// Tokens a client may present in HELLO (`[auth] tokens`).
+    var tokens: [String] = []
+    /// Accept HELLO without a token (`[auth] allow_anonymous`); for local experiments only.
+    var allowAnonymous = false
+
+    /// Session and frame limits (`[limits]`).
+    var limits = Limits()
+
+    /// Where uploads and the catalog live (`[store] data_directory`).
+    var dataDirectory = "edge-serverd-data"
+    /// The largest upload the store accepts (`[store] max_upload_bytes`).
+    var maxUploadBytes: Int64 = 1 << 30
+
+    /// Seconds a SIGTERM/SIGINT drain may take before remaining connections are closed
+    /// (`[lifecycle] shutdown_grace_seconds`).
+    var shutdownGraceSeconds: Double = 10
+
+    /// Slot length τ in milliseconds, announced in WELCOME (`[slot] length_ms`).
+    var slotLengthMilliseconds: Double = 100
+    /// Seed of the emulated channel realisations, announced in WELCOME (`[slot] channel_seed`).
+    var channelSeed: UInt64 = 1
+    /// Most planned future poses a client should send per POSE (WELCOME's horizon, `[slot] max_planned_poses`).
+    var maxPlannedPoses = 16
+
+    /// swift-log level name (`[log] level`).
+    var logLevel = "info"
+
+    /// Session and frame limits.
+    struct Limits: Sendable, Equatable {
+        /// Concurrent sessions across all roles.
+        var maxSessions = 1024
+        /// Largest binary frame payload (the Protocol module's maximum; default 16 MiB).
+        var maxFrameBytes = 16 << 20
+        /// Bytes one session may have received but not yet processed (back-pressure bound).
+        var sessionInflightBytes = 64 << 20
+        /// A session that sends nothing for this long is closed with `idle_timeout`.
+        var idleTimeoutSeconds: Double = 60
+        /// A disconnected session's state is kept this long for a reconnect with the same client id.
+        var resumeGraceSeconds: Double = 30
+        /// Largest HTTP request body (uploads chunk through several requests).
+        var httpMaxBodyBytes = 16 << 20
+    }
+
+    /// TLS is configured when both a certificate and a key are given.
+    var tlsEnabled: Bool { tlsCertificatePath != nil && tlsPrivateKeyPath != nil }
+
+    var shutdownGrace: TimeAmount { .nanoseconds(Int64(shutdownGraceSeconds * 1e9)) }
+
+    /// Checks every rule that a single key cannot express.
+    ///
+    /// - Throws: ``ConfigurationError`` naming the first offending key.
+    func validate() throws(ConfigurationError) {
+        for (key, endpoint) in [("binary", binary), ("http", http)] {
+            guard !endpoint.host.isEmpty else { throw .invalid("\(key).host", "must not be empty") }
+            guard (0...65535).contains(endpoint.port) else {
+                throw .invalid("\(key).port", "\(endpoint.port) is not in 0...65535")
+            }
+        }
+        if binary.port != 0, binary == http {
+            throw .invalid("http.port", "the binary and HTTP listeners both use \(binary)")
+        }
+        if (tlsCertificatePath == nil) != (tlsPrivateKeyPath == nil) {
+            throw .invalid(
+                "http.tls_certificate", "TLS needs both http.tls_certificate and http.tls_private_key")
+        }
+        if tokens.isEmpty && !allowAnonymous {
+            throw .invalid(
+                "auth.tokens",
+                "no token is configured, so every client would be refused: add a token (or --token) or set auth.allow_anonymous = true"
+            )
+        }
+        if let empty = tokens.firstIndex(where: \.isEmpty) {
+            throw .invalid("auth.tokens", "token #\(empty + 1) is empty")
+        }
+        try Self.requirePositive(limits.maxSessions, "limits.max_sessions")
+        try Self.requirePositive(limits.maxFrameBytes, "limits.max_frame_bytes")
+        try Self.requirePositive(limits.sessionInflightBytes, "limits.session_inflight_bytes")
+        try Self.requirePositive(limits.httpMaxBodyBytes, "limits.http_max_body_bytes")
+        try Self.requirePositive(limits.idleTimeoutSeconds, "limits.idle_timeout_seconds")
+        guard limits.resumeGraceSeconds >= 0, limits.resumeGraceSeconds.isFinite else {
+            throw .invalid("limits.resume_grace_seconds", "must be a finite number ≥ 0")
+        }
+        if limits.maxFrameBytes > Int(UInt32.max) {
+            throw .invalid("limits.max_frame_bytes", "must fit the u32 length field")
+        }
+        if limits.sessionInflightBytes < limits.maxFrameBytes {
+            throw .invalid(
+                "limits.session_inflight_bytes",
+                "\(limits.sessionInflightBytes) is smaller than limits.max_frame_bytes (\(limits.maxFrameBytes)), so one full frame could never be accepted"
+            )
+        }
+        guard !dataDirectory.isEmpty else { throw .invalid("store.data_directory", "must not be empty") }
+        try Self.requirePositive(maxUploadBytes, "store.max_upload_bytes")
+        try Self.requirePositive(shutdownGraceSeconds, "lifecycle.shutdown_grace_seconds")
+        try Self.requirePositive(slotLengthMilliseconds, "slot.length_ms")
+        guard slotLengthMilliseconds * 1000 <= Double(UInt32.max) else {
+            throw .invalid("slot.length_ms", "must fit WELCOME's u32 microseconds")
+        }
+        guard (0...Int(UInt16.max)).contains(maxPlannedPoses) else {
+            throw .invalid("slot.max_planned_poses", "must be in 0...65535")
+        }
+        guard LogLevelName.parse(logLevel) != nil else {
+            throw .invalid("log.level", "\"\(logLevel)\" is not one of \(LogLevelName.allNames)")
+        }
+    }
+
+    private static func requirePositive<T: Numeric & Comparable>(_ value: T, _ key: String) throws(ConfigurationError) {
+        guard value > .zero else { throw .invalid(key, "must be > 0 (got \(value))") }
+        if let double = value as? Double, !double.isFinite { throw .invalid(key, "must be finite") }
+    }
+}

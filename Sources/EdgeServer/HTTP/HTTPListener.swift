@@ -1,0 +1,149 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOHTTP2
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+
+/// The HTTP listener: h2c with prior knowledge and HTTP/1.1 on the plaintext port, or h2 and
+/// HTTP/1.1 negotiated by ALPN when TLS is configured.
+///
+/// HTTP is served by classic channel handlers rather than per-connection tasks: requests are
+/// small and independent, and the handler path keeps `/healthz` on the event loop (see
+/// docs/PERFORMANCE.md). A graceful shutdown stops accepting, sends GOAWAY on HTTP/2 and
+/// `connection: close` on HTTP/1 (through `ServerQuiescingHelper` and
+/// `NIOHTTP2ServerConnectionManagementHandler`), lets in-flight requests finish, and closes
+/// whatever is left when the grace period ends.
+final class HTTPListener: Service, Sendable {
+    let localAddress: SocketAddress
+    private let serverChannel: any Channel
+    private let quiescing: ServerQuiescingHelper
+    private let grace: TimeAmount
+    private let logger: Logger
+
+    /// Binds the listener; requests are served from now on.
+    init(
+        configuration: ServerConfiguration, router: HTTPRouter, group: any EventLoopGroup, metrics: ServerMetrics, logger: Logger
+    ) async throws {
+        let sslContext = try configuration.tlsEnabled ? Self.makeSSLContext(configuration) : nil
+        let maxBody = configuration.limits.httpMaxBodyBytes
+        let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.limits.idleTimeoutSeconds * 1e9))
+        let quiescing = ServerQuiescingHelper(group: group)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                metrics.httpConnections.increment()
+                let http1: @Sendable (any Channel) throws -> Void = { channel in
+                    try Self.configureHTTP1(channel, router: router, maxBody: maxBody)
+                }
+                let http2: @Sendable (any Channel) throws -> Void = { channel in
+                    try Self.configureHTTP2(channel, router: router, maxBody: maxBody, idleTimeout: idleTimeout)
+                }
+                if let sslContext {
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }.flatMap {
+                        channel.configureHTTP2SecureUpgrade(
+                            h2ChannelConfigurator: { channel in channel.eventLoop.makeCompletedFuture { try http2(channel) } },
+                            http1ChannelConfigurator: { channel in channel.eventLoop.makeCompletedFuture { try http1(channel) } })
+                    }
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    let sniffer = HTTPVersionSniffer { channel, isHTTP2 in
+                        try (isHTTP2 ? http2(channel) : http1(channel))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(sniffer)
+                }
+            }
+        serverChannel = try await bootstrap.bind(host: configuration.http.host, port: configuration.http.port).get()
+        localAddress = serverChannel.localAddress!
+        drainPromise = serverChannel.eventLoop.makePromise()
+        self.quiescing = quiescing
+        grace = configuration.shutdownGrace
+        self.logger = logger
+        logger.info(
+            "HTTP listener ready",
+            metadata: ["address": "\(localAddress)", "tls": "\(configuration.tlsEnabled)"])
+    }
+
+    /// Serves until a graceful shutdown (or cancellation) drains the listener.
+    func run() async throws {
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await serverChannel.closeFuture.get()
+        } onCancelOrGracefulShutdown: {
+            self.drain()
+        }
+        // Wait for the quiesced connections (bounded by the grace period in drain()).
+        try? await drainPromise.futureResult.get()
+    }
+
+    /// Completed when every connection closed after the quiesce, or when the grace period ends.
+    private let drainPromise: EventLoopPromise<Void>
+
+    private func drain() {
+        logger.info("HTTP listener draining", metadata: ["grace": "\(grace)"])
+        let promise = serverChannel.eventLoop.makePromise(of: Void.self)
+        quiescing.initiateShutdown(promise: promise)
+        let drainPromise = self.drainPromise
+        let finished = NIOLockedValueBox(false)
+        let finish: @Sendable () -> Void = {
+            if finished.withLockedValue({ done in defer { done = true }; return !done }) { drainPromise.succeed() }
+        }
+        promise.futureResult.whenComplete { _ in finish() }
+        // After the grace period, stop waiting: the process exits and the kernel closes the rest.
+        serverChannel.eventLoop.scheduleTask(in: grace) { finish() }
+    }
+
+    private static func configureHTTP1(_ channel: any Channel, router: HTTPRouter, maxBody: Int) throws {
+        let sync = channel.pipeline.syncOperations
+        try sync.configureHTTPServerPipeline(withErrorHandling: true)
+        try sync.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: false))
+    }
+
+    private static func configureHTTP2(
+        _ channel: any Channel, router: HTTPRouter, maxBody: Int, idleTimeout: TimeAmount
+    ) throws {
+        do {
+            let sync = channel.pipeline.syncOperations
+            var managerConfiguration = NIOHTTP2ServerConnectionManagementHandler.Configuration.defaults
+            managerConfiguration.maxIdleTime = idleTimeout
+            let manager = NIOHTTP2ServerConnectionManagementHandler(eventLoop: channel.eventLoop, configuration: managerConfiguration)
+            var connection = NIOHTTP2Handler.ConnectionConfiguration()
+            connection.initialSettings = [
+                HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
+                HTTP2Setting(parameter: .maxHeaderListSize, value: 16 * 1024),
+            ]
+            _ = try sync.configureHTTP2Pipeline(
+                mode: .server, connectionConfiguration: connection, streamConfiguration: .init(),
+                streamDelegate: manager.http2StreamDelegate
+            ) { stream in
+                stream.eventLoop.makeCompletedFuture {
+                    try stream.pipeline.syncOperations.addHandlers([
+                        HTTP2FramePayloadToHTTP1ServerCodec(),
+                        HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: true),
+                    ])
+                }
+            }
+            try sync.addHandler(manager)
+        }
+    }
+
+    private static func makeSSLContext(_ configuration: ServerConfiguration) throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMFile(configuration.tlsCertificatePath!).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: configuration.tlsPrivateKeyPath!, format: .pem)
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        tls.applicationProtocols = NIOHTTP2SupportedALPNProtocols
+        return try NIOSSLContext(configuration: tls)
+    }
+}

@@ -1,0 +1,93 @@
+import NIOCore
+import NIOHTTP1
+
+/// Collects one request (head, bounded body, end), hands it to the ``HTTPRouter`` and writes the
+/// response. The same handler serves HTTP/1.1 connections and HTTP/2 streams.
+///
+/// Cheap routes (`/healthz`, `/metrics`, `/v1/status`) are answered inline on the event loop;
+/// routes that touch the disk complete on a task and the response hops back to the loop.
+final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let router: HTTPRouter
+    private let maxBodyBytes: Int
+    /// An HTTP/2 stream: one request per stream, no connection-level keep-alive headers.
+    private let isHTTP2Stream: Bool
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var bodyTooLarge = false
+
+    init(router: HTTPRouter, maxBodyBytes: Int, isHTTP2Stream: Bool) {
+        self.router = router
+        self.maxBodyBytes = maxBodyBytes
+        self.isHTTP2Stream = isHTTP2Stream
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = nil
+            bodyTooLarge = false
+        case .body(var chunk):
+            guard !bodyTooLarge else { return }
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
+                bodyTooLarge = true
+                body = nil
+            } else if body == nil {
+                body = chunk
+            } else {
+                body!.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let keepAlive = isHTTP2Stream || head.isKeepAlive
+            let isHead = head.method == .HEAD
+            if bodyTooLarge {
+                write(
+                    .text(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes\n"), route: "body_limit",
+                    keepAlive: isHTTP2Stream, omitBody: isHead, context: context)
+                return
+            }
+            let request = HTTPRequest(head: head, body: body ?? ByteBuffer())
+            body = nil
+            switch router.route(request) {
+            case .immediate(let response, let route):
+                write(response, route: route, keepAlive: keepAlive, omitBody: isHead, context: context)
+            case .deferred(let route, let operation):
+                let promise = context.eventLoop.makePromise(of: HTTPResponse.self)
+                promise.completeWithTask { await operation() }
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                promise.futureResult.whenSuccess { response in
+                    let (handler, context) = loopBound.value
+                    handler.write(response, route: route, keepAlive: keepAlive, omitBody: isHead, context: context)
+                }
+            }
+        }
+    }
+
+    /// Writes a response; a HEAD request gets the headers (with the GET's content-length) only.
+    private func write(_ response: HTTPResponse, route: String, keepAlive: Bool, omitBody: Bool, context: ChannelHandlerContext) {
+        router.metrics.httpResponse(route: route, status: response.status.code)
+        var headers = response.headers
+        headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
+        let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if response.body.readableBytes > 0 && !omitBody {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        let done = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
+        if !keepAlive {
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            done.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Maps HTTP requests to the daemon's operations.
+///
+/// Operations routes (`/healthz`, `/metrics`, `/v1/status`) need no token; everything under
+/// `/v1/uploads` and `/v1/sessions` (``HTTPSessionRoutes``) needs `authorization: Bearer <token>`. Uploads follow the binary protocol's
+/// BEGIN/CHUNK/END with the offset in a header, so a client resumes an upload the same way
+/// over either transport:
+///
+/// | request | meaning | answer |
+/// |---|---|---|
+/// | `POST /v1/uploads/{client}/{upload}` + `upload-length`, `upload-sha256` | BEGIN | 200, `upload-offset` |
+/// | `HEAD /v1/uploads/{client}/{upload}` | where to resume | 200, `upload-offset` |
+/// | `PATCH /v1/uploads/{client}/{upload}` + `upload-offset`, body | CHUNK | 200, new `upload-offset` (409 + the durable offset when it is not the expected one) |
+/// | `POST /v1/uploads/{client}/{upload}/end` | END: verify, commit | 201; 422 on a digest mismatch |
+final class HTTPRouter: Sendable {
+    /// What to answer: now (on the event loop) or after asynchronous work.
+    enum Result {
+        case immediate(HTTPResponse, route: String)
+        case deferred(route: String, @Sendable () async -> HTTPResponse)
+    }
+
+    let metrics: ServerMetrics
+    private let store: UploadStore
+    private let verifier: TokenVerifier
+    private let status: @Sendable () -> StatusReport
+    private let sessionRoutes: HTTPSessionRoutes
+    private let encoder: JSONEncoder
+
+    init(daemon: EdgeDaemon, verifier: TokenVerifier) {
+        metrics = daemon.metrics
+        store = daemon.store
+        self.verifier = verifier
+        status = { [daemon] in daemon.statusReport() }
+        sessionRoutes = HTTPSessionRoutes(daemon: daemon)
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+    }
+
+    private static let healthy = HTTPResponse.text(.ok, "ok\n")
+
+    func route(_ request: HTTPRequest) -> Result {
+        let segments = request.segments
+        switch (request.method, segments.first) {
+        case (.GET, "healthz") where segments.count == 1:
+            return .immediate(Self.healthy, route: "healthz")
+        case (.GET, "metrics") where segments.count == 1:
+            let body = ByteBuffer(bytes: metrics.exposition())
+            return .immediate(HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4", body: body), route: "metrics")
+        case (.GET, "v1") where segments.count == 2 && segments[1] == "status":
+            let report = (try? encoder.encode(status())).map(Array.init) ?? Array("{}".utf8)
+            return .immediate(.json(.ok, report), route: "status")
+        case (_, "v1") where segments.count >= 2 && segments[1] == "sessions":
+            guard authorized(request) else { return unauthorized(route: "sessions") }
+            return .immediate(sessionRoutes.route(request, rest: segments.dropFirst(2)), route: "sessions")
+        case (_, "v1") where segments.count >= 4 && segments[1] == "uploads":
+            return routeUpload(request, clientID: String(segments[2]), uploadID: String(segments[3]), rest: segments.dropFirst(4))
+        default:
+            return .immediate(.text(.notFound, "no route for \(request.method) \(request.path)\n"), route: "not_found")
+        }
+    }
+
+    private func routeUpload(_ request: HTTPRequest, clientID: String, uploadID: String, rest: ArraySlice<Substring>) -> Result {
+        let route = "uploads"
+        guard authorized(request) else { return unauthorized(route: route) }
+        let key = UploadKey(clientID: clientID, uploadID: uploadID)
+        let store = self.store
+        let metrics = self.metrics
+        switch (request.method, rest.first) {
+        case (.POST, nil):
+            guard let length = request.headers.first(name: "upload-length").flatMap({ Int64($0) }),
+                let digest = request.headers.first(name: "upload-sha256")?.hexBytes
+            else {
+                return .immediate(.text(.badRequest, "BEGIN needs upload-length (bytes) and upload-sha256 (64 hex digits) headers\n"), route: route)
+            }
+            return .deferred(route: route) {
+                await Self.respond(metrics) { () async throws(UploadStoreError) in
+                    Self.progress(try await store.begin(key, totalSize: length, sha256: digest))
+                }
+            }
+        case (.HEAD, nil), (.GET, nil):
+            return .deferred(route: route) {
+                await Self.respond(metrics) { () async throws(UploadStoreError) in
+                    Self.progress(try await store.progress(key))
+                }
+            }
+        case (.PATCH, nil):
+            guard let offset = request.headers.first(name: "upload-offset").flatMap({ Int64($0) }) else {
+                return .immediate(.text(.badRequest, "CHUNK needs an upload-offset header\n"), route: route)
+            }
+            let bytes = Array(request.body.readableBytesView)
+            return .deferred(route: route) {
+                await Self.respond(metrics) { () async throws(UploadStoreError) in
+                    let progress = try await store.write(key, offset: offset, bytes: bytes)
+                    metrics.uploadBytes.increment(by: bytes.count)
+                    return Self.progress(progress)
+                }
+            }
+        case (.POST, "end") where rest.count == 1:
+            return .deferred(route: route) {
+                await Self.respond(metrics) { () async throws(UploadStoreError) in
+                    let committed = try await store.finish(key)
+                    metrics.uploadsCommitted.increment()
+                    return .text(.created, "\(committed.sha256Hex)\n", headers: ["upload-offset": String(committed.size)])
+                }
+            }
+        default:
+            return .immediate(.text(.methodNotAllowed, "\(request.method) is not an upload operation\n"), route: route)
+        }
+    }
+
+    private func unauthorized(route: String) -> Result {
+        metrics.authFailures.increment()
+        return .immediate(.text(.unauthorized, "a valid bearer token is required\n", headers: ["www-authenticate": "Bearer"]), route: route)
+    }
+
+    private func authorized(_ request: HTTPRequest) -> Bool {
+        let header = request.headers.first(name: "authorization") ?? ""
+        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
+        return verifier.accepts(token)
+    }
+
+    private static func progress(_ progress: UploadProgress) -> HTTPResponse {
+        let json = "{\"committed\":\(progress.committed),\"durable_offset\":\(progress.durableOffset),\"total_size\":\(progress.totalSize)}"
+        return .json(.ok, Array(json.utf8), headers: ["upload-offset": String(progress.durableOffset)])
+    }
+
+    /// Runs a store operation and turns a refusal into the matching status.
+    private static func respond(
+        _ metrics: ServerMetrics, _ operation: () async throws(UploadStoreError) -> HTTPResponse
+    ) async -> HTTPResponse {
+        do {
+            return try await operation()
+        } catch {
+            metrics.uploadRejected(error.code.rawValue)
+            let status: HTTPResponseStatus =
+                switch error.code {
+                case .unknownUpload: .notFound
+                case .offset, .busy: .conflict
+                case .digest: .unprocessableEntity
+                case .size: .payloadTooLarge
+                case .invalid: .badRequest
+                case .io: .internalServerError
+                }
+            return .text(status, "\(error.code.rawValue): \(error.message)\n", headers: ["splatedge-error": error.code.rawValue])
+        }
+    }
+}

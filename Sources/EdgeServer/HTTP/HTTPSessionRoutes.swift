@@ -1,0 +1,133 @@
+import NIOCore
+import NIOHTTP1
+import Protocol
+
+/// Sessions over HTTP/2, carrying the binary protocol's payloads (`application/x-splatedge`,
+/// the message named by the `splatedge-type` header):
+///
+/// | request | body | answer |
+/// |---|---|---|
+/// | `POST /v1/sessions` | HELLO | 200 WELCOME, or 4xx ERROR |
+/// | `POST /v1/sessions/{client}/messages` + `splatedge-type` | POSE, CHANNEL_REPORT, IMAGE, PING, BYE | 204; 200 PONG for PING; 4xx ERROR |
+/// | `GET /v1/sessions/{client}/messages` | — | 200: the queued server messages as wire frames (`application/x-splatedge-frames`); 204 when none |
+///
+/// Session routes need `authorization: Bearer <token>` besides HELLO's own token, because the
+/// client id in the path is not a secret.
+struct HTTPSessionRoutes: Sendable {
+    static let payloadType = "application/x-splatedge"
+    static let framesType = "application/x-splatedge-frames"
+    /// Server messages kept per HTTP session between polls.
+    static let inboxCapacity = 256
+
+    let daemon: EdgeDaemon
+
+    func route(_ request: HTTPRequest, rest: ArraySlice<Substring>) -> HTTPResponse {
+        switch (request.method, rest.count) {
+        case (.POST, 0):
+            return hello(request)
+        case (.POST, 2) where rest.last == "messages":
+            return receive(request, clientID: String(rest.first!))
+        case (.GET, 2) where rest.last == "messages":
+            return poll(clientID: String(rest.first!))
+        default:
+            return .text(.notFound, "no session route for \(request.method) \(request.path)\n")
+        }
+    }
+
+    private func hello(_ request: HTTPRequest) -> HTTPResponse {
+        do throws(ProtocolError) {
+            guard case .hello(let hello) = try Message(type: .hello, payload: request.body) else {
+                throw ProtocolError(.invalidValue, "the body is not a HELLO payload")
+            }
+            let connection = HTTPSessionConnection(capacity: Self.inboxCapacity, metrics: daemon.metrics)
+            let (_, welcome) = try daemon.openSession(hello, transport: "http2", connection: connection)
+            return Self.payload(.welcome(welcome))
+        } catch {
+            return refusal(error)
+        }
+    }
+
+    private func receive(_ request: HTTPRequest, clientID: String) -> HTTPResponse {
+        guard let session = attachedSession(clientID) else {
+            return refusal(ProtocolError(.unexpectedMessage, "no HTTP session for client \(clientID): POST /v1/sessions first"))
+        }
+        do throws(ProtocolError) {
+            let type = try Self.messageType(request.headers.first(name: "splatedge-type"))
+            let message = try Message(type: type, payload: request.body)
+            daemon.metrics.messageReceived(type, transport: .http2)
+            session.received(message)
+            switch message {
+            case .pose, .channelReport, .image:
+                return HTTPResponse(status: .noContent, contentType: Self.payloadType, body: ByteBuffer())
+            case .ping(let heartbeat):
+                return Self.payload(.pong(heartbeat))
+            case .bye:
+                daemon.sessions.close(session, reason: "bye")
+                return HTTPResponse(status: .noContent, contentType: Self.payloadType, body: ByteBuffer())
+            default:
+                throw ProtocolError(.unexpectedMessage, "\(type) is not sent on this route (uploads use /v1/uploads)")
+            }
+        } catch {
+            return refusal(error)
+        }
+    }
+
+    private func poll(clientID: String) -> HTTPResponse {
+        guard let session = attachedSession(clientID), let connection = session.snapshot.connection as? HTTPSessionConnection else {
+            return refusal(ProtocolError(.unexpectedMessage, "no HTTP session for client \(clientID)"))
+        }
+        session.touch()
+        let messages = connection.drain()
+        guard !messages.isEmpty else {
+            return HTTPResponse(status: .noContent, contentType: Self.framesType, body: ByteBuffer())
+        }
+        var body = ByteBuffer()
+        for message in messages {
+            do {
+                try body.writeWireFrame(WireFrame(message: message))
+            } catch {
+                daemon.logger.error("could not encode a queued message", metadata: ["error": "\(error)"])
+            }
+        }
+        return HTTPResponse(status: .ok, contentType: Self.framesType, body: body)
+    }
+
+    private func attachedSession(_ clientID: String) -> Session? {
+        guard let session = daemon.sessions.session(clientID: clientID), session.snapshot.connection is HTTPSessionConnection
+        else { return nil }
+        return session
+    }
+
+    private func refusal(_ error: ProtocolError) -> HTTPResponse {
+        daemon.metrics.errorSent(error.code.description)
+        let status: HTTPResponseStatus =
+            switch error.code {
+            case .unauthorized: .unauthorized
+            case .sessionLimit: .serviceUnavailable
+            case .unexpectedMessage: .conflict
+            default: .badRequest
+            }
+        var response = Self.payload(.error(error.truncatedForWire))
+        response.status = status
+        return response
+    }
+
+    private static func payload(_ message: Message) -> HTTPResponse {
+        var body = ByteBuffer()
+        do {
+            try message.writePayload(to: &body)
+        } catch {
+            return .text(.internalServerError, "could not encode \(message.type): \(error)\n")
+        }
+        return HTTPResponse(
+            status: .ok, contentType: payloadType, body: body, headers: ["splatedge-type": message.type.description])
+    }
+
+    /// A message type from its documented name (`POSE`) or its wire number (`3`).
+    static func messageType(_ header: String?) throws(ProtocolError) -> MessageType {
+        guard let header else { throw ProtocolError(.unknownType, "the splatedge-type header is missing") }
+        if let type = MessageType.allCases.first(where: { $0.description == header.uppercased() }) { return type }
+        if let raw = UInt8(header), let type = MessageType(rawValue: raw) { return type }
+        throw ProtocolError(.unknownType, "splatedge-type \"\(header)\" names no message")
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Protocol
+import ServiceLifecycle
+import UnixSignals
+
+/// The daemon: owns the catalog, the upload store, sessions and metrics, and runs the listeners
+/// (and any extra services, such as the slot loop) in one `ServiceGroup`.
+///
+/// Lifecycle: ``run(additionalServices:signals:)`` binds both listeners, reports readiness
+/// (``ready`` for in-process callers, `READY=1` for systemd), serves, and on SIGTERM/SIGINT (or
+/// ``shutdown()``) drains: listeners stop accepting, in-flight work gets the configured grace
+/// period, the store is flushed and the run is closed in the catalog. It returns normally after
+/// a drain, so the process exits 0.
+final class EdgeDaemon: Sendable {
+    let configuration: ServerConfiguration
+    let logger: Logger
+    let metrics: ServerMetrics
+    let catalog: Catalog
+    let store: UploadStore
+    let sessions: SessionRegistry
+    /// Written by the slot loop, read by `/v1/status`.
+    let slotStatistics = SlotStatisticsBox()
+    private let runID: Int64
+    private let group: MultiThreadedEventLoopGroup
+    private let threadPool: NIOThreadPool
+    private let startedAt = ContinuousClock.now
+    private let state = NIOLockedValueBox(RunState())
+    private let readyPromise: EventLoopPromise<BoundAddresses>
+    private let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+
+    private struct RunState {
+        var serviceGroup: ServiceGroup?
+        var draining = false
+        var shutdownRequested = false
+    }
+
+    /// Where the listeners ended up (ephemeral ports resolved).
+    struct BoundAddresses: Sendable {
+        var binary: SocketAddress
+        var http: SocketAddress
+    }
+
+    /// Opens the data directory (catalog, upload store with crash recovery).
+    init(configuration: ServerConfiguration, logger: Logger, eventLoopThreads: Int = System.coreCount) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        try DurableFile.makeDirectories(configuration.dataDirectory)
+        catalog = try Catalog(path: configuration.dataDirectory + "/catalog.sqlite")
+        metrics = ServerMetrics()
+        threadPool = NIOThreadPool(numberOfThreads: 2)
+        threadPool.start()
+        do {
+            store = try UploadStore(
+                dataDirectory: configuration.dataDirectory, maxUploadBytes: configuration.maxUploadBytes, catalog: catalog,
+                threadPool: threadPool)
+            runID = try catalog.startRun(
+                version: SplatedgeVersion.current, binaryAddress: configuration.binary.description,
+                httpAddress: configuration.http.description)
+        } catch {
+            try? threadPool.syncShutdownGracefully()
+            throw error
+        }
+        group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads)
+        sessions = SessionRegistry(configuration: configuration, catalog: catalog, metrics: metrics, runID: runID, logger: logger)
+        readyPromise = group.next().makePromise()
+    }
+
+    /// The listeners' addresses, once bound.
+    var ready: BoundAddresses {
+        get async throws { try await readyPromise.futureResult.get() }
+    }
+
+    /// The `/v1/status` document.
+    func statusReport() -> StatusReport {
+        func named(_ counts: [SessionRole: Int]) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: SessionRole.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
+        }
+        return StatusReport(
+            version: SplatedgeVersion.current,
+            uptimeSeconds: (ContinuousClock.now - startedAt).seconds,
+            draining: state.withLockedValue { $0.draining },
+            sessions: named(sessions.counts()),
+            connectedSessions: named(sessions.counts(attachedOnly: true)),
+            slots: slotStatistics.value,
+            store: store.usage)
+    }
+
+    /// Binds, serves and drains; returns after a graceful shutdown.
+    ///
+    /// - Parameters:
+    ///   - additionalServices: run beside the listeners and shut down with them (the slot loop).
+    ///   - signals: signals that start a graceful shutdown (none in tests).
+    func run(additionalServices: [any Service] = [], signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        let outcome: Result<Void, any Error>
+        do {
+            try await serve(additionalServices: additionalServices, signals: signals)
+            outcome = .success(())
+        } catch {
+            logger.error("edge-serverd failed", metadata: ["error": "\(error)"])
+            outcome = .failure(error)
+        }
+        // The listeners (and their channel helpers) are released by now, so the event loops
+        // can go: nothing schedules work on them any more.
+        try await shutdownResources()
+        try outcome.get()
+        logger.info("edge-serverd stopped")
+    }
+
+    private func serve(additionalServices: [any Service], signals: [UnixSignal]) async throws {
+        let router = HTTPRouter(
+            daemon: self, verifier: TokenVerifier(tokens: configuration.tokens, allowAnonymous: configuration.allowAnonymous))
+        let http: HTTPListener
+        let binary: BinaryListener
+        do {
+            http = try await HTTPListener(configuration: configuration, router: router, group: group, metrics: metrics, logger: logger)
+            binary = try await BinaryListener(server: self, group: group)
+        } catch {
+            readyPromise.fail(error)
+            throw error
+        }
+        let janitor = SessionJanitor(
+            sessions: sessions, interval: .seconds(1),
+            idleTimeout: .nanoseconds(Int64(configuration.limits.idleTimeoutSeconds * 1e9)))
+        // ServiceGroup shuts services down one by one in reverse order: the listeners drain
+        // first (together), while extra services such as the slot loop keep serving the
+        // connections that are still finishing.
+        let services: [any Service] = additionalServices + [janitor, Listeners(binary: binary, http: http)]
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .nanoseconds(configuration.shutdownGrace.nanoseconds) + .seconds(2)
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
+        let shutdownEarly = state.withLockedValue { state in
+            state.serviceGroup = serviceGroup
+            return state.shutdownRequested
+        }
+        defer { state.withLockedValue { $0.serviceGroup = nil } }
+        readyPromise.succeed(BoundAddresses(binary: binary.localAddress, http: http.localAddress))
+        notifier.notify("READY=1\nSTATUS=serving binary on \(binary.localAddress), HTTP on \(http.localAddress)")
+        if shutdownEarly { await serviceGroup.triggerGracefulShutdown() }
+        try await serviceGroup.run()
+    }
+
+    /// Starts a graceful shutdown (what SIGTERM does).
+    func shutdown() async {
+        let serviceGroup = state.withLockedValue { state in
+            state.shutdownRequested = true
+            return state.serviceGroup
+        }
+        await serviceGroup?.triggerGracefulShutdown()
+    }
+
+    /// Marks the daemon as draining (listeners call this when their drain begins).
+    func markDraining() {
+        let first = state.withLockedValue { state in
+            defer { state.draining = true }
+            return !state.draining
+        }
+        if first { notifier.notify("STOPPING=1\nSTATUS=draining") }
+    }
+
+    var isDraining: Bool { state.withLockedValue { $0.draining } }
+
+    private func shutdownResources() async throws {
+        store.close()
+        do { try catalog.stopRun(runID) } catch { logger.warning("catalog: could not close the run", metadata: ["error": "\(error)"]) }
+        try await threadPool.shutdownGracefully()
+        try await group.shutdownGracefully()
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a Double.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) * 1e-18
+    }
+}
+
+extension EdgeDaemon {
+    /// Handles a HELLO for any transport: version negotiation, authentication, session limits,
+    /// resume; returns the session and the WELCOME to send.
+    ///
+    /// - Throws: the ``ProtocolError`` to send back (no session exists afterwards).
+    func openSession(
+        _ hello: Hello, transport: String, connection: any SessionConnection
+    ) throws(ProtocolError) -> (Session, Welcome) {
+        let version = try hello.negotiatedVersion()
+        let role: SessionRole =
+            switch hello.role {
+            case .robot: .robot
+            case .user: .user
+            case .collector: .collector
+            }
+        do {
+            let (session, _) = try sessions.open(
+                clientID: hello.clientID, role: role, token: hello.token, transport: transport, connection: connection)
+            return (session, welcome(for: session, version: version))
+        } catch {
+            throw ProtocolError(error.protocolCode, error.message)
+        }
+    }
+
+    /// The WELCOME a session receives after its HELLO.
+    func welcome(for session: Session, version: UInt8) -> Welcome {
+        let maxPayload = configuration.limits.maxFrameBytes
+        return Welcome(
+            version: version, sessionID: session.id, linkID: session.linkID, channelSeed: configuration.channelSeed,
+            slotLengthMicroseconds: UInt32(configuration.slotLengthMilliseconds * 1000),
+            currentSlot: UInt64(slotStatistics.value.slotsCompleted),
+            maxPayloadLength: UInt32(maxPayload),
+            // UPLOAD_CHUNK spends 20 payload bytes on upload id, offset and blob length.
+            maxChunkLength: UInt32(max(1, maxPayload - 20)),
+            maxPlannedPoses: UInt16(configuration.maxPlannedPoses))
+    }
+}

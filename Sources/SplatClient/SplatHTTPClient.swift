@@ -1,0 +1,187 @@
+import Crypto
+import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+import NIOPosix
+import Protocol
+
+/// An HTTP/2 (h2c, prior knowledge) client for `edge-serverd`'s routes: one TCP connection,
+/// one stream per request.
+public final class SplatHTTPClient: Sendable {
+    /// A complete response.
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: HTTPHeaders
+        public var body: ByteBuffer
+
+        /// The body as UTF-8 text.
+        public var text: String { String(buffer: body) }
+    }
+
+    private let channel: any Channel
+    private let multiplexer: NIOHTTP2Handler.AsyncStreamMultiplexer<Void>
+    private let authority: String
+    private let token: String?
+
+    /// Connects with prior knowledge; `token` is sent as `authorization: Bearer …`.
+    public static func connect(
+        host: String, port: Int, token: String? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> SplatHTTPClient {
+        let (channel, multiplexer) = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: host, port: port) { channel in
+                channel.configureAsyncHTTP2Pipeline(mode: .client) { stream in
+                    stream.eventLoop.makeSucceededVoidFuture()
+                }.map { (channel, $0) }
+            }
+        return SplatHTTPClient(channel: channel, multiplexer: multiplexer, authority: "\(host):\(port)", token: token)
+    }
+
+    private init(channel: any Channel, multiplexer: NIOHTTP2Handler.AsyncStreamMultiplexer<Void>, authority: String, token: String?) {
+        self.channel = channel
+        self.multiplexer = multiplexer
+        self.authority = authority
+        self.token = token
+    }
+
+    /// Sends one request on a new stream and collects the response.
+    public func request(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: [UInt8] = []) async throws -> Response {
+        let stream = try await multiplexer.openStream { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http))
+                return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: stream)
+            }
+        }
+        var requestHeaders = headers
+        requestHeaders.replaceOrAdd(name: "host", value: authority)
+        if let token { requestHeaders.replaceOrAdd(name: "authorization", value: "Bearer \(token)") }
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: requestHeaders)
+        return try await stream.executeThenClose { inbound, outbound in
+            try await outbound.write(.head(head))
+            if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            try await outbound.write(.end(nil))
+            var response = Response(status: 0, headers: [:], body: ByteBuffer())
+            for try await part in inbound {
+                switch part {
+                case .head(let head):
+                    response.status = Int(head.status.code)
+                    response.headers = head.headers
+                case .body(var bytes):
+                    response.body.writeBuffer(&bytes)
+                case .end:
+                    return response
+                }
+            }
+            throw SplatClientError.closed
+        }
+    }
+
+    /// Closes the connection.
+    public func close() async { try? await channel.close() }
+
+    // MARK: Resumable uploads over HTTP/2
+
+    /// Where the server's durable copy of an upload ends (0 when it never saw it).
+    public func uploadOffset(clientID: String, uploadID: UInt64) async throws -> UInt64 {
+        let response = try await request(.HEAD, Self.uploadPath(clientID, uploadID))
+        if response.status == 404 { return 0 }
+        return try Self.offset(from: response)
+    }
+
+    /// Uploads `data` resumably over HTTP/2 (BEGIN, PATCH chunks from the durable offset, END).
+    ///
+    /// - Returns: the committed size, or nil when stopped after `stopAfterChunks` chunks.
+    @discardableResult
+    public func upload(
+        clientID: String, uploadID: UInt64, data: [UInt8], chunkSize: Int = 64 * 1024, stopAfterChunks: Int? = nil
+    ) async throws -> UInt64? {
+        let path = Self.uploadPath(clientID, uploadID)
+        let digest = Array(SHA256.hash(data: data))
+        let begin = try await request(
+            .POST, path, headers: ["upload-length": String(data.count), "upload-sha256": Self.hex(digest)])
+        var offset = try Self.offset(from: begin)
+        var chunks = 0
+        while offset < UInt64(data.count) {
+            if let stopAfterChunks, chunks >= stopAfterChunks { return nil }
+            let end = min(data.count, Int(offset) + chunkSize)
+            let response = try await request(
+                .PATCH, path, headers: ["upload-offset": String(offset)], body: Array(data[Int(offset)..<end]))
+            offset = try Self.offset(from: response)
+            chunks += 1
+        }
+        if let stopAfterChunks, chunks >= stopAfterChunks { return nil }
+        let end = try await request(.POST, path + "/end")
+        guard end.status == 201 else { throw SplatClientError.http(status: end.status, body: end.text) }
+        return try Self.offset(from: end)
+    }
+
+    private static func uploadPath(_ clientID: String, _ uploadID: UInt64) -> String { "/v1/uploads/\(clientID)/\(uploadID)" }
+
+    private static func offset(from response: Response) throws -> UInt64 {
+        guard (200..<300).contains(response.status), let offset = response.headers.first(name: "upload-offset").flatMap(UInt64.init)
+        else { throw SplatClientError.http(status: response.status, body: response.text) }
+        return offset
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0xf)]])
+        }.joined()
+    }
+}
+
+// MARK: Sessions over HTTP/2
+
+extension SplatHTTPClient {
+    /// Opens (or resumes) a session: POST /v1/sessions with a HELLO payload → WELCOME.
+    public func hello(_ hello: Hello) async throws -> Welcome {
+        let answer = try await exchange(.POST, "/v1/sessions", .hello(hello))
+        guard case .welcome(let welcome)? = answer else { throw SplatClientError.unexpectedAnswer(answer?.type ?? .ack) }
+        return welcome
+    }
+
+    /// Sends a session message (POSE, CHANNEL_REPORT, IMAGE, PING, BYE); returns the answer (PONG) if any.
+    @discardableResult
+    public func send(_ message: Message, clientID: String) async throws -> Message? {
+        try await exchange(.POST, "/v1/sessions/\(clientID)/messages", message)
+    }
+
+    /// The messages the server queued for this session since the last poll (SCHEDULE, FRAME, BYE, …).
+    public func poll(clientID: String) async throws -> [Message] {
+        let response = try await request(.GET, "/v1/sessions/\(clientID)/messages")
+        switch response.status {
+        case 204: return []
+        case 200:
+            var body = response.body
+            let decoder = WireFrameDecoder()
+            var messages: [Message] = []
+            while let frame = try decoder.decodeFrame(from: &body) { messages.append(frame.message) }
+            return messages
+        default:
+            throw try Self.failure(response)
+        }
+    }
+
+    private func exchange(_ method: HTTPMethod, _ path: String, _ message: Message) async throws -> Message? {
+        var payload = ByteBuffer()
+        try message.writePayload(to: &payload)
+        let response = try await request(
+            method, path,
+            headers: ["content-type": "application/x-splatedge", "splatedge-type": message.type.description],
+            body: Array(payload.readableBytesView))
+        guard (200..<300).contains(response.status) else { throw try Self.failure(response) }
+        guard response.status != 204, let name = response.headers.first(name: "splatedge-type"),
+            let type = MessageType.allCases.first(where: { $0.description == name })
+        else { return nil }
+        return try Message(type: type, payload: response.body)
+    }
+
+    /// The server's ERROR payload as ``SplatClientError/server(_:)``, or the raw HTTP failure.
+    private static func failure(_ response: Response) throws -> SplatClientError {
+        if response.headers.first(name: "splatedge-type") == "ERROR", case .error(let error) = try Message(type: .error, payload: response.body) {
+            return .server(error)
+        }
+        return .http(status: response.status, body: response.text)
+    }
+}

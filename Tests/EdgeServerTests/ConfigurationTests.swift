@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import EdgeServer
+
+@Suite("Configuration: TOML, flags, validation")
+struct ConfigurationTests {
+    @Test("the example deploy/edge-serverd.toml parses and validates, and sets every section")
+    func exampleFile() throws {
+        let configuration = try ServerConfiguration.load(tomlFile: packageRoot() + "/deploy/edge-serverd.toml")
+        try configuration.validate()
+        #expect(configuration.binary == .init(host: "127.0.0.1", port: 7450))
+        #expect(configuration.http == .init(host: "127.0.0.1", port: 7451))
+        #expect(configuration.dataDirectory == "/var/lib/edge-serverd")
+        #expect(!configuration.tokens.isEmpty)
+    }
+
+    @Test("a file overrides defaults key by key; absent keys keep their defaults")
+    func partialFile() throws {
+        let configuration = try ServerConfiguration.parse(toml: """
+            [limits]
+            max_sessions = 8
+            idle_timeout_seconds = 2.5
+            [auth]
+            tokens = ["a", "b"]
+            """)
+        var expected = ServerConfiguration()
+        expected.limits.maxSessions = 8
+        expected.limits.idleTimeoutSeconds = 2.5
+        expected.tokens = ["a", "b"]
+        #expect(configuration == expected)
+    }
+
+    @Test("flags win over the file")
+    func flagsWin() throws {
+        let directory = TestDaemon.temporaryDirectory()
+        let file = directory + "/c.toml"
+        try "[binary]\nport = 9000\n[auth]\ntokens = [\"file\"]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let command = try EdgeServerCommand.parse(["--config", file, "--binary-port", "9100", "--token", "flag", "--max-sessions", "3"])
+        let merged = try command.mergedConfiguration()
+        #expect(merged.binary.port == 9100)
+        #expect(merged.tokens == ["flag"])
+        #expect(merged.limits.maxSessions == 3)
+    }
+
+    @Test("errors name the key", arguments: [
+        ("[limits]\nmax_sesions = 3\n", ConfigurationError.Code.unknownKey, "limits.max_sesions"),
+        ("[binary]\nport = \"7450\"\n", .wrongType, "binary.port"),
+        ("[nonsense]\n", .unknownKey, "nonsense"),
+        ("[auth]\ntokens = [\"t\"]\n[binary]\nport = 70000\n", .invalidValue, "binary.port"),
+        ("[auth]\ntokens = [\"t\"]\n[limits]\nidle_timeout_seconds = 0\n", .invalidValue, "limits.idle_timeout_seconds"),
+        ("[auth]\ntokens = [\"t\"]\n[log]\nlevel = \"loud\"\n", .invalidValue, "log.level"),
+        ("[auth]\ntokens = [\"t\"]\n[http]\ntls_certificate = \"c.pem\"\n", .invalidValue, "http.tls_certificate"),
+        ("[auth]\ntokens = [\"t\"]\n[limits]\nsession_inflight_bytes = 10\n", .invalidValue, "limits.session_inflight_bytes"),
+        ("", .invalidValue, "auth.tokens"),
+    ])
+    func errors(toml: String, code: ConfigurationError.Code, key: String) throws {
+        do {
+            try ServerConfiguration.parse(toml: toml).validate()
+            Issue.record("accepted an invalid configuration")
+        } catch {
+            #expect(error.code == code)
+            #expect(error.key == key)
+        }
+    }
+
+    @Test("a syntax error reports its line")
+    func syntaxError() {
+        #expect {
+            _ = try ServerConfiguration.parse(toml: "[binary]\nport = = 3\n", source: "x.toml")
+        } throws: { error in
+            (error as? ConfigurationError)?.code == .syntax && (error as? ConfigurationError)?.key == "x.toml:2"
+        }
+    }
+}
+
+@Suite("Token verification")
+struct TokenVerifierTests {
+    @Test("only configured tokens pass; an empty token passes only with allow_anonymous")
+    func tokens() {
+        let verifier = TokenVerifier(tokens: ["alpha", "beta-longer-token"], allowAnonymous: false)
+        #expect(verifier.accepts("alpha"))
+        #expect(verifier.accepts("beta-longer-token"))
+        #expect(!verifier.accepts("alph"))
+        #expect(!verifier.accepts("alphaa"))
+        #expect(!verifier.accepts(""))
+        #expect(TokenVerifier(tokens: [], allowAnonymous: true).accepts(""))
+        #expect(!TokenVerifier(tokens: [], allowAnonymous: true).accepts("anything"))
+    }
+}

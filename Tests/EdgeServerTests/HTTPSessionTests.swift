@@ -1,0 +1,49 @@
+import Foundation
+import Protocol
+import SplatClient
+import Testing
+
+@testable import EdgeServer
+
+@Suite("HTTP/2 transport: sessions")
+struct HTTPSessionTests {
+    @Test("HELLO over HTTP/2 opens a session; POSE is recorded; PING is answered; pushes are polled; BYE closes")
+    func session() async throws {
+        let daemon = try await TestDaemon.start()
+        let client = try await daemon.http()
+        let welcome = try await client.hello(Hello(role: .user, clientID: "h2-user", token: TestDaemon.token))
+        #expect(welcome.slotLengthMicroseconds == 100_000)
+        #expect(daemon.server.statusReport().connectedSessions["user"] == 1)
+
+        let pose = PoseReport(slot: 1, timestampNanoseconds: 9, pose: .identity)
+        #expect(try await client.send(.pose(pose), clientID: "h2-user") == nil)
+        let session = try #require(daemon.server.sessions.session(clientID: "h2-user"))
+        #expect(session.snapshot.latest[.pose] == .pose(pose))
+        let beat = Heartbeat(nonce: 5, timestampNanoseconds: 6)
+        #expect(try await client.send(.ping(beat), clientID: "h2-user") == .pong(beat))
+
+        #expect(try await client.poll(clientID: "h2-user").isEmpty)
+        let schedule = Message.schedule(Schedule(
+            slot: 2, stage: .slot, decision: true, powerWatts: 0.1, expectedRateBitsPerSecond: 1e6,
+            deadlineMicroseconds: 50_000, stageDurationMicroseconds: 100_000))
+        #expect(session.send(schedule))
+        #expect(try await client.poll(clientID: "h2-user") == [schedule])
+
+        _ = try await client.send(.bye(Bye(reason: .normal)), clientID: "h2-user")
+        #expect(daemon.server.sessions.session(clientID: "h2-user") == nil)
+        await client.close()
+        try await daemon.stop()
+    }
+
+    @Test("a wrong HELLO token over HTTP/2 is refused with an ERROR payload and no session")
+    func wrongToken() async throws {
+        let daemon = try await TestDaemon.start()
+        let client = try await daemon.http()
+        await #expect(throws: SplatClientError.server(ProtocolError(.unauthorized, "the token is not valid"))) {
+            try await client.hello(Hello(role: .robot, clientID: "h2-bad", token: "nope"))
+        }
+        #expect(daemon.server.sessions.sessions().isEmpty)
+        await client.close()
+        try await daemon.stop()
+    }
+}

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Daemon benchmarks on loopback (release build): binary POSE ingest with 1 and 64 connections,
+# and h2load on /healthz against edge-serverd beside nghttpd serving a static file.
+# Usage: deploy/bench-daemon.sh [seconds]   (run `make bench-daemon`, which builds first)
+set -eu
+SECONDS_PER_RUN=${1:-5}
+BIN=.build/release
+WORK=$(mktemp -d)
+BINARY_PORT=17450
+HTTP_PORT=17451
+NGHTTPD_PORT=17452
+H2LOAD="h2load -n 200000 -c 16 -m 32 -t 1"
+
+$BIN/edge-serverd --token bench --data-dir "$WORK/data" --binary-port $BINARY_PORT --http-port $HTTP_PORT \
+  --max-sessions 4096 --log-level warning &
+SERVER=$!
+printf 'ok\n' > "$WORK/healthz"
+nghttpd --no-tls -d "$WORK" $NGHTTPD_PORT &
+NGHTTPD=$!
+trap 'kill $SERVER $NGHTTPD 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+sleep 1
+
+echo "== binary POSE ingest, 1 connection"
+$BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 1 --seconds "$SECONDS_PER_RUN"
+echo "== binary POSE ingest, 64 connections"
+$BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 64 --seconds "$SECONDS_PER_RUN"
+echo "== h2load /healthz on edge-serverd (h2c): $H2LOAD"
+$H2LOAD http://127.0.0.1:$HTTP_PORT/healthz | grep -E "^(finished|requests)"
+echo "== h2load /healthz on nghttpd (static file): $H2LOAD"
+$H2LOAD http://127.0.0.1:$NGHTTPD_PORT/healthz | grep -E "^(finished|requests)"
