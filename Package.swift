@@ -103,11 +103,7 @@ let package = Package(
         .executableTarget(
             name: "Lab",
             dependencies: [
-<<<<<<< HEAD
-                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios",
-=======
-                "Protocol", "Wireless", "Renderer", "Optimizers", "SplatClient",
->>>>>>> main
+                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios", "SplatClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
@@ -125,9 +121,7 @@ let package = Package(
         .testTarget(name: "RendererTests", dependencies: ["Renderer", "SeededRandom"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Wireless", "SeededRandom"]),
         .testTarget(name: "COpenBLASTests", dependencies: ["COpenBLAS"]),
-<<<<<<< HEAD
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom"]),
-=======
         .testTarget(
             name: "EdgeServerTests",
             dependencies: [
@@ -138,6 +132,5 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
->>>>>>> main
     ]
 )
