@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Renderer", targets: ["Renderer"]),
         .library(name: "Optimizers", targets: ["Optimizers"]),
         .library(name: "SeededRandom", targets: ["SeededRandom"]),
+        .library(name: "Scenarios", targets: ["Scenarios"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -70,6 +71,9 @@ let package = Package(
         .target(
             name: "Optimizers", dependencies: ["Wireless", "COpenBLAS", "SeededRandom"],
             resources: [.copy("IRAC/ILO/Resources/ilo-irac-v1.json")]),
+        // Renderer-backed sources of the optimisers' scenario quantities (Optimizers itself
+        // must not depend on Renderer).
+        .target(name: "Scenarios", dependencies: ["Renderer", "Optimizers", "Wireless", "SeededRandom"]),
 
         // Executables.
         .executableTarget(
@@ -103,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "Lab",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "SplatClient",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios", "SplatClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
@@ -122,6 +126,7 @@ let package = Package(
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Wireless", "SeededRandom"]),
         .testTarget(name: "COpenBLASTests", dependencies: ["COpenBLAS"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SlotModel", "Protocol", "Renderer", "Wireless"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom"]),
         .testTarget(
             name: "EdgeServerTests",
             dependencies: [

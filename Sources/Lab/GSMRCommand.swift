@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Optimizers
+import Scenarios
 
 /// `gs-lab gsmr …`: GSMR instance generation and the paper's experiment sweeps.
 struct GSMRCommand: ParsableCommand {
@@ -21,9 +22,14 @@ struct GSMRSourceOptions: ParsableArguments {
     @Option(help: "Frames per run (paper: 288).")
     var frames: Int = 288
 
-    /// The per-frame loss source. Only the documented synthetic source exists until the
-    /// renderer-backed one is plugged in here.
+    /// The documented synthetic per-frame loss source (benchmarks, `--source synthetic`).
     var lossSource: any FrameLossSource { SyntheticFrameLosses(seed: lossSeed) }
+
+    /// The per-frame loss source `world` selects: routes rendered in the procedural world
+    /// (cached per run, so each route is rendered once per command) or the synthetic source.
+    func lossSource(_ world: ScenarioSourceOptions) throws -> any FrameLossSource {
+        world.usesWorld ? CachedFrameLosses(try WorldFrameLosses(probe: world.probe())) : lossSource
+    }
 
     /// The paper scenario with these settings.
     func scenario(powerMilliwatts: Double, kFactorDB: Double) -> GSMRScenario {
@@ -33,13 +39,22 @@ struct GSMRSourceOptions: ParsableArguments {
     }
 }
 
-/// `gs-lab gsmr generate`: writes paper-setting instances (SPEC appendix JSON).
+/// `gs-lab gsmr generate`: writes paper-setting instances (SPEC appendix JSON). Instance
+/// `gsclo-S.json` uses channel seed S and run S (in the world: route S, whose index 0 is the
+/// perimeter patrol; synthetic: loss stream S).
 struct GSMRGenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Write GSMR instances with the paper's §VII settings (robust fields and L_th included).")
 
-    @OptionGroup var source: GSMRSourceOptions
+    @OptionGroup var world: ScenarioSourceOptions
+    @OptionGroup var output: GeneratedInstanceOptions
+
+    @Option(help: "Seed of the synthetic loss source (L_t; see docs/GSMR.md).")
+    var lossSeed: UInt64 = 7
+
+    @Option(help: "Frames per run (paper: 288).")
+    var frames: Int = 288
 
     @Option(help: "Average power budget P in mW.")
     var powerMw: Double = 10
@@ -47,21 +62,16 @@ struct GSMRGenerateCommand: ParsableCommand {
     @Option(help: "Rician K-factor in dB.")
     var kDb: Double = 0
 
-    @Option(help: "Number of runs (one file each).")
-    var runs: Int = 1
-
-    @Option(help: "Output directory.")
-    var out: String = "."
-
     func run() throws {
-        let directory = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let scenario = source.scenario(powerMilliwatts: powerMw, kFactorDB: kDb)
-        for run in 0..<runs {
-            let instance = try scenario.instance(run: run, losses: source.lossSource)
-            let name = String(format: "gsclo-P%gmW-K%gdB-run%02d.json", powerMw, kDb, run)
-            try instance.encoded().write(to: directory.appendingPathComponent(name))
-            print(directory.appendingPathComponent(name).path)
+        var source = GSMRSourceOptions()
+        source.lossSeed = lossSeed
+        source.frames = frames
+        let losses = try source.lossSource(world)
+        for seed in try output.seeds() {
+            source.seed = seed
+            let instance = try source.scenario(powerMilliwatts: powerMw, kFactorDB: kDb).instance(run: Int(seed), losses: losses)
+            try output.write(instanceJSONObject(instance, extras: ["seed": seed, "synthetic": !world.usesWorld]),
+                             problem: GSCLOInstance.problemKey, seed: seed)
         }
     }
 }

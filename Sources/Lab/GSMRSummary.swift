@@ -22,6 +22,10 @@ struct GSMRSummary {
             text += "\n## Energy efficiency (Mbit/J), K = \(kFactor) dB\n\n"
                 + metricTable(table, "energy_Mbit_per_J", format: "%.2f")
             text += "\n## Mean solver time (ms), K = \(kFactor) dB\n\n" + metricTable(table, "time_ms", format: "%.3f")
+            if table.hasMetric("psnr_dB") {
+                text += "\n## Mean PSNR (dB) of the run's MR frames against the real MR frames, K = \(kFactor) dB\n\n"
+                    + metricTable(table, "psnr_dB", format: "%.2f")
+            }
         }
         text += "\n## APO convergence (P = 5 mW, K = 30 dB)\n\n"
         let finalStep = convergence.stepNorms.last ?? .nan

@@ -1,18 +1,19 @@
 import Foundation
 import Numerics
 import Optimizers
+import Scenarios
 import Wireless
 
 extension GSMRSweepCommand {
     /// BILS vs APO when the server only knows h̃ and h = h̃ + Δh, ω² = 0.04|h̃|², ε = 0.1,
     /// K = 10 dB (paper Fig. 11). A frame whose upload fails is shown from the GS render, so its
     /// expected loss is `L_t·(1 − x_t + x_t·P_out,t)`; packet loss is the mean outage over frames.
-    func robustComparison(directory: URL, powers: [Double], options: GSCLOSolverOptions) throws -> ComparisonTable {
+    func robustComparison(directory: URL, powers: [Double], options: GSCLOSolverOptions, lossSource: any FrameLossSource) throws -> ComparisonTable {
         var table = ComparisonTable()
         for power in powers {
             let scenario = source.scenario(powerMilliwatts: power, kFactorDB: 10)
             for run in 0..<runs {
-                let instance = try scenario.instance(run: run, losses: source.lossSource)
+                let instance = try scenario.instance(run: run, losses: lossSource)
                 let robust = try RobustCosts(instance)
                 for solver in [GSCLOSolverName.apo, .bils] {
                     let result = try GSCLOSolver.solve(instance, solver: solver, options: options)
@@ -47,12 +48,12 @@ extension GSMRSweepCommand {
 
     /// Mean power of the low-power solvers vs L_th at K = 30 dB, against RoboMR's all-images
     /// power Σ c_t(1)/T (paper Fig. 13). The budget P plays no role here.
-    func lowPowerSweep(directory: URL, options: GSCLOSolverOptions) throws -> ComparisonTable {
+    func lowPowerSweep(directory: URL, options: GSCLOSolverOptions, lossSource: any FrameLossSource) throws -> ComparisonTable {
         var table = ComparisonTable()
         let thresholds = stride(from: 0.01, through: 0.0501, by: 0.005).map { $0 }
         let scenario = source.scenario(powerMilliwatts: 10, kFactorDB: 30)
         for run in 0..<runs {
-            var instance = try scenario.instance(run: run, losses: source.lossSource)
+            var instance = try scenario.instance(run: run, losses: lossSource)
             let allImages = FrameCosts(instance).image.reduce(0, +) / Double(instance.frames)
             for threshold in thresholds {
                 instance.lossThreshold = threshold
@@ -84,19 +85,19 @@ extension GSMRSweepCommand {
 
     /// Two robots, a four-antenna server with ZF, K = 0 dB, P ∈ {5, 10} mW (paper Table III):
     /// mean loss per robot for GS-only, MaxRate, APO and the exact optimum.
-    func multiRobot(directory: URL, options: GSCLOSolverOptions) throws -> ComparisonTable {
+    func multiRobot(directory: URL, options: GSCLOSolverOptions, lossSource: any FrameLossSource) throws -> ComparisonTable {
         var table = ComparisonTable()
         let robots = 2, antennas = 4
         for power in [5.0, 10.0] {
             let scenario = source.scenario(powerMilliwatts: power, kFactorDB: 0)
             let model = RicianChannel(antennas: antennas, kFactorDB: 0, largeScaleGain: scenario.channel.largeScaleGain)
             for run in 0..<runs {
-                let template = try scenario.instance(run: run, losses: source.lossSource)
+                let template = try scenario.instance(run: run, losses: lossSource)
                 let links = (0..<robots).map { UInt64(1000 + run * robots + $0) }
                 let channels = (0..<template.frames).map { t in
                     links.map { model.realisation(seed: scenario.seed, link: $0, slot: UInt64(t)) }
                 }
-                let losses = try links.map { try source.lossSource.losses(frames: template.frames, run: Int($0)) }
+                let losses = try links.map { try lossSource.losses(frames: template.frames, run: Int($0)) }
                 let system = try GSMRMultiRobot(template: template, losses: losses, channels: channels)
                 for solver in ["robogs", "maxrate", "apo", "exact"] {
                     for (robot, result) in try system.solve(solver: solver, options: options).enumerated() {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Optimizers
+import Scenarios
 import Wireless
 
 /// `gs-lab gsmr sweep`: the paper's comparisons (§VII) on our instances — loss and energy
@@ -13,6 +14,7 @@ struct GSMRSweepCommand: ParsableCommand {
         abstract: "Reproduce the GSMR paper's experiments: CSV + SVG per figure + summary.md.")
 
     @OptionGroup var source: GSMRSourceOptions
+    @OptionGroup var world: ScenarioSourceOptions
 
     @Option(help: "Runs (independent channels and loss traces) per setting (paper: 50).")
     var runs: Int = 50
@@ -34,29 +36,31 @@ struct GSMRSweepCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let powers = try parseList(powersMw)
         let options = tuning.gscloOptions
-        var summary = GSMRSummary(runs: runs, frames: source.frames, lossSource: source.lossSource.name)
+        let lossSource = try source.lossSource(world)
+        var summary = GSMRSummary(runs: runs, frames: source.frames, lossSource: lossSource.name)
 
         for kFactor in [0.0, 30.0] {
-            let table = try comparison(kFactorDB: kFactor, powers: powers, options: options)
+            let table = try comparison(kFactorDB: kFactor, powers: powers, options: options, lossSource: lossSource)
             try table.write(to: directory, kFactorDB: kFactor, powers: powers)
             summary.comparisons.append((kFactor, table))
         }
-        summary.convergence = try convergence(directory: directory, options: options)
-        summary.robust = try robustComparison(directory: directory, powers: powers.filter { $0 >= 10 }, options: options)
-        summary.lowPower = try lowPowerSweep(directory: directory, options: options)
-        summary.multiRobot = try multiRobot(directory: directory, options: options)
+        summary.convergence = try convergence(directory: directory, options: options, lossSource: lossSource)
+        summary.robust = try robustComparison(directory: directory, powers: powers.filter { $0 >= 10 }, options: options, lossSource: lossSource)
+        summary.lowPower = try lowPowerSweep(directory: directory, options: options, lossSource: lossSource)
+        summary.multiRobot = try multiRobot(directory: directory, options: options, lossSource: lossSource)
         let markdown = summary.markdown()
         try markdown.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
         print(markdown)
     }
 
     /// Every compared scheme on `runs` instances per budget.
-    func comparison(kFactorDB: Double, powers: [Double], options: GSCLOSolverOptions) throws -> ComparisonTable {
+    func comparison(kFactorDB: Double, powers: [Double], options: GSCLOSolverOptions, lossSource: any FrameLossSource) throws -> ComparisonTable {
         var table = ComparisonTable()
         for power in powers {
             let scenario = source.scenario(powerMilliwatts: power, kFactorDB: kFactorDB)
             for run in 0..<runs {
-                let instance = try scenario.instance(run: run, losses: source.lossSource)
+                let instance = try scenario.instance(run: run, losses: lossSource)
+                let errors = try (lossSource as? CachedFrameLosses)?.meanSquaredErrors(frames: instance.frames, run: run)
                 var losses: [GSCLOSolverName: Double] = [:]
                 for solver in Self.comparedSolvers {
                     let result: SolverResult
@@ -71,12 +75,18 @@ struct GSMRSweepCommand: ParsableCommand {
                         throw OptimizerError(.numerical, "\(solver.rawValue) returned an infeasible point (P=\(power) mW, run \(run))")
                     }
                     losses[solver] = result.objective
-                    table.add(power: power, solver: solver.rawValue, metrics: [
+                    var metrics = [
                         "loss": result.objective,
                         "energy_Mbit_per_J": Self.energyEfficiency(instance, result) / 1e6,
                         "images": Double(result.x.reduce(0, +)),
                         "time_ms": result.timeSeconds * 1e3,
-                    ])
+                    ]
+                    if let errors {
+                        // The run's MR video against the real one: frames sent as images are exact.
+                        let squared = zip(result.x, errors).reduce(0) { $0 + ($1.0 == 1 ? 0 : $1.1) } / Double(errors.count)
+                        metrics["psnr_dB"] = ImageComparison.psnr(meanSquaredError: squared)
+                    }
+                    table.add(power: power, solver: solver.rawValue, metrics: metrics)
                 }
                 // APO's gap to the proven optimum, on the runs where exact finished.
                 if let exact = losses[.exact], let apo = losses[.apo] {
@@ -97,8 +107,8 @@ struct GSMRSweepCommand: ParsableCommand {
     }
 
     /// APO's ‖Δx‖ and zero-one gap per iteration at P = 5 mW, K = 30 dB (paper Fig. 5a).
-    func convergence(directory: URL, options: GSCLOSolverOptions) throws -> GSCLOSolver.APOTrace {
-        let instance = try source.scenario(powerMilliwatts: 5, kFactorDB: 30).instance(run: 0, losses: source.lossSource)
+    func convergence(directory: URL, options: GSCLOSolverOptions, lossSource: any FrameLossSource) throws -> GSCLOSolver.APOTrace {
+        let instance = try source.scenario(powerMilliwatts: 5, kFactorDB: 30).instance(run: 0, losses: lossSource)
         let trace = try GSCLOSolver.apoWithTrace(instance, options: options).trace
         var csv = "iteration,step_norm,binary_gap\n"
         for n in trace.stepNorms.indices { csv += "\(n + 1),\(trace.stepNorms[n]),\(trace.binaryGaps[n])\n" }
@@ -132,6 +142,9 @@ struct ComparisonTable {
         if !solvers.contains(solver) { solvers.append(solver) }
         for (name, value) in metrics { samples["\(power)|\(solver)", default: [:]][name, default: []].append(value) }
     }
+
+    /// Whether any sample recorded `metric` (PSNR exists only for sources with images).
+    func hasMetric(_ metric: String) -> Bool { samples.values.contains { $0[metric] != nil } }
 
     func mean(_ metric: String, power: Double, solver: String) -> Double {
         let values = samples["\(power)|\(solver)"]?[metric] ?? []
@@ -172,7 +185,7 @@ struct ComparisonTable {
     /// Writes the comparison's CSV and its loss, energy-efficiency and time plots.
     func write(to directory: URL, kFactorDB: Double, powers: [Double]) throws {
         let tag = String(format: "K%gdB", kFactorDB)
-        try csv(metrics: ["loss", "energy_Mbit_per_J", "images", "time_ms"])
+        try csv(metrics: ["loss", "energy_Mbit_per_J", "images", "time_ms"] + (hasMetric("psnr_dB") ? ["psnr_dB"] : []))
             .write(to: directory.appendingPathComponent("comparison_\(tag).csv"), atomically: true, encoding: .utf8)
         try plot("loss", title: "Mean GSMR loss vs P (K = \(kFactorDB) dB)", yLabel: "loss (1/T)ΣL(1−x)")
             .write(to: directory.appendingPathComponent("loss_\(tag).svg"))

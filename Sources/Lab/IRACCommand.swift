@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Optimizers
+import Scenarios
 
 /// `gs-lab irac generate|sweep`: ECO-GS instances and the paper-style comparison of schemes.
 struct IRACCommand: ParsableCommand {
@@ -41,34 +42,33 @@ struct IRACScenarioOptions: ParsableArguments {
 }
 
 /// `gs-lab irac generate`: instance JSON files (SPEC appendix) with the generator's settings
-/// recorded as extra keys.
+/// recorded as extra keys; Δ_k rendered in the procedural world unless `--source synthetic`.
 struct IRACGenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "generate", abstract: "Write IRAC instance files from seeded random user placements.")
+        commandName: "generate", abstract: "Write IRAC instance files from seeded user placements (Δ_k from the world or synthetic).")
 
     @OptionGroup var scenario: IRACScenarioOptions
+    @OptionGroup var world: ScenarioSourceOptions
+    @OptionGroup var output: GeneratedInstanceOptions
     @Option(help: "Power budget P in mW.") var powerMw = 5.0
-    @Option(help: "Seed of the first instance.") var seed: UInt64 = 1
-    @Option(help: "Number of instances (seeds seed, seed+1, …).") var count = 1
-    @Option(help: "Output directory.") var out = "."
 
     func run() throws {
-        let settings = scenario.scenario(powerMW: powerMw)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        for offset in 0..<count {
-            let instanceSeed = seed + UInt64(offset)
-            let instance = try settings.instance(seed: instanceSeed)
-            guard var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(instance)) as? [String: Any] else {
-                throw OptimizerError(.numerical, "instance did not encode to a JSON object")
+        var settings = scenario.scenario(powerMW: powerMw)
+        let worldGains = try world.usesWorld ? world.switchingGains(areaSide: settings.areaSide) : nil
+        for instanceSeed in try output.seeds() {
+            var extras: [String: Any] = [
+                "seed": instanceSeed, "antennas": settings.antennas,
+                "positions_m": settings.positions(seed: instanceSeed).map { [$0.x, $0.y] },
+            ]
+            if let worldGains {
+                // Render once; the PSNRs of the small model ride along for the sweep and readers.
+                let views = try worldGains.views(positions: settings.positions(seed: instanceSeed), seed: instanceSeed)
+                settings.gainSource = RecordedSwitchingGains(label: worldGains.label, gains: [instanceSeed: views.map(\.switchingGain)])
+                extras["small_model_psnr_dB"] = views.map { min(100, $0.comparison.psnr) }  // JSON has no ∞
             }
-            json["seed"] = instanceSeed
-            json["delta_source"] = settings.gainSource.label
-            json["positions_m"] = settings.positions(seed: instanceSeed).map { [$0.x, $0.y] }
-            json["antennas"] = settings.antennas
-            let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .prettyPrinted])
-            let path = "\(out)/irac-\(instanceSeed).json"
-            try data.write(to: URL(fileURLWithPath: path))
-            print(path)
+            extras["delta_source"] = settings.gainSource.label
+            extras["synthetic"] = worldGains == nil
+            try output.write(instanceJSONObject(settings.instance(seed: instanceSeed), extras: extras), problem: "irac", seed: instanceSeed)
         }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizers
+import Renderer
+import Scenarios
 
 /// `gs-lab sttgs generate|sweep`: STT-GS instances and the paper's experiments.
 struct STTGSCommand: ParsableCommand {
@@ -10,49 +12,54 @@ struct STTGSCommand: ParsableCommand {
         subcommands: [STTGSGenerateCommand.self, STTGSSweepCommand.self])
 }
 
-/// `gs-lab sttgs generate`: one instance with the paper's settings.
+/// `gs-lab sttgs generate`: instances with the paper's settings; the clients' datasets are
+/// recorded in the procedural world unless `--source synthetic`.
 struct STTGSGenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write an STT-GS instance (SPEC appendix JSON) with the paper's settings and synthetic datasets.")
+        abstract: "Write STT-GS instances (SPEC appendix JSON) with the paper's settings and world-recorded or synthetic datasets.")
 
+    @OptionGroup var world: ScenarioSourceOptions
+    @OptionGroup var output: GeneratedInstanceOptions
     @Option(help: "Number of clients K.") var clients = 5
-    @Option(help: "Seed of positions, fading, dataset sizes and synthetic images.") var seed: UInt64 = 1
     @Option(help: "Pilot sampling scheme: fdc, random or uniform.") var sampling = "fdc"
     @Option(help: "Sampling ratio ρ.") var ratio = 0.1
     @Option(help: "Total power budget P_sum in mW.") var psumMW = 300.0
     @Option(help: "Time budget T in seconds.") var timeS = 350.0
+    @Option(help: "Images per client: low,high of the uniform draw (paper: about 280).") var images = "250,310"
+    @Option(help: "World source: also write every client's images as PNG under this directory.") var imagesOut: String?
     @Flag(help: "Pin T0_s and eta (from PTTM) in the instance so every tool solves the same stage 2.") var pinStageTwo = false
-    @Option(help: "Output file (standard output if absent).") var out: String?
 
     func run() throws {
         guard let scheme = PilotSampling(rawValue: sampling) else {
             throw ValidationError("unknown sampling '\(sampling)'; use fdc, random or uniform")
         }
-        var scenario = STTGSScenario(clients: clients, seed: seed)
-        scenario.samplingRatio = ratio
-        scenario.powerSum = psumMW / 1000
-        scenario.timeBudget = timeS
-        let generated = try scenario.generate(datasets: scenario.syntheticDatasets(), sampling: scheme)
-        var instance = generated.instance
-        if pinStageTwo {
-            let stage = try instance.stageTwo()
-            instance.pilotTime = stage.pilotTime
-            instance.rateTargets = stage.rateTargets
-        }
-        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(instance)) as! [String: Any]
-        object["synthetic"] = true
-        object["loss_source"] = "SyntheticClientDatasets: region-based features (8x6 HSV-like, 144 values) and losses, see docs/STTGS.md"
-        object["generator"] = ["seed": seed, "sampling": sampling, "rho": ratio, "antennas": scenario.antennas,
-                               "rician_dB": scenario.ricianDB, "shadowing_dB": scenario.shadowingDB, "noise_dBm": scenario.noiseDBm]
-        object["positions_m"] = generated.positions
-        object["pi_true"] = generated.trueLoss
-        object["pilots"] = generated.pilots
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        if let out {
-            try data.write(to: URL(fileURLWithPath: out))
-        } else {
-            print(String(decoding: data, as: UTF8.self))
+        let range = images.split(separator: ",").compactMap { Int($0) }
+        guard range.count == 2, range[0] >= 1, range[0] <= range[1] else { throw ValidationError("--images must be low,high with 1 ≤ low ≤ high") }
+        let probe = try world.usesWorld ? world.probe() : nil
+        for seed in try output.seeds() {
+            var scenario = STTGSScenario(clients: clients, seed: seed)
+            scenario.samplingRatio = ratio
+            scenario.powerSum = psumMW / 1000
+            scenario.timeBudget = timeS
+            (scenario.imagesLow, scenario.imagesHigh) = (range[0], range[1])
+            let datasets = try STTGSDatasetBank.datasets(for: scenario, probe: probe, imagesOut: imagesOut.map { "\($0)/sttgs-\(seed)" })
+            let generated = try scenario.generate(datasets: datasets.data, sampling: scheme)
+            var instance = generated.instance
+            if pinStageTwo {
+                let stage = try instance.stageTwo()
+                instance.pilotTime = stage.pilotTime
+                instance.rateTargets = stage.rateTargets
+            }
+            try output.write(instanceJSONObject(instance, extras: [
+                "synthetic": probe == nil,
+                "loss_source": datasets.label,
+                "generator": ["seed": seed, "sampling": sampling, "rho": ratio, "antennas": scenario.antennas,
+                              "rician_dB": scenario.ricianDB, "shadowing_dB": scenario.shadowingDB, "noise_dBm": scenario.noiseDBm],
+                "positions_m": generated.positions,
+                "pi_true": generated.trueLoss,
+                "pilots": generated.pilots,
+            ]), problem: "sttgs", seed: seed)
         }
     }
 }
