@@ -89,6 +89,13 @@ struct SlotPlanner {
         }
         let solverSeconds = (ContinuousClock.now - started).seconds
         var account = energy[session.id] ?? (0, 0)
+        // The horizon plan may front-load an image and pay for it in later slots; only the first
+        // slot is applied, so never borrow: an image that would lift the running average above
+        // P becomes a pose this slot (the saved energy stays available to later plans).
+        let allowance = configuration.robotPowerBudget * Double(account.slots + 1) - account.spent
+        if decision.x, decision.power > allowance * (1 + 1e-9) {
+            decision = (false, poseOnlyPower(gains[0]), decision.feasible)
+        }
         account.spent += decision.power
         account.slots += 1
         energy[session.id] = account
