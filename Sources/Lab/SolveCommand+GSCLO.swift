@@ -12,7 +12,7 @@ extension SolverTuningOptions {
     var gscloOptions: GSCLOSolverOptions {
         GSCLOSolverOptions(
             beta: beta, penaltyScale: penaltyScale, penaltyGrowth: penaltyGrowth, tolerance: tolerance, maxIterations: maxIterations,
-            searchIterations: searchIterations, seed: seed,
+            searchIterations: searchIterations, seed: solverSeed,
             exactNodeLimit: exactNodeLimit)
     }
 }

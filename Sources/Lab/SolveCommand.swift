@@ -34,7 +34,7 @@ struct SolveCommand: ParsableCommand {
         case IRACInstance.problemKey:
             result = try solveIRAC(
                 instanceData: data, solver: solver, modelPath: tuning.model,
-                searchIterations: tuning.searchIterations, seed: tuning.seed)
+                searchIterations: tuning.searchIterations, seed: tuning.solverSeed)
         case STTGSInstance.problemKey:
             result = try solveSTTGS(instanceData: data, solver: solver, beta: tuning.beta)
         case let other:
@@ -84,8 +84,8 @@ struct SolverTuningOptions: ParsableArguments {
     @Option(help: "Branch-and-bound node cap of exact solvers (beyond it they fail rather than guess).")
     var exactNodeLimit: Int = 50_000_000
 
-    @Option(help: "Seed of randomised solvers.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of randomised solvers (BILS, Search moves).")
+    var solverSeed: UInt64 = 1
 
     @Option(help: "ILO model file for --solver ilo (default: the model shipped with Optimizers).")
     var model: String?
