@@ -7,6 +7,7 @@ import SplatClient
 
 /// Settings every agent of a client-sim process shares.
 struct AgentSettings: Sendable {
+    var transport: SplatTransport
     var host: String
     var port: Int
     var token: String
@@ -40,7 +41,7 @@ struct Agent: Sendable {
     }
 
     func run() async throws -> AgentReport {
-        let connection = try await SplatConnection.connect(host: settings.host, port: settings.port)
+        let connection = try await settings.transport.connect(host: settings.host, port: settings.port, token: settings.token)
         let welcome = try await connection.hello(Hello(role: role, clientID: clientID, token: settings.token))
         let tau = Double(welcome.slotLengthMicroseconds) / 1e6
         var report = AgentReport(client: clientID, role: role == .robot ? "robot" : "user", link: welcome.linkID, rows: [])
@@ -138,15 +139,14 @@ struct Agent: Sendable {
                 continue
             }
         }
-        await connection.bye()
-        await connection.close()
+        await connection.bye(.normal)
         return report
     }
 
     /// A robot's slot: the transmission over its emulated uplink, paced to the achieved rate,
     /// and the IMAGE upload when x = 1.
     private func followRobotSchedule(
-        _ schedule: Schedule, pose: Pose, view: View, tau: Double, welcome: Welcome, connection: SplatConnection,
+        _ schedule: Schedule, pose: Pose, view: View, tau: Double, welcome: Welcome, connection: any SplatSession,
         record: (Schedule, View, RGBImage?, Double, Double, Bool, Pose) -> Void
     ) async throws {
         let link = EmulatedLink.robotUplink

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Protocol
 import SlotModel
+import SplatClient
 
 /// `client-sim`: simulated robots and users over emulated fading links.
 @main
@@ -13,12 +14,12 @@ struct ClientSimCommand: AsyncParsableCommand {
         version: SplatedgeVersion.current)
 
     enum Role: String, ExpressibleByArgument, CaseIterable { case robot, user }
-    enum Transport: String, ExpressibleByArgument, CaseIterable { case tcp }
 
     @Option(help: "robot or user.") var role: Role
     @Option(help: "Agents in this process.") var count = 1
-    @Option(help: "Daemon binary listener host:port.") var server = "127.0.0.1:7450"
-    @Option(help: "Transport (tcp; h2 is not implemented in client-sim yet).") var transport = Transport.tcp
+    @Option(help: "Daemon listener host:port of the transport (binary for tcp, HTTP for h2).") var server = "127.0.0.1:7450"
+    @Option(help: "Transport: tcp (binary protocol) or h2 (HTTP/2 session routes, h2c prior knowledge).")
+    var transport = SplatTransport.tcp
     @Option(help: "Run seed: agents' routes and ids.") var seed: UInt64 = 1
     @Option(help: "Seconds to run.") var duration = 10.0
     @Option(help: "Emulated seconds per wall second for link pacing.") var timeScale = 1.0
@@ -49,7 +50,7 @@ struct ClientSimCommand: AsyncParsableCommand {
     func run() async throws {
         let parts = server.split(separator: ":")
         let settings = AgentSettings(
-            host: String(parts[0]), port: Int(parts[1])!, token: token, seed: seed, duration: duration, timeScale: timeScale,
+            transport: transport, host: String(parts[0]), port: Int(parts[1])!, token: token, seed: seed, duration: duration, timeScale: timeScale,
             horizon: horizon, imageSize: ImageSize(imageSize)!, frameSize: ImageSize(frameSize)!, robotImageBits: imageBits,
             robotPoseBits: poseBits, frameBits: frameBits, reportsOracleLoss: oracle)
         let world = try SlotWorld(seed: worldSeed, gaussianCount: worldGaussians, smallFraction: smallFraction)
@@ -72,6 +73,8 @@ struct ClientSimCommand: AsyncParsableCommand {
             solverTimes: times.map { role == .robot ? $0.robot : $0.user } ?? "-"))
     }
 }
+
+extension SplatTransport: ExpressibleByArgument {}
 
 /// Solver time percentiles from the daemon's run log.
 struct SolverTimes {

@@ -46,6 +46,25 @@ public final class SplatHTTPClient: Sendable {
 
     /// Sends one request on a new stream and collects the response.
     public func request(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: [UInt8] = []) async throws -> Response {
+        var response = Response(status: 0, headers: [:], body: ByteBuffer())
+        try await exchangeStreaming(method, path, headers: headers, body: body) { head in
+            response.status = Int(head.status.code)
+            response.headers = head.headers
+        } onBody: { bytes in
+            var bytes = bytes
+            response.body.writeBuffer(&bytes)
+        }
+        return response
+    }
+
+    /// Sends one request on a new stream and hands the response to the callbacks as it arrives:
+    /// the head, then each body chunk. Returns at the response's end.
+    ///
+    /// - Throws: ``SplatClientError/closed`` when the stream ends before the response does.
+    private func exchangeStreaming(
+        _ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: [UInt8],
+        onHead: (HTTPResponseHead) throws -> Void, onBody: (ByteBuffer) async throws -> Void
+    ) async throws {
         let stream = try await multiplexer.openStream { stream in
             stream.eventLoop.makeCompletedFuture {
                 try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http))
@@ -56,20 +75,15 @@ public final class SplatHTTPClient: Sendable {
         requestHeaders.replaceOrAdd(name: "host", value: authority)
         if let token { requestHeaders.replaceOrAdd(name: "authorization", value: "Bearer \(token)") }
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: requestHeaders)
-        return try await stream.executeThenClose { inbound, outbound in
+        try await stream.executeThenClose { inbound, outbound in
             try await outbound.write(.head(head))
             if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
             try await outbound.write(.end(nil))
-            var response = Response(status: 0, headers: [:], body: ByteBuffer())
             for try await part in inbound {
                 switch part {
-                case .head(let head):
-                    response.status = Int(head.status.code)
-                    response.headers = head.headers
-                case .body(var bytes):
-                    response.body.writeBuffer(&bytes)
-                case .end:
-                    return response
+                case .head(let head): try onHead(head)
+                case .body(let bytes): try await onBody(bytes)
+                case .end: return
                 }
             }
             throw SplatClientError.closed
@@ -161,6 +175,33 @@ extension SplatHTTPClient {
         default:
             throw try Self.failure(response)
         }
+    }
+
+    /// Follows the session's event stream (`GET /v1/sessions/{client}/events`): every server
+    /// message (SCHEDULE, FRAME, BYE, …) is handed to `receive` as soon as the daemon sends it,
+    /// starting with those queued since HELLO. Returns when the daemon or the connection ends
+    /// the stream.
+    ///
+    /// - Throws: ``SplatClientError/server(_:)`` or ``SplatClientError/http(status:body:)``
+    ///   when the daemon refuses the stream; a ``ProtocolError`` when a frame is malformed.
+    public func followEvents(clientID: String, _ receive: (WireFrame) async -> Void) async throws {
+        var refused: Response?
+        var pending = ByteBuffer()
+        let decoder = WireFrameDecoder()
+        try await exchangeStreaming(.GET, "/v1/sessions/\(clientID)/events", headers: [:], body: []) { head in
+            if head.status != .ok { refused = Response(status: Int(head.status.code), headers: head.headers, body: ByteBuffer()) }
+        } onBody: { bytes in
+            var bytes = bytes
+            if refused != nil {
+                refused!.body.writeBuffer(&bytes)
+                return
+            }
+            // A frame may span DATA frames, and one DATA frame may hold several wire frames.
+            pending.writeBuffer(&bytes)
+            while let frame = try decoder.decodeFrame(from: &pending) { await receive(frame) }
+            pending.discardReadBytes()
+        }
+        if let refused { throw try Self.failure(refused) }
     }
 
     private func exchange(_ method: HTTPMethod, _ path: String, _ message: Message) async throws -> Message? {

@@ -5,7 +5,9 @@ import NIOHTTP1
 /// response. The same handler serves HTTP/1.1 connections and HTTP/2 streams.
 ///
 /// Cheap routes (`/healthz`, `/metrics`, `/v1/status`) are answered inline on the event loop;
-/// routes that touch the disk complete on a task and the response hops back to the loop.
+/// routes that touch the disk complete on a task and the response hops back to the loop; event
+/// streams (``HTTPEventStream``) write their head at once and their body as events happen,
+/// until the channel goes inactive.
 final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -17,6 +19,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var bodyTooLarge = false
+    /// Ends the open event stream, if any (called once, when the channel goes inactive).
+    private var endStream: (@Sendable () -> Void)?
 
     init(router: HTTPRouter, maxBodyBytes: Int, isHTTP2Stream: Bool) {
         self.router = router
@@ -64,6 +68,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                     let (handler, context) = loopBound.value
                     handler.write(response, route: route, keepAlive: keepAlive, omitBody: isHead, context: context)
                 }
+            case .streaming(let route, let stream):
+                openStream(stream, route: route, context: context)
             }
         }
     }
@@ -85,6 +91,22 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             done.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
         }
+    }
+
+    /// Writes the head of an event stream (no content-length: the body has no known end) and
+    /// hands its writer to the producer.
+    private func openStream(_ stream: HTTPEventStream, route: String, context: ChannelHandlerContext) {
+        router.metrics.httpResponse(route: route, status: stream.head.status.code)
+        let head = HTTPResponseHead(version: .http1_1, status: stream.head.status, headers: stream.head.headers)
+        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+        let metrics = router.metrics
+        endStream = stream.open(HTTPStreamWriter(context: context) { metrics.httpInboxDropped.increment() })
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        endStream?()
+        endStream = nil
+        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

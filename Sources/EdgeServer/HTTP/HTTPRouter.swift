@@ -16,10 +16,12 @@ import NIOHTTP1
 /// | `PATCH /v1/uploads/{client}/{upload}` + `upload-offset`, body | CHUNK | 200, new `upload-offset` (409 + the durable offset when it is not the expected one) |
 /// | `POST /v1/uploads/{client}/{upload}/end` | END: verify, commit | 201; 422 on a digest mismatch |
 final class HTTPRouter: Sendable {
-    /// What to answer: now (on the event loop) or after asynchronous work.
+    /// What to answer: now (on the event loop), after asynchronous work, or a head now and a
+    /// body that grows for as long as the client listens.
     enum Result {
         case immediate(HTTPResponse, route: String)
         case deferred(route: String, @Sendable () async -> HTTPResponse)
+        case streaming(route: String, HTTPEventStream)
     }
 
     let metrics: ServerMetrics
@@ -53,6 +55,9 @@ final class HTTPRouter: Sendable {
         case (.GET, "v1") where segments.count == 2 && segments[1] == "status":
             let report = (try? encoder.encode(status())).map(Array.init) ?? Array("{}".utf8)
             return .immediate(.json(.ok, report), route: "status")
+        case (.GET, "v1") where segments.count == 4 && segments[1] == "sessions" && segments[3] == "events":
+            guard authorized(request) else { return unauthorized(route: "sessions") }
+            return sessionRoutes.events(clientID: String(segments[2]))
         case (_, "v1") where segments.count >= 2 && segments[1] == "sessions":
             guard authorized(request) else { return unauthorized(route: "sessions") }
             return .immediate(sessionRoutes.route(request, rest: segments.dropFirst(2)), route: "sessions")

@@ -10,6 +10,7 @@ import Protocol
 /// | `POST /v1/sessions` | HELLO | 200 WELCOME, or 4xx ERROR |
 /// | `POST /v1/sessions/{client}/messages` + `splatedge-type` | POSE, CHANNEL_REPORT, IMAGE, PING, BYE | 204; 200 PONG for PING; 4xx ERROR |
 /// | `GET /v1/sessions/{client}/messages` | — | 200: the queued server messages as wire frames (`application/x-splatedge-frames`); 204 when none |
+/// | `GET /v1/sessions/{client}/events` | — | 200 and a body that never ends on its own: the queued messages, then every server message as it is sent, each a wire frame (`application/x-splatedge-frames`) |
 ///
 /// Session routes need `authorization: Bearer <token>` besides HELLO's own token, because the
 /// client id in the path is not a secret.
@@ -90,6 +91,24 @@ struct HTTPSessionRoutes: Sendable {
             }
         }
         return HTTPResponse(status: .ok, contentType: Self.framesType, body: body)
+    }
+
+    /// A client's event stream: the pushes of a session without polling. While it is open the
+    /// session is not idle; when it ends (the client reset it or its connection dropped),
+    /// messages queue for polling again and the idle timer restarts.
+    func events(clientID: String) -> HTTPRouter.Result {
+        guard let session = attachedSession(clientID), let connection = session.snapshot.connection as? HTTPSessionConnection else {
+            return .immediate(refusal(ProtocolError(.unexpectedMessage, "no HTTP session for client \(clientID)")), route: "sessions")
+        }
+        session.touch()
+        let head = HTTPResponse(status: .ok, contentType: Self.framesType, body: ByteBuffer())
+        return .streaming(route: "session_events", HTTPEventStream(head: head) { stream in
+            connection.attach(stream)
+            return {
+                connection.detach(stream)
+                session.touch()
+            }
+        })
     }
 
     private func attachedSession(_ clientID: String) -> Session? {
