@@ -35,6 +35,52 @@ struct HTTPSessionTests {
         try await daemon.stop()
     }
 
+    @Test("the event stream delivers queued pushes first, then each push as it is sent; the session is not idle meanwhile")
+    func eventStream() async throws {
+        let daemon = try await TestDaemon.start()
+        let client = try await SplatHTTPSession.connect(host: "127.0.0.1", port: daemon.httpPort, token: TestDaemon.token)
+        let schedules = (0..<4).map { slot in
+            Message.schedule(Schedule(
+                slot: UInt64(slot), stage: .slot, decision: slot % 2 == 0, powerWatts: 0.01, expectedRateBitsPerSecond: 1e6,
+                deadlineMicroseconds: 100_000, stageDurationMicroseconds: 100_000))
+        }
+        _ = try await client.hello(Hello(role: .user, clientID: "h2-events", token: TestDaemon.token))
+        let session = try #require(daemon.server.sessions.session(clientID: "h2-events"))
+        let connection = try #require(session.snapshot.connection as? HTTPSessionConnection)
+        // Queued whether or not the stream is open yet: it must arrive first either way.
+        #expect(session.send(schedules[0]))
+        for _ in 0..<500 where connection.isPolled { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(!connection.isPolled, "the event stream never attached")
+        for schedule in schedules.dropFirst() { #expect(session.send(schedule)) }
+        var received: [Message] = []
+        for _ in schedules { if let frame = try await nextPush(client) { received.append(frame.message) } }
+        #expect(received == schedules)
+        #expect(connection.drain().isEmpty)
+
+        // A streaming session is never detached as idle, however long it has been silent.
+        daemon.server.sessions.detachIdlePolledSessions(idleTimeout: .zero)
+        #expect(session.isAttached)
+
+        // When the client's connection drops, the stream ends and pushes queue for polling again.
+        await client.close()
+        for _ in 0..<500 where !connection.isPolled { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(connection.isPolled)
+        #expect(session.send(schedules[0]))
+        #expect(connection.drain() == [schedules[0]])
+        try await daemon.stop()
+    }
+
+    @Test("an event stream for a client without an HTTP session is refused with an ERROR payload")
+    func eventStreamWithoutSession() async throws {
+        let daemon = try await TestDaemon.start()
+        let client = try await daemon.http()
+        await #expect(throws: SplatClientError.server(ProtocolError(.unexpectedMessage, "no HTTP session for client ghost"))) {
+            try await client.followEvents(clientID: "ghost") { _ in }
+        }
+        await client.close()
+        try await daemon.stop()
+    }
+
     @Test("a wrong HELLO token over HTTP/2 is refused with an ERROR payload and no session")
     func wrongToken() async throws {
         let daemon = try await TestDaemon.start()

@@ -77,7 +77,7 @@ func testBytes(count: Int, seed: UInt64) -> [UInt8] {
 }
 
 /// Waits for the next pushed frame, failing after `timeout`.
-func nextPush(_ connection: SplatConnection, timeout: Duration = .seconds(5)) async throws -> WireFrame? {
+func nextPush(_ connection: some SplatSession, timeout: Duration = .seconds(5)) async throws -> WireFrame? {
     try await withThrowingTaskGroup(of: WireFrame?.self) { group in
         group.addTask {
             var iterator = connection.pushes.makeAsyncIterator()

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// A real `edge-serverd` process and two `client-sim` processes (robots, users) over loopback:
-/// the slot loop's run log and the clients' own reports must tell the same story.
+/// A real `edge-serverd` process and two `client-sim` processes (robots, users) over loopback,
+/// on either transport: the slot loop's run log and the clients' own reports must tell the
+/// same story.
 @Suite(.serialized)
 struct SlotLoopEndToEndTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
@@ -30,7 +31,7 @@ struct SlotLoopEndToEndTests {
         process.arguments = arguments
         process.standardError = FileHandle.nullDevice
         if let output {
-            FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: output)
         } else {
             process.standardOutput = FileHandle.nullDevice
@@ -50,28 +51,31 @@ struct SlotLoopEndToEndTests {
         var reports: [[String: Any]]
     }
 
-    /// Runs the daemon and one robot and one user process for `seconds`.
-    static func run(seconds: Double, robots: Int, users: Int, extra: [String] = []) async throws -> Run? {
+    /// Runs the daemon and one robot and one user process for `seconds`; the clients speak
+    /// `transport` (`tcp`: the binary listener, `h2`: the HTTP/2 listener).
+    static func run(seconds: Double, robots: Int, users: Int, transport: String = "tcp", extra: [String] = []) async throws -> Run? {
         guard let daemon = executable("edge-serverd"), let client = executable("client-sim") else { return nil }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let port = freePort()
+        let httpPort = freePort()
         let config = work.appendingPathComponent("edge.toml")
         try "[irac]\nprobe_size = \"32x24\"\nframe_size = \"32x24\"\n".write(to: config, atomically: true, encoding: .utf8)
         let server = try start(daemon, [
             "--config", config.path, "--slot-ms", "200",
-            "--binary-port", String(port), "--http-port", String(freePort()), "--data-dir", work.path + "/data",
+            "--binary-port", String(port), "--http-port", String(httpPort), "--data-dir", work.path + "/data",
             "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1",
         ] + extra)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        // Wait until the daemon accepts connections.
+        // Wait until the daemon accepts connections on the clients' listener.
+        let clientPort = transport == "h2" ? httpPort : port
         for _ in 0..<200 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_port = in_port_t(UInt16(clientPort).bigEndian)
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
@@ -79,7 +83,7 @@ struct SlotLoopEndToEndTests {
             if connected == 0 { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let common = ["--server", "127.0.0.1:\(port)", "--token", "t", "--duration", String(seconds),
+        let common = ["--server", "127.0.0.1:\(clientPort)", "--transport", transport, "--token", "t", "--duration", String(seconds),
                       "--world-gaussians", "2000", "--out", work.path + "/reports",
                       "--image-size", "32x24", "--frame-size", "32x24"]
         let clients = try [
@@ -101,8 +105,9 @@ struct SlotLoopEndToEndTests {
         return Run(log: log, reports: reports)
     }
 
-    @Test func scheduleBudgetAndAgreement() async throws {
-        guard let run = try await Self.run(seconds: 6, robots: 2, users: 2) else {
+    @Test(arguments: ["tcp", "h2"])
+    func scheduleBudgetAndAgreement(transport: String) async throws {
+        guard let run = try await Self.run(seconds: 6, robots: 2, users: 2, transport: transport) else {
             Issue.record("edge-serverd/client-sim not built: run `swift build` first")
             return
         }
