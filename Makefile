@@ -3,11 +3,11 @@
 # they install the Debian packages below when any is missing (one apt-get update, then install).
 
 DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libsqlite3-dev libsystemd-dev \
-                nghttp2-client nghttp2-server curl systemd openssl
+                nghttp2-client nghttp2-server curl systemd openssl jq
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test demo bench bench-daemon check-daemon-tools clean
+.PHONY: deps build release test demo bench bench-daemon loadtest check-daemon-tools clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -41,6 +41,16 @@ bench-daemon: deps
 	$(SWIFT) build -c release --product edge-serverd
 	$(SWIFT) build -c release --product gs-lab
 	deploy/bench-daemon.sh
+
+# Slot-loop load test (release, loopback): one daemon, N agents (half robots, half users), then
+# slot compute p50/p90/p99, late slots, deadline misses, daemon CPU and RSS (deploy/loadtest.sh;
+# LOADTEST_TRANSPORT, LOADTEST_PER_PROCESS, LOADTEST_SLOT_MS override). Figures: docs/PERFORMANCE.md.
+N ?= 200
+LOADTEST_SECONDS ?= 20
+loadtest: deps
+	$(SWIFT) build -c release --product edge-serverd
+	$(SWIFT) build -c release --product client-sim
+	deploy/loadtest.sh $(N) $(LOADTEST_SECONDS)
 
 # Stock-client checks (curl, h2load, openssl/TLS, systemd-analyze) and crash safety, alone.
 check-daemon-tools: deps

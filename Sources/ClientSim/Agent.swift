@@ -21,6 +21,9 @@ struct AgentSettings: Sendable {
     var robotPoseBits: Double
     var frameBits: Double
     var reportsOracleLoss: Bool
+    /// Render the true and fallback views each slot to report loss and PSNR. Without it
+    /// (load tests) users render nothing and robots only their real image; loss and PSNR are NaN.
+    var evaluatesQuality: Bool
 }
 
 /// One simulated robot or user: connects, streams poses, follows its SCHEDULEs over its
@@ -33,10 +36,11 @@ struct Agent: Sendable {
 
     var clientID: String { "\(role == .robot ? "robot" : "user")-\(settings.seed)-\(index)" }
 
-    /// What an agent sees at a pose: the true view and the view it would show without help.
+    /// What an agent sees at a pose: the true view and the view it would show without help
+    /// (nil when not rendered: see ``AgentSettings/evaluatesQuality``).
     private struct View {
-        var truth: RGBImage
-        var fallback: RGBImage
+        var truth: RGBImage?
+        var fallback: RGBImage?
         var loss: Double
     }
 
@@ -67,9 +71,11 @@ struct Agent: Sendable {
                 let blank = RGBImage(width: size.width, height: size.height)
                 return View(truth: blank, fallback: blank, loss: 0)
             }
+            // A robot always needs its real image: it uploads it when scheduled.
             let truth = role == .robot
                 ? rasterizer.render(world.world.realityScene(atTime: Double(slot) * tau), camera: camera, options: options)
-                : rasterizer.render(world.large, camera: camera, options: options)
+                : settings.evaluatesQuality ? rasterizer.render(world.large, camera: camera, options: options) : nil
+            guard settings.evaluatesQuality, let truth else { return View(truth: truth, fallback: nil, loss: .nan) }
             let fallback = rasterizer.render(role == .robot ? world.large : world.small.scene, camera: camera, options: options)
             return View(truth: truth, fallback: fallback, loss: Double((try? ImageMetrics.gsLoss(fallback, truth)) ?? 0))
         }
@@ -90,11 +96,15 @@ struct Agent: Sendable {
             let link = role == .robot ? EmulatedLink.robotUplink : EmulatedLink.userDownlink
             let gain = link.gain(seed: welcome.channelSeed, link: welcome.linkID, slot: schedule.slot, position: pose.position)
             let image = shown ?? view.fallback
-            let loss = shown == nil ? view.loss : Double((try? ImageMetrics.gsLoss(image, view.truth)) ?? 0)
+            var (loss, psnr) = (Double.nan, Double.nan)
+            if settings.evaluatesQuality, let image, let truth = view.truth {
+                loss = shown == nil ? view.loss : Double((try? ImageMetrics.gsLoss(image, truth)) ?? 0)
+                psnr = Double((try? ImageMetrics.psnr(image, truth)) ?? .infinity)
+            }
             report.rows.append(SlotRow(
                 slot: schedule.slot, decision: schedule.decision ? 1 : 0, powerW: schedule.powerWatts, bits: bits, gain: gain,
                 rateBps: link.rate(power: schedule.powerWatts, gain: gain), latencyMilliseconds: latency * 1000, outage: outage,
-                loss: loss, psnr: Double((try? ImageMetrics.psnr(image, view.truth)) ?? .infinity)))
+                loss: loss, psnr: psnr))
         }
 
         try await announce(welcome.currentSlot + 1)
@@ -157,9 +167,9 @@ struct Agent: Sendable {
         let deadline = Double(schedule.deadlineMicroseconds) / 1e6
         let outage = airtime > deadline * (1 + 1e-9)
         try await Task.sleep(for: .nanoseconds(Int64(min(airtime, deadline) / settings.timeScale * 1e9)))
-        if schedule.decision, !outage, let png = try? view.truth.pngData() {
+        if schedule.decision, !outage, let truth = view.truth, let png = try? truth.pngData() {
             let image = EncodedImage(
-                width: UInt16(view.truth.width), height: UInt16(view.truth.height), encoding: .png, bytes: ByteBuffer(bytes: png))
+                width: UInt16(truth.width), height: UInt16(truth.height), encoding: .png, bytes: ByteBuffer(bytes: png))
             try await connection.send(.image(CapturedImage(kind: .mrFrame, sequence: schedule.slot, pose: pose, image: image)))
         }
         // x = 1 delivered: the MR frame shows the real image; otherwise the GS render of the memory.

@@ -64,7 +64,8 @@ struct RoleSummary {
             scheduled += row.decision
             if row.outage { outages += 1 }
             lossSum += row.loss
-            psnrSum += row.psnr.isFinite ? min(row.psnr, 99) : 99
+            // Identical images have infinite PSNR (capped at 99 dB); NaN (not evaluated) stays NaN.
+            psnrSum += row.psnr.isNaN || row.psnr.isFinite ? min(row.psnr, 99) : 99
             powerSum += row.powerW
         }
     }

@@ -35,6 +35,8 @@ struct ClientSimCommand: AsyncParsableCommand {
     @Option(help: "World Gaussians (the daemon's world.gaussians).") var worldGaussians = 20_000
     @Option(help: "Small model fraction (the daemon's world.small_fraction).") var smallFraction = 0.1
     @Flag(help: "Robots report their true loss in POSE (the daemon's oracle estimator).") var oracle = false
+    @Flag(help: "Skip the per-slot true/fallback view renders (load tests): loss and PSNR are reported as NaN.")
+    var noQuality = false
     @Option(help: "Directory for per-agent reports.") var out = "client-sim-reports"
     @Option(help: "The daemon's slot-log.jsonl, to add solver times to the summary.") var runLog: String?
 
@@ -52,7 +54,8 @@ struct ClientSimCommand: AsyncParsableCommand {
         let settings = AgentSettings(
             transport: transport, host: String(parts[0]), port: Int(parts[1])!, token: token, seed: seed, duration: duration, timeScale: timeScale,
             horizon: horizon, imageSize: ImageSize(imageSize)!, frameSize: ImageSize(frameSize)!, robotImageBits: imageBits,
-            robotPoseBits: poseBits, frameBits: frameBits, reportsOracleLoss: oracle)
+            robotPoseBits: poseBits, frameBits: frameBits, reportsOracleLoss: oracle,
+            evaluatesQuality: !noQuality)
         let world = try SlotWorld(seed: worldSeed, gaussianCount: worldGaussians, smallFraction: smallFraction)
         let clientRole: ClientRole = role == .robot ? .robot : .user
         let reports = try await withThrowingTaskGroup(of: AgentReport.self) { group in
