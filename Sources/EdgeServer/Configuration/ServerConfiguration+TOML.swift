@@ -92,7 +92,7 @@ extension ServerConfiguration {
     /// The slot loop's sections (issue 7).
     private static func readSlotLoop(_ sections: TOMLSection, into loop: inout SlotLoopConfiguration) throws(ConfigurationError) {
         if let gsmr = try sections.section("gsmr") {
-            try gsmr.requireOnly(["solver", "horizon", "power_w", "image_bits", "pose_bits", "loss_estimator", "loss_prior", "map_cell_m"])
+            try gsmr.requireOnly(["solver", "horizon", "power_w", "image_bits", "pose_bits", "loss_estimator", "loss_prior", "map_cell_m", "observations_per_slot"])
             try gsmr.read("solver", into: &loop.gsmrSolver)
             try gsmr.read("horizon", into: &loop.gsmrHorizon)
             try gsmr.read("power_w", into: &loop.robotPowerBudget)
@@ -106,14 +106,16 @@ extension ServerConfiguration {
             loop.lossEstimator = parsed
             try gsmr.read("loss_prior", into: &loop.lossPrior)
             try gsmr.read("map_cell_m", into: &loop.mapCellMetres)
+            try gsmr.read("observations_per_slot", into: &loop.observationsPerSlot)
         }
         if let irac = try sections.section("irac") {
-            try irac.requireOnly(["solver", "power_w", "max_users", "latency_s", "frame_bits", "probe_size", "frame_size"])
+            try irac.requireOnly(["solver", "power_w", "max_users", "latency_s", "frame_bits", "probe_size", "frame_size", "probes_per_slot"])
             try irac.read("solver", into: &loop.iracSolver)
             try irac.read("power_w", into: &loop.userPowerBudget)
             try irac.read("max_users", into: &loop.maxRenderedUsers)
             try irac.read("latency_s", into: &loop.latencyBudget)
             try irac.read("frame_bits", into: &loop.frameBits)
+            try irac.read("probes_per_slot", into: &loop.probesPerSlot)
             for (key, path) in [("probe_size", \SlotLoopConfiguration.probeSize), ("frame_size", \SlotLoopConfiguration.frameSize)] {
                 var text = loop[keyPath: path].description
                 try irac.read(key, into: &text)

@@ -28,6 +28,9 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var lossPrior = 0.05
     /// Side of a memory-bias map cell in metres (`gsmr.map_cell_m`).
     var mapCellMetres = 1.0
+    /// Most uploaded images folded into the map per slot (`gsmr.observations_per_slot`): each
+    /// costs a memory render and a GS loss.
+    var observationsPerSlot = 4
 
     /// IRAC solver for users (`irac.solver`).
     var iracSolver = IRACSolverName.pmm.rawValue
@@ -41,6 +44,9 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var frameBits = 16e6
     /// Resolution of the Δ_k probe renders (`irac.probe_size`).
     var probeSize = ImageSize(width: 64, height: 48)!
+    /// Most users whose Δ_k is re-probed per slot (`irac.probes_per_slot`): each probe costs two
+    /// renders and a GS loss.
+    var probesPerSlot = 8
     /// Resolution of FRAMEs sent to served users (`irac.frame_size`).
     var frameSize = ImageSize(width: 128, height: 96)!
 
@@ -74,5 +80,7 @@ struct SlotLoopConfiguration: Sendable, Equatable {
         guard worldGaussians >= 1000 else { throw .invalid("world.gaussians", "must be ≥ 1000") }
         guard smallFraction > 0, smallFraction <= 1 else { throw .invalid("world.small_fraction", "must be in (0, 1]") }
         guard renderWorkers >= 1 else { throw .invalid("world.render_workers", "must be ≥ 1") }
+        guard observationsPerSlot >= 1 else { throw .invalid("gsmr.observations_per_slot", "must be ≥ 1") }
+        guard probesPerSlot >= 1 else { throw .invalid("irac.probes_per_slot", "must be ≥ 1") }
     }
 }

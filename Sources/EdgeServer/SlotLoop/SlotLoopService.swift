@@ -11,7 +11,9 @@ import SlotModel
 /// renders FRAMEs for served users, and records everything in metrics and the run log.
 ///
 /// Slot n starts at `start + n·τ`. A slot whose work ends after the next boundary is counted as
-/// late; the next slot then starts at once, so no slot index is ever skipped.
+/// late; the next slot then starts at once, so no slot index is ever skipped. A slot's compute
+/// time is its own work, from when it really began (its lag behind the boundary is logged
+/// apart), so one overrun does not make every later slot look slow.
 final class SlotLoopService: Service, Sendable {
     private let daemon: EdgeDaemon
     private let configuration: SlotLoopConfiguration
@@ -51,10 +53,13 @@ final class SlotLoopService: Service, Sendable {
             } catch {
                 break
             }
+            let began = clock.now
             var record = await runSlot(slot, world: world, planner: &planner, pool: pool, startedAt: boundary)
-            let computed = clock.now - boundary
+            let ended = clock.now
+            let computed = ended - began
             record.computeMilliseconds = computed.seconds * 1000
-            record.late = computed > tau
+            record.lagMilliseconds = (began - boundary).seconds * 1000
+            record.late = ended - boundary > tau
             metrics.slots.increment()
             metrics.computeTime.record(computed)
             if record.late { metrics.lateSlots.increment() }
@@ -86,8 +91,10 @@ final class SlotLoopService: Service, Sendable {
         let stage = UInt32(tau.seconds * 1e6)
 
         // Robots: fold new uploads into the memory-bias map, then plan each horizon.
+        let observeStarted = ContinuousClock.now
         let images = planner.newImages(robots.map { ($0.0, $0.1) })
         let observed = await pool.map(images) { _, image in (image.pose, SlotPlanner.observedLoss(of: image, world: world)) }
+        let observeMilliseconds = (ContinuousClock.now - observeStarted).seconds * 1000
         for case (let pose, let loss?) in observed { planner.map.observe(loss: loss, at: pose) }
         if configuration.lossEstimator == .oracle {
             for (_, _, report) in robots where report.slot < slot { if let l = report.oracleLoss { planner.map.observe(loss: l, at: report.pose) } }
@@ -107,8 +114,10 @@ final class SlotLoopService: Service, Sendable {
 
         // Users: Δ from probe renders, IRAC, SCHEDULE, then FRAMEs for the served.
         let userPoses = users.map { SlotPlanner.horizonPoses($0.2, slot: slot, limit: 1)[0] }
-        let deltas = await planner.switchingGains(userPoses, world: world, pool: pool)
-        let plan = planner.planUsers(users.map(\.0), poses: userPoses, deltas: deltas, slot: slot)
+        let probeStarted = ContinuousClock.now
+        let probes = await planner.switchingGains(users.map(\.0.id), poses: userPoses, slot: slot, world: world, pool: pool)
+        let probeMilliseconds = (ContinuousClock.now - probeStarted).seconds * 1000
+        let plan = planner.planUsers(users.map(\.0), poses: userPoses, deltas: probes.map(\.delta), slot: slot)
         if !plan.feasible, !users.isEmpty { metrics.solverErrors.increment() }
         metrics.userSolverTime.record(.nanoseconds(Int64(plan.seconds * 1e9)))
         var userRecords: [SlotRecord.User] = users.indices.map { k in
@@ -117,7 +126,7 @@ final class SlotLoopService: Service, Sendable {
             return SlotRecord.User(
                 client: users[k].0.clientID, link: users[k].0.linkID, x: served ? 1 : 0, powerW: power,
                 bits: served ? configuration.frameBits : 0, gain: plan.gains[k],
-                exactPose: SlotPlanner.coversSlot(users[k].2, slot), delta: deltas[k],
+                exactPose: SlotPlanner.coversSlot(users[k].2, slot), delta: probes[k].delta, deltaAgeSlots: probes[k].ageSlots,
                 expectedRateBps: EmulatedLink.userDownlink.rate(power: power, gain: plan.gains[k]),
                 frameReadyMilliseconds: nil, deadlineMiss: false)
         }
@@ -166,7 +175,8 @@ final class SlotLoopService: Service, Sendable {
         metrics.userPower.record(userPower)
         metrics.robotPower.record(robotRecords.map(\.powerW).reduce(0, +))
         return SlotRecord(
-            slot: slot, late: false, computeMilliseconds: 0, renderMilliseconds: renderMilliseconds,
+            slot: slot, late: false, computeMilliseconds: 0, lagMilliseconds: 0, observeMilliseconds: observeMilliseconds,
+            probeMilliseconds: probeMilliseconds, renderMilliseconds: renderMilliseconds,
             robotSolver: configuration.gsmrSolver, userSolver: configuration.iracSolver,
             robotSolverMilliseconds: robotRecords.map(\.solverMilliseconds).reduce(0, +),
             userSolverMilliseconds: plan.seconds * 1000, userPowerW: userPower,

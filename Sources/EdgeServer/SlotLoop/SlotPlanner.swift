@@ -8,8 +8,14 @@ import Wireless
 /// The per-slot decisions of the slot loop: GSMR for robots, IRAC for users.
 ///
 /// Owned by the single slot-loop task (not shared), so it keeps its state — the memory-bias
-/// map, each robot's energy account, the Δ cache, the edge render time estimate — in plain
-/// stored properties.
+/// map, each robot's energy account, each user's latest Δ probe, the edge render time
+/// estimate — in plain stored properties.
+///
+/// The renders behind the map (one per uploaded image) and behind Δ (two per user) dominate a
+/// slot's compute and grow with the number of clients, so each slot does at most
+/// `gsmr.observations_per_slot` and `irac.probes_per_slot` of them, oldest first: with many
+/// clients an image is folded into the map, and a user's Δ refreshed, every few slots instead of
+/// every slot, and the slot's compute stays bounded (docs/PERFORMANCE.md "Slot loop load test").
 struct SlotPlanner {
     let configuration: SlotLoopConfiguration
     let tauSeconds: Double
@@ -21,14 +27,18 @@ struct SlotPlanner {
     private var energy: [UInt64: (spent: Double, slots: Int)] = [:]
     /// The slot of the last image folded into the map, per session id.
     private var observedImageSlot: [UInt64: UInt64] = [:]
-    /// Δ_k by quantised pose.
-    private var deltaCache: [PoseKey: Double] = [:]
+    /// Each user's latest Δ probe, per session id.
+    private var probes: [UInt64: Probe] = [:]
     /// Exponentially weighted edge render time t_e (seconds) of FRAMEs.
     private(set) var edgeRenderSeconds = 0.005
     private let iracOptions: IRACSolverOptions
 
-    /// Cache entries kept before the Δ cache is cleared (poses rarely repeat exactly).
-    static let deltaCacheLimit = 4096
+    /// A Δ_k probe: where (quantised) and when it was rendered, and its value.
+    struct Probe {
+        var key: PoseKey
+        var slot: UInt64
+        var delta: Double
+    }
 
     init(configuration: SlotLoopConfiguration, tauSeconds: Double, channelSeed: UInt64) throws {
         self.configuration = configuration
@@ -42,15 +52,27 @@ struct SlotPlanner {
 
     // MARK: Robots (GSMR)
 
-    /// The IMAGE uploads not yet folded into the map: (session id, pose, image).
+    /// The IMAGE uploads to fold into the map this slot: (session id, image), at most
+    /// `gsmr.observations_per_slot`, robots never observed first, then those observed longest
+    /// ago. An upload left out is superseded by the robot's next one.
     mutating func newImages(_ robots: [(Session, Session.State)]) -> [(UInt64, CapturedImage)] {
-        robots.compactMap { session, state in
+        let fresh = robots.compactMap { session, state -> (UInt64, CapturedImage)? in
             guard case .image(let image)? = state.latest[.image], image.kind == .mrFrame,
                 observedImageSlot[session.id].map({ image.sequence > $0 }) ?? true
             else { return nil }
-            observedImageSlot[session.id] = image.sequence
             return (session.id, image)
         }
+        let chosen = Self.oldestFirst(fresh, limit: configuration.observationsPerSlot) { observedImageSlot[$0.0] }
+        for (id, image) in chosen { observedImageSlot[id] = image.sequence }
+        return chosen
+    }
+
+    /// Up to `limit` items, those whose `lastServed` is nil first, then the smallest (ties in
+    /// input order).
+    private static func oldestFirst<Item>(_ items: [Item], limit: Int, lastServed: (Item) -> UInt64?) -> [Item] {
+        guard items.count > limit else { return items }
+        let ranked = items.enumerated().map { (rank: lastServed($0.element).map { $0 + 1 } ?? 0, index: $0.offset) }
+        return ranked.sorted { ($0.rank, $0.index) < ($1.rank, $1.index) }.prefix(limit).map { items[$0.index] }
     }
 
     /// The loss an uploaded image reveals: ℓ(memory render at its pose, the image).
@@ -137,23 +159,32 @@ struct SlotPlanner {
 
     // MARK: Users (ECO-GS)
 
-    /// Δ_k for poses without a cached value, rendered in `pool`: ℓ(small render, large render)
-    /// at the probe resolution.
-    mutating func switchingGains(_ poses: [Pose], world: SlotWorld, pool: RenderPool) async -> [Double] {
-        if deltaCache.count > Self.deltaCacheLimit { deltaCache.removeAll(keepingCapacity: true) }
+    /// Δ_k = ℓ(small render, large render) at the probe resolution for the users `ids` at
+    /// `poses`, rendered in `pool`. A user is probed again when its pose moved (by 1 cm or 10⁻³
+    /// in the quaternion); at most `irac.probes_per_slot` users are probed per slot — never
+    /// probed first, then the longest unrefreshed — and the others keep their latest Δ
+    /// (0 before their first probe, so they are not served yet).
+    ///
+    /// - Returns: Δ and its age in slots (nil before the first probe), per user.
+    mutating func switchingGains(
+        _ ids: [UInt64], poses: [Pose], slot: UInt64, world: SlotWorld, pool: RenderPool
+    ) async -> [(delta: Double, ageSlots: UInt64?)] {
+        let present = Set(ids)
+        probes = probes.filter { present.contains($0.key) }
         let keys = poses.map(PoseKey.init)
-        let missing = Array(Set(keys.filter { deltaCache[$0] == nil }))
+        let moved = ids.indices.filter { probes[ids[$0]]?.key != keys[$0] }
+        let chosen = Self.oldestFirst(moved, limit: configuration.probesPerSlot) { probes[ids[$0]]?.slot }
         let probe = configuration.probeSize.intrinsics
-        let computed = await pool.map(missing) { key -> Double in
-            guard let camera = try? key.pose.camera(intrinsics: probe) else { return 0 }
+        let computed = await pool.map(chosen.map { poses[$0] }) { pose -> Double in
+            guard let camera = try? pose.camera(intrinsics: probe) else { return 0 }
             let rasterizer = GaussianRasterizer()
             let options = RenderOptions(threads: 1)
             let large = rasterizer.render(world.large, camera: camera, options: options)
             let small = rasterizer.render(world.small.scene, camera: camera, options: options)
             return (try? ImageMetrics.gsLoss(small, large)).map(Double.init) ?? 0
         }
-        for (key, delta) in zip(missing, computed) { deltaCache[key] = delta }
-        return keys.map { deltaCache[$0] ?? 0 }
+        for (k, delta) in zip(chosen, computed) { probes[ids[k]] = Probe(key: keys[k], slot: slot, delta: delta) }
+        return ids.map { id in probes[id].map { ($0.delta, slot - $0.slot) } ?? (0, nil) }
     }
 
     /// The IRAC decision for the users at `poses` with switching gains `deltas`; returns the
@@ -188,7 +219,7 @@ struct SlotPlanner {
     }
 }
 
-/// A pose quantised to 1 cm and 10⁻³ in the quaternion: the Δ cache key.
+/// A pose quantised to 1 cm and 10⁻³ in the quaternion: a user whose key changed is probed again.
 struct PoseKey: Hashable, Sendable {
     let position: SIMD3<Int>
     let orientation: SIMD4<Int>
@@ -197,11 +228,6 @@ struct PoseKey: Hashable, Sendable {
         position = SIMD3((pose.position.x * 100).rounded(), (pose.position.y * 100).rounded(), (pose.position.z * 100).rounded()).toInt
         let q = pose.orientation * 1000
         orientation = SIMD4(Int(q.x.rounded()), Int(q.y.rounded()), Int(q.z.rounded()), Int(q.w.rounded()))
-    }
-
-    var pose: Pose {
-        Pose(position: SIMD3(Double(position.x), Double(position.y), Double(position.z)) / 100,
-             orientation: SIMD4(Double(orientation.x), Double(orientation.y), Double(orientation.z), Double(orientation.w)) / 1000)
     }
 }
 

@@ -37,6 +37,8 @@ struct SlotRecord: Codable, Sendable {
         var exactPose: Bool
         /// Δ_k from the probe renders.
         var delta: Double
+        /// Slots since Δ_k was probed (nil: not probed yet, Δ = 0).
+        var deltaAgeSlots: UInt64?
         var expectedRateBps: Double
         /// When the FRAME was ready, ms after the slot start (x = 1 only).
         var frameReadyMilliseconds: Double?
@@ -46,7 +48,15 @@ struct SlotRecord: Codable, Sendable {
 
     var slot: UInt64
     var late: Bool
+    /// The slot's own work, from when it began to its last FRAME.
     var computeMilliseconds: Double
+    /// How long after its boundary the slot began (> 0 only after a late slot).
+    var lagMilliseconds: Double
+    /// Folding uploaded images into the memory-bias map (renders and GS losses).
+    var observeMilliseconds: Double
+    /// Δ_k probes (renders and GS losses).
+    var probeMilliseconds: Double
+    /// Rendering and encoding the FRAMEs.
     var renderMilliseconds: Double
     var robotSolver: String
     var userSolver: String
