@@ -97,7 +97,9 @@ first_slot=$("${CURL[@]}" "$STATUS_URL" | jq '.slots.slots_completed')
 server_ticks0=$(ticks "$SERVER_PID")
 client_ticks0=$(client_ticks)
 started=$(date +%s.%N)
+load0=$(cut -d' ' -f1 /proc/loadavg)
 sleep "$MEASURE"
+load1=$(cut -d' ' -f1 /proc/loadavg)
 server_ticks1=$(ticks "$SERVER_PID")
 client_ticks1=$(client_ticks)
 ended=$(date +%s.%N)
@@ -142,15 +144,19 @@ cat <<EOF
 == slot loop load test: $AGENTS agents ($ROBOTS robots, $USERS users), $TRANSPORT, τ = $SLOT_MS ms, $(nproc) cores
 window: slots $first_slot..$((end_slot - 1)) ($slots slots, $full with all $AGENTS agents scheduled), $wall s
 slot compute ms p50 / p90 / p99 / max:     $(percentiles compute_milliseconds)
-  renders (Δ probes excluded) ms:          $(percentiles render_milliseconds)
+  map observations (uploaded images) ms:   $(percentiles observe_milliseconds)
+  Δ probes ms:                             $(percentiles probe_milliseconds)
+  FRAME renders ms:                        $(percentiles render_milliseconds)
   robot solver ms (sum over robots):       $(percentiles robot_solver_milliseconds)
   user solver ms:                          $(percentiles user_solver_milliseconds)
+slot start lag ms:                         $(percentiles lag_milliseconds)
 late slots:                                $late
 x=1 user slots (FRAMEs due):               $served
 server-caused deadline misses:             $server_misses
 client-counted outages:                    $outages of $rows agent-slots ($robot_outages robot uplink), $link_outages not server-caused (link)
-edge-serverd CPU:                          $(cpu "$server_ticks0" "$server_ticks1") % of one core
+edge-serverd CPU:                          $(cpu "$server_ticks0" "$server_ticks1") % of one core, $(awk -v t0="$server_ticks0" -v t1="$server_ticks1" -v hz="$HZ" -v n="$slots" 'BEGIN { printf "%.1f", n ? 1000 * (t1 - t0) / hz / n : 0 }') CPU ms per slot
 edge-serverd RSS:                          $((rss_kib / 1024)) MiB (peak $((peak_kib / 1024)) MiB)
 client-sim CPU (all processes):            $(cpu "$client_ticks0" "$client_ticks1") % of one core
+load average (1 min) at start / end:       $load0 / $load1
 EOF
 exit $status
