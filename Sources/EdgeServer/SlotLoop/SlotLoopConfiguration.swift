@@ -43,7 +43,7 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     /// Frame size D in bits on the emulated downlink (`irac.frame_bits`; the paper's 16 Mbit).
     var frameBits = 16e6
     /// Resolution of the Δ_k probe renders (`irac.probe_size`).
-    var probeSize = ImageSize(width: 64, height: 48)!
+    var probeSize = ImageSize(width: 32, height: 24)!
     /// Most users whose Δ_k is re-probed per slot (`irac.probes_per_slot`): each probe costs two
     /// renders and a GS loss.
     var probesPerSlot = 8

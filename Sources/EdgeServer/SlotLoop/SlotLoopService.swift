@@ -90,12 +90,8 @@ final class SlotLoopService: Service, Sendable {
         let scheduled = Set(robots.map(\.0.id) + users.map(\.0.id))
         let stage = UInt32(tau.seconds * 1e6)
 
-        // Robots: fold new uploads into the memory-bias map, then plan each horizon.
-        let observeStarted = ContinuousClock.now
-        let images = planner.newImages(robots.map { ($0.0, $0.1) })
-        let observed = await pool.map(images) { _, image in (image.pose, SlotPlanner.observedLoss(of: image, world: world)) }
-        let observeMilliseconds = (ContinuousClock.now - observeStarted).seconds * 1000
-        for case (let pose, let loss?) in observed { planner.map.observe(loss: loss, at: pose) }
+        // Robots: plan each horizon on the memory-bias map as of the last slot (this slot's
+        // uploads are folded in at its end, after the FRAMEs, which have a deadline).
         if configuration.lossEstimator == .oracle {
             for (_, _, report) in robots where report.slot < slot { if let l = report.oracleLoss { planner.map.observe(loss: l, at: report.pose) } }
         }
@@ -142,35 +138,40 @@ final class SlotLoopService: Service, Sendable {
                 slot: slot, decision: false, powerWatts: 0, expectedRateBitsPerSecond: 0, deadlineMicroseconds: stage,
                 stageDurationMicroseconds: stage))
         }
+        // FRAMEs: each is sent by the worker that rendered it, as soon as it is encoded.
         let renderStarted = ContinuousClock.now
         let served = users.indices.filter { userRecords[$0].x == 1 }
         let frameIntrinsics = configuration.frameSize.intrinsics
-        let frames = await pool.map(served.map { (userPoses[$0], $0) }) { pose, _ -> (ByteBuffer?, Double, ContinuousClock.Instant) in
-            let began = ContinuousClock.now
-            guard let camera = try? pose.camera(intrinsics: frameIntrinsics) else { return (nil, 0, .now) }
-            let image = GaussianRasterizer().render(world.large, camera: camera, options: RenderOptions(threads: 1))
-            let seconds = (ContinuousClock.now - began).seconds
-            guard let png = try? image.pngData() else { return (nil, seconds, .now) }
-            return (ByteBuffer(bytes: png), seconds, .now)
+        let frames = await pool.map(served.map { (userPoses[$0], users[$0].0) }) { pose, session -> (Bool, ContinuousClock.Instant) in
+            guard let camera = try? pose.camera(intrinsics: frameIntrinsics),
+                let png = try? GaussianRasterizer().render(world.large, camera: camera, options: RenderOptions(threads: 1)).pngData()
+            else { return (false, .now) }
+            let frame = RenderedFrame(
+                slot: slot,
+                image: EncodedImage(
+                    width: UInt16(frameIntrinsics.width), height: UInt16(frameIntrinsics.height), encoding: .png, bytes: ByteBuffer(bytes: png)))
+            return (session.send(.frame(frame)), .now)
         }
-        for (k, (bytes, seconds, ready)) in zip(served, frames) {
-            planner.observeRender(seconds: seconds)
-            let readyMilliseconds = (ready - startedAt).seconds * 1000
+        var latestReady: Double?
+        for (k, (delivered, ready)) in zip(served, frames) {
+            if delivered { metrics.frames.increment() }
+            let readySeconds = (ready - startedAt).seconds
+            latestReady = max(latestReady ?? 0, readySeconds)
             let airtime = configuration.frameBits / max(userRecords[k].expectedRateBps, .leastNormalMagnitude)
-            var delivered = false
-            if let bytes {
-                let frame = RenderedFrame(
-                    slot: slot,
-                    image: EncodedImage(width: UInt16(frameIntrinsics.width), height: UInt16(frameIntrinsics.height), encoding: .png, bytes: bytes))
-                delivered = users[k].0.send(.frame(frame))
-                if delivered { metrics.frames.increment() }
-            }
-            userRecords[k].frameReadyMilliseconds = readyMilliseconds
-            userRecords[k].deadlineMiss = !delivered || readyMilliseconds / 1000 + airtime > configuration.latencyBudget
+            userRecords[k].frameReadyMilliseconds = readySeconds * 1000
+            userRecords[k].deadlineMiss = !delivered || readySeconds + airtime > configuration.latencyBudget
             if userRecords[k].deadlineMiss { metrics.deadlineMisses.increment() }
         }
+        if let latestReady { planner.observeEdgeLatency(seconds: latestReady) }
         let renderMilliseconds = (ContinuousClock.now - renderStarted).seconds * 1000
         metrics.renderTime.record(.nanoseconds(Int64(renderMilliseconds * 1e6)))
+
+        // Fold this slot's new uploads into the memory-bias map, for the next slots' plans.
+        let observeStarted = ContinuousClock.now
+        let images = planner.newImages(robots.map { ($0.0, $0.1) })
+        let observed = await pool.map(images) { _, image in (image.pose, SlotPlanner.observedLoss(of: image, world: world)) }
+        for case (let pose, let loss?) in observed { planner.map.observe(loss: loss, at: pose) }
+        let observeMilliseconds = (ContinuousClock.now - observeStarted).seconds * 1000
         let userPower = userRecords.map(\.powerW).reduce(0, +)
         metrics.userPower.record(userPower)
         metrics.robotPower.record(robotRecords.map(\.powerW).reduce(0, +))

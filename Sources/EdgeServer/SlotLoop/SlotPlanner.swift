@@ -29,7 +29,9 @@ struct SlotPlanner {
     private var observedImageSlot: [UInt64: UInt64] = [:]
     /// Each user's latest Δ probe, per session id.
     private var probes: [UInt64: Probe] = [:]
-    /// Exponentially weighted edge render time t_e (seconds) of FRAMEs.
+    /// The edge latency t_e IRAC plans with: exponentially weighted time from a slot's start
+    /// until its last FRAME was sent (everything the slot does first included, since that is
+    /// what the deadline t_e + D/R ≤ T_max is checked against).
     private(set) var edgeRenderSeconds = 0.005
     private let iracOptions: IRACSolverOptions
 
@@ -213,8 +215,8 @@ struct SlotPlanner {
         }
     }
 
-    /// Folds a measured FRAME render time into t_e.
-    mutating func observeRender(seconds: Double) {
+    /// Folds a slot's measured time to its last FRAME into t_e.
+    mutating func observeEdgeLatency(seconds: Double) {
         edgeRenderSeconds = 0.8 * edgeRenderSeconds + 0.2 * seconds
     }
 }
