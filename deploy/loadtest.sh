@@ -9,10 +9,14 @@
 # agent still has its own connection, session and emulated link, so the daemon sees N clients,
 # but 200 processes would mean 200 copies of the procedural world and of the runtime's threads
 # competing with the daemon for the same 2 cores. LOADTEST_PER_PROCESS=1 runs one process per agent.
-# Agents run with --no-quality: they skip the per-slot true/fallback renders that only feed their
-# own loss/PSNR report (users would otherwise render two 128×96 views of the 20k-Gaussian world
-# per slot each, more CPU than the machine has); what they send the daemon is unchanged — robots
-# still render and upload their real image when scheduled.
+# Agents run with --no-quality (load generation): they skip the per-slot true/fallback renders
+# that only feed their own loss/PSNR report, and robots re-capture their real image every 10th
+# slot, uploading the latest capture (with its own pose) when scheduled. A render of the
+# 20k-Gaussian world per agent and slot would take several cores on its own; what the daemon
+# receives and does per slot (POSEs, IMAGE uploads, SCHEDULEs, FRAMEs) is unchanged. Clients
+# run at nice LOADTEST_CLIENT_NICE (10) so that, on one machine, the load generator yields the
+# CPU to the daemon it measures; a client that falls behind counts its own outages, which the
+# report separates from the daemon's misses.
 #
 # The measurement window starts once all N sessions are connected and lasts SECONDS (default 20).
 # Other settings (environment): LOADTEST_TRANSPORT (tcp | h2), LOADTEST_SLOT_MS (τ, 100),
@@ -25,6 +29,7 @@ cd "$(dirname "$0")/.."
 AGENTS=${1:?usage: deploy/loadtest.sh N [SECONDS]}
 MEASURE=${2:-20}
 PER_PROCESS=${LOADTEST_PER_PROCESS:-10}
+CLIENT_NICE=${LOADTEST_CLIENT_NICE:-10}
 TRANSPORT=${LOADTEST_TRANSPORT:-tcp}
 SLOT_MS=${LOADTEST_SLOT_MS:-100}
 STARTUP=${LOADTEST_STARTUP:-30}
@@ -63,7 +68,7 @@ start_clients() {  # role count
   local role=$1 count=$2 first=0
   while [ "$first" -lt "$count" ]; do
     local n=$((count - first < PER_PROCESS ? count - first : PER_PROCESS))
-    "$BIN/client-sim" --role "$role" --count "$n" --first-index "$first" --transport "$TRANSPORT" \
+    nice -n "$CLIENT_NICE" "$BIN/client-sim" --role "$role" --count "$n" --first-index "$first" --transport "$TRANSPORT" \
       --server "127.0.0.1:$CLIENT_PORT" --token "$TOKEN" --duration "$CLIENT_SECONDS" --no-quality \
       --out "$WORK/reports" > "$WORK/$role-$first.txt" 2>&1 &
     CLIENT_PIDS+=($!)

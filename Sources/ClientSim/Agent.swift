@@ -21,8 +21,10 @@ struct AgentSettings: Sendable {
     var robotPoseBits: Double
     var frameBits: Double
     var reportsOracleLoss: Bool
-    /// Render the true and fallback views each slot to report loss and PSNR. Without it
-    /// (load tests) users render nothing and robots only their real image; loss and PSNR are NaN.
+    /// Render the true and fallback views each slot to report loss and PSNR. Without it (load
+    /// generation) users render nothing and robots capture a real image only every
+    /// ``Agent/loadCaptureInterval`` slots, uploading their latest capture (with its own pose)
+    /// in between; loss and PSNR are NaN.
     var evaluatesQuality: Bool
 }
 
@@ -36,10 +38,18 @@ struct Agent: Sendable {
 
     var clientID: String { "\(role == .robot ? "robot" : "user")-\(settings.seed)-\(index)" }
 
-    /// What an agent sees at a pose: the true view and the view it would show without help
-    /// (nil when not rendered: see ``AgentSettings/evaluatesQuality``).
+    /// Slots a load-generating robot reuses a capture (see ``AgentSettings/evaluatesQuality``):
+    /// a render of the 20k-Gaussian world per robot and slot would need more cores than a test
+    /// machine running the daemon too has, and the daemon's cost per upload does not depend on
+    /// how fresh the image is.
+    static let loadCaptureInterval: UInt64 = 10
+
+    /// What an agent sees at a pose: the true view (a robot's real image, taken at
+    /// `capturePose`) and the view it would show without help (nil when not rendered: see
+    /// ``AgentSettings/evaluatesQuality``).
     private struct View {
         var truth: RGBImage?
+        var capturePose: Pose
         var fallback: RGBImage?
         var loss: Double
     }
@@ -65,19 +75,30 @@ struct Agent: Sendable {
             }
             return robot.pose
         }
+        var lastCapture: (slot: UInt64, view: View)?
         func view(at pose: Pose, slot: UInt64) -> View {
             let size = role == .robot ? settings.imageSize : settings.frameSize
             guard let camera = try? pose.camera(intrinsics: size.intrinsics) else {
                 let blank = RGBImage(width: size.width, height: size.height)
-                return View(truth: blank, fallback: blank, loss: 0)
+                return View(truth: blank, capturePose: pose, fallback: blank, loss: 0)
+            }
+            if role == .robot, !settings.evaluatesQuality {
+                // Re-captured on slots staggered by index, so the robots' renders spread out.
+                if let lastCapture, lastCapture.slot == slot || (slot &+ UInt64(index)) % Self.loadCaptureInterval != 0 {
+                    return lastCapture.view
+                }
+                let image = rasterizer.render(world.world.realityScene(atTime: Double(slot) * tau), camera: camera, options: options)
+                let captured = View(truth: image, capturePose: pose, fallback: nil, loss: .nan)
+                lastCapture = (slot, captured)
+                return captured
             }
             // A robot always needs its real image: it uploads it when scheduled.
             let truth = role == .robot
                 ? rasterizer.render(world.world.realityScene(atTime: Double(slot) * tau), camera: camera, options: options)
                 : settings.evaluatesQuality ? rasterizer.render(world.large, camera: camera, options: options) : nil
-            guard settings.evaluatesQuality, let truth else { return View(truth: truth, fallback: nil, loss: .nan) }
+            guard settings.evaluatesQuality, let truth else { return View(truth: truth, capturePose: pose, fallback: nil, loss: .nan) }
             let fallback = rasterizer.render(role == .robot ? world.large : world.small.scene, camera: camera, options: options)
-            return View(truth: truth, fallback: fallback, loss: Double((try? ImageMetrics.gsLoss(fallback, truth)) ?? 0))
+            return View(truth: truth, capturePose: pose, fallback: fallback, loss: Double((try? ImageMetrics.gsLoss(fallback, truth)) ?? 0))
         }
         func announce(_ slot: UInt64) async throws {
             let pose = poseAt(slot)
@@ -170,7 +191,7 @@ struct Agent: Sendable {
         if schedule.decision, !outage, let truth = view.truth, let png = try? truth.pngData() {
             let image = EncodedImage(
                 width: UInt16(truth.width), height: UInt16(truth.height), encoding: .png, bytes: ByteBuffer(bytes: png))
-            try await connection.send(.image(CapturedImage(kind: .mrFrame, sequence: schedule.slot, pose: pose, image: image)))
+            try await connection.send(.image(CapturedImage(kind: .mrFrame, sequence: schedule.slot, pose: view.capturePose, image: image)))
         }
         // x = 1 delivered: the MR frame shows the real image; otherwise the GS render of the memory.
         record(schedule, view, schedule.decision && !outage ? view.truth : nil, bits, min(airtime, 1e9), outage, pose)

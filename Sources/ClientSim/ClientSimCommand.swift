@@ -35,7 +35,7 @@ struct ClientSimCommand: AsyncParsableCommand {
     @Option(help: "World Gaussians (the daemon's world.gaussians).") var worldGaussians = 20_000
     @Option(help: "Small model fraction (the daemon's world.small_fraction).") var smallFraction = 0.1
     @Flag(help: "Robots report their true loss in POSE (the daemon's oracle estimator).") var oracle = false
-    @Flag(help: "Skip the per-slot true/fallback view renders (load tests): loss and PSNR are reported as NaN.")
+    @Flag(help: "Load generation: no quality renders (loss, PSNR are NaN); robots re-capture their real image every 10 slots.")
     var noQuality = false
     @Option(help: "Directory for per-agent reports.") var out = "client-sim-reports"
     @Option(help: "The daemon's slot-log.jsonl, to add solver times to the summary.") var runLog: String?
