@@ -51,4 +51,15 @@ import Testing
         #expect(throws: RendererError.self) { try RGBImage(pngData: Data("nope".utf8)) }
         #expect(throws: RendererError.self) { try RGBImage(npyData: Data("nope".utf8)) }
     }
+
+    /// A PNG cut anywhere after its header fails cleanly (libpng's error path through the
+    /// simplified API), never with a crash or a half-filled image.
+    @Test(arguments: [0.25, 0.5, 0.9])
+    func truncatedPNGIsRejected(keptFraction: Double) throws {
+        var image = RGBImage(width: 40, height: 30)
+        for i in image.pixels.indices { image.pixels[i] = Float((i * 37) % 256) / 255 }
+        let png = try image.pngData()
+        let cut = png.prefix(max(33, Int(Double(png.count) * keptFraction)))
+        #expect(throws: RendererError.self) { try RGBImage(pngData: Data(cut)) }
+    }
 }
