@@ -149,6 +149,7 @@ cat <<EOF
 == slot loop load test: $AGENTS agents ($ROBOTS robots, $USERS users), $TRANSPORT, τ = $SLOT_MS ms, $(nproc) cores
 window: slots $first_slot..$((end_slot - 1)) ($slots slots, $full with all $AGENTS agents scheduled), $wall s
 slot compute ms p50 / p90 / p99 / max:     $(percentiles compute_milliseconds)
+  daemon CPU ms during the slot:           $(percentiles cpu_milliseconds)
   map observations (uploaded images) ms:   $(percentiles observe_milliseconds)
   Δ probes ms:                             $(percentiles probe_milliseconds)
   FRAME renders ms:                        $(percentiles render_milliseconds)

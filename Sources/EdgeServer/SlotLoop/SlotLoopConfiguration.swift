@@ -30,7 +30,7 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var mapCellMetres = 1.0
     /// Most uploaded images folded into the map per slot (`gsmr.observations_per_slot`): each
     /// costs a memory render and a GS loss.
-    var observationsPerSlot = 4
+    var observationsPerSlot = 2
 
     /// IRAC solver for users (`irac.solver`).
     var iracSolver = IRACSolverName.pmm.rawValue
@@ -46,7 +46,7 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var probeSize = ImageSize(width: 32, height: 24)!
     /// Most users whose Δ_k is re-probed per slot (`irac.probes_per_slot`): each probe costs two
     /// renders and a GS loss.
-    var probesPerSlot = 8
+    var probesPerSlot = 4
     /// Resolution of FRAMEs sent to served users (`irac.frame_size`).
     var frameSize = ImageSize(width: 128, height: 96)!
 

@@ -54,10 +54,12 @@ final class SlotLoopService: Service, Sendable {
                 break
             }
             let began = clock.now
+            let cpuBefore = ProcessCPUClock.now()
             var record = await runSlot(slot, world: world, planner: &planner, pool: pool, startedAt: boundary)
             let ended = clock.now
             let computed = ended - began
             record.computeMilliseconds = computed.seconds * 1000
+            record.cpuMilliseconds = (ProcessCPUClock.now() - cpuBefore) * 1000
             record.lagMilliseconds = (began - boundary).seconds * 1000
             record.late = ended - boundary > tau
             metrics.slots.increment()
@@ -142,9 +144,10 @@ final class SlotLoopService: Service, Sendable {
         let renderStarted = ContinuousClock.now
         let served = users.indices.filter { userRecords[$0].x == 1 }
         let frameIntrinsics = configuration.frameSize.intrinsics
-        let frames = await pool.map(served.map { (userPoses[$0], users[$0].0) }) { pose, session -> (Bool, ContinuousClock.Instant) in
+        let frames = await pool.map(served.map { (userPoses[$0], users[$0].0) }) { job, rasterizer -> (Bool, ContinuousClock.Instant) in
+            let (pose, session) = job
             guard let camera = try? pose.camera(intrinsics: frameIntrinsics),
-                let png = try? GaussianRasterizer().render(world.large, camera: camera, options: RenderOptions(threads: 1)).pngData()
+                let png = try? rasterizer.render(world.large, camera: camera, options: RenderOptions(threads: 1)).pngData()
             else { return (false, .now) }
             let frame = RenderedFrame(
                 slot: slot,
@@ -169,14 +172,16 @@ final class SlotLoopService: Service, Sendable {
         // Fold this slot's new uploads into the memory-bias map, for the next slots' plans.
         let observeStarted = ContinuousClock.now
         let images = planner.newImages(robots.map { ($0.0, $0.1) })
-        let observed = await pool.map(images) { _, image in (image.pose, SlotPlanner.observedLoss(of: image, world: world)) }
+        let observed = await pool.map(images) { job, rasterizer in
+            (job.1.pose, SlotPlanner.observedLoss(of: job.1, world: world, rasterizer: rasterizer))
+        }
         for case (let pose, let loss?) in observed { planner.map.observe(loss: loss, at: pose) }
         let observeMilliseconds = (ContinuousClock.now - observeStarted).seconds * 1000
         let userPower = userRecords.map(\.powerW).reduce(0, +)
         metrics.userPower.record(userPower)
         metrics.robotPower.record(robotRecords.map(\.powerW).reduce(0, +))
         return SlotRecord(
-            slot: slot, late: false, computeMilliseconds: 0, lagMilliseconds: 0, observeMilliseconds: observeMilliseconds,
+            slot: slot, late: false, computeMilliseconds: 0, cpuMilliseconds: 0, lagMilliseconds: 0, observeMilliseconds: observeMilliseconds,
             probeMilliseconds: probeMilliseconds, renderMilliseconds: renderMilliseconds,
             robotSolver: configuration.gsmrSolver, userSolver: configuration.iracSolver,
             robotSolverMilliseconds: robotRecords.map(\.solverMilliseconds).reduce(0, +),

@@ -78,14 +78,14 @@ struct SlotPlanner {
     }
 
     /// The loss an uploaded image reveals: ℓ(memory render at its pose, the image).
-    static func observedLoss(of image: CapturedImage, world: SlotWorld) -> Double? {
+    static func observedLoss(of image: CapturedImage, world: SlotWorld, rasterizer: GaussianRasterizer) -> Double? {
         guard image.image.encoding == .png,
             let bytes = image.image.bytes.getBytes(at: image.image.bytes.readerIndex, length: image.image.bytes.readableBytes),
             let real = try? RGBImage(pngData: Data(bytes)),
             let size = ImageSize(width: real.width, height: real.height),
             let camera = try? image.pose.camera(intrinsics: size.intrinsics)
         else { return nil }
-        let memory = GaussianRasterizer().render(world.large, camera: camera, options: RenderOptions(threads: 1))
+        let memory = rasterizer.render(world.large, camera: camera, options: RenderOptions(threads: 1))
         return (try? ImageMetrics.gsLoss(memory, real)).map(Double.init)
     }
 
@@ -177,9 +177,8 @@ struct SlotPlanner {
         let moved = ids.indices.filter { probes[ids[$0]]?.key != keys[$0] }
         let chosen = Self.oldestFirst(moved, limit: configuration.probesPerSlot) { probes[ids[$0]]?.slot }
         let probe = configuration.probeSize.intrinsics
-        let computed = await pool.map(chosen.map { poses[$0] }) { pose -> Double in
+        let computed = await pool.map(chosen.map { poses[$0] }) { pose, rasterizer -> Double in
             guard let camera = try? pose.camera(intrinsics: probe) else { return 0 }
-            let rasterizer = GaussianRasterizer()
             let options = RenderOptions(threads: 1)
             let large = rasterizer.render(world.large, camera: camera, options: options)
             let small = rasterizer.render(world.small.scene, camera: camera, options: options)

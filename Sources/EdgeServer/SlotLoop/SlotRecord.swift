@@ -50,6 +50,8 @@ struct SlotRecord: Codable, Sendable {
     var late: Bool
     /// The slot's own work, from when it began to its last FRAME.
     var computeMilliseconds: Double
+    /// CPU time the daemon process used meanwhile (all threads: render workers, event loops).
+    var cpuMilliseconds: Double
     /// How long after its boundary the slot began (> 0 only after a late slot).
     var lagMilliseconds: Double
     /// Folding uploaded images into the memory-bias map (renders and GS losses).
