@@ -21,7 +21,9 @@
 # The measurement window starts once all N sessions are connected and lasts SECONDS (default 20).
 # Other settings (environment): LOADTEST_TRANSPORT (tcp | h2), LOADTEST_SLOT_MS (τ, 100),
 # LOADTEST_PORT (binary port, HTTP is +1; 17550), LOADTEST_STARTUP (seconds allowed for all agents
-# to connect, 30), LOADTEST_SERVER_ARGS (extra edge-serverd options), BIN (.build/release).
+# to connect, 30), LOADTEST_SERVER_ARGS (extra edge-serverd options), LOADTEST_SERVER_NICE (0; a
+# negative value, as root, lets the daemon take precedence over unrelated work on a shared
+# machine, so its wall-clock figures approach an idle machine's), BIN (.build/release).
 # Every process this script starts is stopped by its own PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +32,7 @@ AGENTS=${1:?usage: deploy/loadtest.sh N [SECONDS]}
 MEASURE=${2:-20}
 PER_PROCESS=${LOADTEST_PER_PROCESS:-10}
 CLIENT_NICE=${LOADTEST_CLIENT_NICE:-10}
+SERVER_NICE=${LOADTEST_SERVER_NICE:-0}
 TRANSPORT=${LOADTEST_TRANSPORT:-tcp}
 SLOT_MS=${LOADTEST_SLOT_MS:-100}
 STARTUP=${LOADTEST_STARTUP:-30}
@@ -44,7 +47,7 @@ WORK=$(mktemp -d /tmp/splatedge-loadtest.XXXXXX)
 STATUS_URL="http://127.0.0.1:$HTTP_PORT/v1/status"
 CURL=(curl -sf --http2-prior-knowledge)
 
-"$BIN/edge-serverd" --binary-port "$BINARY_PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data" \
+nice -n "$SERVER_NICE" "$BIN/edge-serverd" --binary-port "$BINARY_PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data" \
   --token "$TOKEN" --slot-ms "$SLOT_MS" --max-sessions $((AGENTS + 16)) --log-level warning \
   ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} 2> "$WORK/server.log" &
 SERVER_PID=$!
@@ -146,7 +149,7 @@ cpu() { awk -v t0="$1" -v t1="$2" -v hz="$HZ" -v w="$wall" 'BEGIN { printf "%.1f
 
 cat <<EOF
 
-== slot loop load test: $AGENTS agents ($ROBOTS robots, $USERS users), $TRANSPORT, τ = $SLOT_MS ms, $(nproc) cores
+== slot loop load test: $AGENTS agents ($ROBOTS robots, $USERS users), $TRANSPORT, τ = $SLOT_MS ms, $(nproc) cores, daemon nice $SERVER_NICE, clients nice $CLIENT_NICE
 window: slots $first_slot..$((end_slot - 1)) ($slots slots, $full with all $AGENTS agents scheduled), $wall s
 slot compute ms p50 / p90 / p99 / max:     $(percentiles compute_milliseconds)
   daemon CPU ms during the slot:           $(percentiles cpu_milliseconds)
