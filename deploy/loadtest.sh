@@ -55,7 +55,6 @@ SERVER=("$BIN/edge-serverd" --binary-port "$BINARY_PORT" --http-port "$HTTP_PORT
 if [ "$SERVER_NICE" -lt 0 ]; then
   setsid "${SERVER[@]}" 2> "$WORK/server.log" &
   SERVER_PID=$!
-  echo "$SERVER_NICE" > "/proc/$SERVER_PID/autogroup"
 else
   "${SERVER[@]}" 2> "$WORK/server.log" &
   SERVER_PID=$!
@@ -72,6 +71,14 @@ for _ in $(seq 1 100); do
   "${CURL[@]}" "http://127.0.0.1:$HTTP_PORT/healthz" > /dev/null 2>&1 && break
   sleep 0.1
 done
+# Only once the daemon answers is it surely in its own session (and autogroup), not this script's.
+if [ "$SERVER_NICE" -lt 0 ]; then
+  if [ "$(cut -d' ' -f1 "/proc/$SERVER_PID/autogroup")" = "$(cut -d' ' -f1 /proc/$$/autogroup)" ]; then
+    echo "edge-serverd did not get an autogroup of its own" >&2
+    exit 1
+  fi
+  echo "$SERVER_NICE" > "/proc/$SERVER_PID/autogroup"
+fi
 
 if [ "$TRANSPORT" = h2 ]; then CLIENT_PORT=$HTTP_PORT; else CLIENT_PORT=$BINARY_PORT; fi
 # Agents run long enough to cover the slowest connect plus the window; the window ends first.
