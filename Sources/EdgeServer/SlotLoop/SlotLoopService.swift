@@ -14,6 +14,12 @@ import SlotModel
 /// late; the next slot then starts at once, so no slot index is ever skipped. A slot's compute
 /// time is its own work, from when it really began (its lag behind the boundary is logged
 /// apart), so one overrun does not make every later slot look slow.
+///
+/// A slot's compute is the deadline-critical path only: plans, SCHEDULEs and FRAMEs. The renders
+/// no deadline waits for — folding the uploaded images into the memory-bias map and probing Δ
+/// at the poses the users announced for the next slot — run right after it, in the time left
+/// before the next boundary (``prepare(slot:world:planner:pool:)``); if they ever overran it,
+/// the next slot's logged lag would show it.
 final class SlotLoopService: Service, Sendable {
     private let daemon: EdgeDaemon
     private let configuration: SlotLoopConfiguration
@@ -62,6 +68,10 @@ final class SlotLoopService: Service, Sendable {
             record.cpuMilliseconds = (ProcessCPUClock.now() - cpuBefore) * 1000
             record.lagMilliseconds = (began - boundary).seconds * 1000
             record.late = ended - boundary > tau
+            let prepared = await prepare(slot: slot + 1, world: world, planner: &planner, pool: pool)
+            record.observeMilliseconds = prepared.observeMilliseconds
+            record.probeMilliseconds = prepared.probeMilliseconds
+            record.imagesObserved = prepared.imagesObserved
             metrics.slots.increment()
             metrics.computeTime.record(computed)
             if record.late { metrics.lateSlots.increment() }
@@ -112,9 +122,7 @@ final class SlotLoopService: Service, Sendable {
 
         // Users: Δ from probe renders, IRAC, SCHEDULE, then FRAMEs for the served.
         let userPoses = users.map { SlotPlanner.horizonPoses($0.2, slot: slot, limit: 1)[0] }
-        let probeStarted = ContinuousClock.now
-        let probes = await planner.switchingGains(users.map(\.0.id), poses: userPoses, slot: slot, world: world, pool: pool)
-        let probeMilliseconds = (ContinuousClock.now - probeStarted).seconds * 1000
+        let probes = planner.latestSwitchingGains(users.map(\.0.id), slot: slot)
         let plan = planner.planUsers(users.map(\.0), poses: userPoses, deltas: probes.map(\.delta), slot: slot)
         if !plan.feasible, !users.isEmpty { metrics.solverErrors.increment() }
         metrics.userSolverTime.record(.nanoseconds(Int64(plan.seconds * 1e9)))
@@ -169,25 +177,40 @@ final class SlotLoopService: Service, Sendable {
         let renderMilliseconds = (ContinuousClock.now - renderStarted).seconds * 1000
         metrics.renderTime.record(.nanoseconds(Int64(renderMilliseconds * 1e6)))
 
-        // Fold this slot's new uploads into the memory-bias map, for the next slots' plans.
-        let observeStarted = ContinuousClock.now
-        let images = planner.newImages(robots.map { ($0.0, $0.1) })
-        let observed = await pool.map(images) { job, rasterizer in
-            (job.1.pose, SlotPlanner.observedLoss(of: job.1, world: world, rasterizer: rasterizer))
-        }
-        for case (let pose, let loss?) in observed { planner.map.observe(loss: loss, at: pose) }
-        let observeMilliseconds = (ContinuousClock.now - observeStarted).seconds * 1000
         let userPower = userRecords.map(\.powerW).reduce(0, +)
         metrics.userPower.record(userPower)
         metrics.robotPower.record(robotRecords.map(\.powerW).reduce(0, +))
         return SlotRecord(
-            slot: slot, late: false, computeMilliseconds: 0, cpuMilliseconds: 0, lagMilliseconds: 0, observeMilliseconds: observeMilliseconds,
-            probeMilliseconds: probeMilliseconds, renderMilliseconds: renderMilliseconds,
+            slot: slot, late: false, computeMilliseconds: 0, cpuMilliseconds: 0, lagMilliseconds: 0, observeMilliseconds: 0,
+            probeMilliseconds: 0, renderMilliseconds: renderMilliseconds,
             robotSolver: configuration.gsmrSolver, userSolver: configuration.iracSolver,
             robotSolverMilliseconds: robotRecords.map(\.solverMilliseconds).reduce(0, +),
             userSolverMilliseconds: plan.seconds * 1000, userPowerW: userPower,
             userPowerBudgetW: configuration.userPowerBudget, robots: robotRecords, users: userRecords,
-            idleClients: snapshot.filter { !scheduled.contains($0.0.id) }.map(\.0.clientID), imagesObserved: observed.filter { $0.1 != nil }.count)
+            idleClients: snapshot.filter { !scheduled.contains($0.0.id) }.map(\.0.clientID), imagesObserved: 0)
+    }
+
+    /// The work between slots, on a fresh snapshot of the sessions: the robots' new uploads
+    /// folded into the memory-bias map, and Δ probed at the poses the users will have in `slot`
+    /// (from their POSE plans), both within their per-slot budgets.
+    private func prepare(
+        slot: UInt64, world: SlotWorld, planner: inout SlotPlanner, pool: RenderPool
+    ) async -> (observeMilliseconds: Double, probeMilliseconds: Double, imagesObserved: Int) {
+        let sessions = daemon.sessions.sessions().map { ($0, $0.snapshot) }
+        let observeStarted = ContinuousClock.now
+        let images = planner.newImages(sessions.filter { $0.0.role == .robot })
+        let observed = await pool.map(images) { job, rasterizer in
+            (job.1.pose, SlotPlanner.observedLoss(of: job.1, world: world, rasterizer: rasterizer))
+        }
+        for case (let pose, let loss?) in observed { planner.map.observe(loss: loss, at: pose) }
+        let probeStarted = ContinuousClock.now
+        let users = sessions.compactMap { session, state -> (UInt64, Pose)? in
+            guard session.role == .user, case .pose(let report)? = state.latest[.pose] else { return nil }
+            return (session.id, SlotPlanner.horizonPoses(report, slot: slot, limit: 1)[0])
+        }
+        _ = await planner.switchingGains(users.map(\.0), poses: users.map(\.1), slot: slot, world: world, pool: pool)
+        let ended = ContinuousClock.now
+        return ((probeStarted - observeStarted).seconds * 1000, (ended - probeStarted).seconds * 1000, observed.filter { $0.1 != nil }.count)
     }
 
     private func send(_ session: Session, _ schedule: Schedule) {

@@ -161,6 +161,12 @@ struct SlotPlanner {
 
     // MARK: Users (ECO-GS)
 
+    /// Each user's latest Δ_k and its age in slots at `slot` (nil, and Δ = 0, before its first
+    /// probe: the user is not served yet).
+    func latestSwitchingGains(_ ids: [UInt64], slot: UInt64) -> [(delta: Double, ageSlots: UInt64?)] {
+        ids.map { id in probes[id].map { ($0.delta, slot >= $0.slot ? slot - $0.slot : 0) } ?? (0, nil) }
+    }
+
     /// Δ_k = ℓ(small render, large render) at the probe resolution for the users `ids` at
     /// `poses`, rendered in `pool`. A user is probed again when its pose moved (by 1 cm or 10⁻³
     /// in the quaternion); at most `irac.probes_per_slot` users are probed per slot — never
@@ -185,7 +191,7 @@ struct SlotPlanner {
             return (try? ImageMetrics.gsLoss(small, large)).map(Double.init) ?? 0
         }
         for (k, delta) in zip(chosen, computed) { probes[ids[k]] = Probe(key: keys[k], slot: slot, delta: delta) }
-        return ids.map { id in probes[id].map { ($0.delta, slot - $0.slot) } ?? (0, nil) }
+        return latestSwitchingGains(ids, slot: slot)
     }
 
     /// The IRAC decision for the users at `poses` with switching gains `deltas`; returns the

@@ -54,9 +54,9 @@ struct SlotRecord: Codable, Sendable {
     var cpuMilliseconds: Double
     /// How long after its boundary the slot began (> 0 only after a late slot).
     var lagMilliseconds: Double
-    /// Folding uploaded images into the memory-bias map (renders and GS losses).
+    /// After the slot: folding uploaded images into the memory-bias map (renders and GS losses).
     var observeMilliseconds: Double
-    /// Δ_k probes (renders and GS losses).
+    /// After the slot: Δ_k probes for the next slot (renders and GS losses).
     var probeMilliseconds: Double
     /// Rendering and encoding the FRAMEs.
     var renderMilliseconds: Double
@@ -70,6 +70,6 @@ struct SlotRecord: Codable, Sendable {
     var users: [User]
     /// Clients without a pose yet (sent an idle SCHEDULE: x = 0, p = 0).
     var idleClients: [String]
-    /// Images from robots folded into the memory-bias map this slot.
+    /// Images from robots folded into the memory-bias map after this slot.
     var imagesObserved: Int
 }
