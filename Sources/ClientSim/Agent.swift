@@ -133,8 +133,16 @@ private final class AgentRun {
                 continue
             case .stop:
                 break receiving
-            case .send(let messages, let delay):
-                if delay > .zero { try await Task.sleep(for: delay) }
+            case .send(let messages, let delay) where delay > .zero:
+                // The emulated airtime must not hold up the next SCHEDULE (a robot's airtime can
+                // fill its whole slot): the messages go out when it has passed, meanwhile the
+                // loop keeps reading. A send after the run ended fails harmlessly.
+                let connection = self.connection
+                Task {
+                    try? await Task.sleep(for: delay)
+                    for message in messages { try? await connection.send(message) }
+                }
+            case .send(let messages, _):
                 for message in messages { try await connection.send(message) }
             }
         }

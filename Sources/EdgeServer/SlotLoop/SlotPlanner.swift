@@ -29,9 +29,10 @@ struct SlotPlanner {
     private var observedImageSlot: [UInt64: UInt64] = [:]
     /// Each user's latest Δ probe, per session id.
     private var probes: [UInt64: Probe] = [:]
-    /// The edge latency t_e IRAC plans with: exponentially weighted time from a slot's start
-    /// until its last FRAME was sent (everything the slot does first included, since that is
-    /// what the deadline t_e + D/R ≤ T_max is checked against).
+    /// The edge latency t_e IRAC plans with: the time from a slot's start until its last FRAME
+    /// was sent (everything the slot does first included, since that is what the deadline
+    /// t_e + D/R ≤ T_max is checked against), tracked as a slowly decaying peak — the deadline is
+    /// hard, so a mean would promise frames that every slower-than-average slot then misses.
     private(set) var edgeRenderSeconds = 0.005
     private let iracOptions: IRACSolverOptions
 
@@ -208,7 +209,8 @@ struct SlotPlanner {
             let instance = try IRACInstance(
                 noisePower: userLink.noise, bandwidth: userLink.bandwidth, frameBits: configuration.frameBits,
                 latencyBudget: configuration.latencyBudget,
-                edgeRenderTime: min(edgeRenderSeconds, 0.5 * configuration.latencyBudget),
+                // Below T_max, so the instance stays valid; at 0.9·T_max hardly any user is served.
+                edgeRenderTime: min(edgeRenderSeconds, 0.9 * configuration.latencyBudget),
                 powerBudget: configuration.userPowerBudget, maxUsers: configuration.maxRenderedUsers,
                 switchingGains: deltas, channelGains: gains.map { max($0, .leastNormalMagnitude) })
             let (decision, _) = try IRACSolvers.decide(
@@ -220,9 +222,10 @@ struct SlotPlanner {
         }
     }
 
-    /// Folds a slot's measured time to its last FRAME into t_e.
+    /// Folds a slot's measured time to its last FRAME into t_e: a new peak is taken at once,
+    /// otherwise t_e decays by a tenth of the gap per slot.
     mutating func observeEdgeLatency(seconds: Double) {
-        edgeRenderSeconds = 0.8 * edgeRenderSeconds + 0.2 * seconds
+        edgeRenderSeconds = max(seconds, 0.9 * edgeRenderSeconds + 0.1 * seconds)
     }
 }
 
