@@ -64,6 +64,8 @@ private final class AgentRun {
     /// ``AgentSettings/evaluatesQuality``).
     struct View {
         var truth: RGBImage?
+        /// The real image as uploaded, when encoded once for many uploads (load generation).
+        var truthPNG: Data?
         var capturePose: Pose
         var fallback: RGBImage?
         var loss: Double
@@ -192,7 +194,7 @@ private final class AgentRun {
         let size = isRobot ? settings.imageSize : settings.frameSize
         guard let camera = try? pose.camera(intrinsics: size.intrinsics) else {
             let blank = RGBImage(width: size.width, height: size.height)
-            return View(truth: blank, capturePose: pose, fallback: blank, loss: 0)
+            return View(truth: blank, truthPNG: nil, capturePose: pose, fallback: blank, loss: 0)
         }
         let world = agent.world
         if isRobot, !settings.evaluatesQuality {
@@ -201,16 +203,16 @@ private final class AgentRun {
                 return lastCapture.view
             }
             let image = rasterizer.render(world.world.realityScene(atTime: Double(slot) * tau), camera: camera, options: options)
-            let captured = View(truth: image, capturePose: pose, fallback: nil, loss: .nan)
+            let captured = View(truth: image, truthPNG: try? image.pngData(), capturePose: pose, fallback: nil, loss: .nan)
             lastCapture = (slot, captured)
             return captured
         }
-        guard settings.evaluatesQuality else { return View(truth: nil, capturePose: pose, fallback: nil, loss: .nan) }
+        guard settings.evaluatesQuality else { return View(truth: nil, truthPNG: nil, capturePose: pose, fallback: nil, loss: .nan) }
         let truth = isRobot
             ? rasterizer.render(world.world.realityScene(atTime: Double(slot) * tau), camera: camera, options: options)
             : rasterizer.render(world.large, camera: camera, options: options)
         let fallback = rasterizer.render(isRobot ? world.large : world.small.scene, camera: camera, options: options)
-        return View(truth: truth, capturePose: pose, fallback: fallback, loss: Double((try? ImageMetrics.gsLoss(fallback, truth)) ?? 0))
+        return View(truth: truth, truthPNG: nil, capturePose: pose, fallback: fallback, loss: Double((try? ImageMetrics.gsLoss(fallback, truth)) ?? 0))
     }
 
     /// The POSE for `slot`, whose view is kept for the slot's SCHEDULE.
@@ -265,7 +267,7 @@ private final class AgentRun {
         let deadline = Double(schedule.deadlineMicroseconds) / 1e6
         let outage = airtime > deadline * (1 + 1e-9)
         var messages: [Message] = []
-        if schedule.decision, !outage, let truth = view.truth, let png = try? truth.pngData() {
+        if schedule.decision, !outage, let truth = view.truth, let png = view.truthPNG ?? (try? truth.pngData()) {
             let image = EncodedImage(
                 width: UInt16(truth.width), height: UInt16(truth.height), encoding: .png, bytes: ByteBuffer(bytes: png))
             messages.append(.image(CapturedImage(kind: .mrFrame, sequence: schedule.slot, pose: view.capturePose, image: image)))

@@ -173,7 +173,9 @@ final class SlotLoopService: Service, Sendable {
             userRecords[k].deadlineMiss = !delivered || readySeconds + airtime > configuration.latencyBudget
             if userRecords[k].deadlineMiss { metrics.deadlineMisses.increment() }
         }
-        if let latestReady { planner.observeEdgeLatency(seconds: latestReady) }
+        // With no FRAME this slot, the time they would have started at: t_e then decays towards
+        // it, so a slow spell does not keep every user unserved for good.
+        planner.observeEdgeLatency(seconds: latestReady ?? (renderStarted - startedAt).seconds)
         let renderMilliseconds = (ContinuousClock.now - renderStarted).seconds * 1000
         metrics.renderTime.record(.nanoseconds(Int64(renderMilliseconds * 1e6)))
 
