@@ -154,7 +154,9 @@ struct SlotLoopEndToEndTests {
                 #expect(abs((row["power_w"] as! Double) - (entry["power_w"] as! Double)) <= 1e-12)
                 #expect((row["bits"] as! Double) == (entry["bits"] as! Double))
                 if entry["exact_pose"] as? Bool == true {
-                    #expect(abs((row["gain"] as! Double) - (entry["gain"] as! Double)) <= 1e-9 * (entry["gain"] as! Double))
+                    #expect(
+                        abs((row["gain"] as! Double) - (entry["gain"] as! Double)) <= 1e-9 * (entry["gain"] as! Double),
+                        "\(client) slot \(slot): the run log's gain (exact pose) differs from the agent's")
                 }
                 // An x = 1 user either got its frame in time or counted the miss.
                 if report["role"] as! String == "user", (row["decision"] as! NSNumber).intValue == 1 {
