@@ -28,6 +28,9 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var lossPrior = 0.05
     /// Side of a memory-bias map cell in metres (`gsmr.map_cell_m`).
     var mapCellMetres = 1.0
+    /// Resolution of a robot's MR frame when it is composed from the GS render
+    /// (`gsmr.mr_size`; an uploaded image keeps its own size).
+    var mixedRealitySize = ImageSize(width: 64, height: 48)!
 
     /// IRAC solver for users (`irac.solver`).
     var iracSolver = IRACSolverName.pmm.rawValue

@@ -30,6 +30,7 @@ final class SlotLoopService: Service, Sendable {
             seed: configuration.worldSeed, gaussianCount: configuration.worldGaussians, smallFraction: configuration.smallFraction)
         let log = try SlotRunLog(path: daemon.configuration.dataDirectory + "/slot-log.jsonl")
         defer { log.close() }
+        daemon.mixedReality.attach(world)
         var planner = try SlotPlanner(
             configuration: configuration, tauSeconds: tau.seconds, channelSeed: daemon.configuration.channelSeed)
         daemon.slotStatistics.update {
@@ -93,8 +94,11 @@ final class SlotLoopService: Service, Sendable {
             for (_, _, report) in robots where report.slot < slot { if let l = report.oracleLoss { planner.map.observe(loss: l, at: report.pose) } }
         }
         var robotRecords: [SlotRecord.Robot] = []
-        for (session, _, report) in robots {
+        for (session, state, report) in robots {
+            if case .image(let image)? = state.latest[.image] { daemon.mixedReality.observe(clientID: session.clientID, image: image) }
             let (decision, feasible) = planner.planRobot(session, report: report, slot: slot)
+            daemon.mixedReality.record(clientID: session.clientID, .init(
+                slot: slot, pose: SlotPlanner.horizonPoses(report, slot: slot, limit: 1)[0], uploadsImage: decision.x == 1))
             if !feasible { metrics.solverErrors.increment() }
             robotRecords.append(decision)
             metrics.robotSolverTime.record(.nanoseconds(Int64(decision.solverMilliseconds * 1e6)))
