@@ -23,6 +23,8 @@ struct IRACScenarioOptions: ParsableArguments {
     @Option(help: "Noise power in dBm.") var noiseDBm = -90.0
     @Option(help: "Median synthetic switching gain Δ.") var deltaMedian = 0.01
     @Option(help: "Std-dev of log Δ (synthetic source).") var deltaSpread = 0.6
+    @Option(help: "Small model (world source): fraction of the world's Gaussians kept at SH 0 (area-compensated); Table I's ratio is 0.083.")
+    var smallFraction: Double = WorldSwitchingGains.defaultKeptFraction
 
     /// The scenario these flags describe, at power budget `powerMW`.
     func scenario(powerMW: Double) -> IRACScenario {
@@ -54,7 +56,7 @@ struct IRACGenerateCommand: ParsableCommand {
 
     func run() throws {
         var settings = scenario.scenario(powerMW: powerMw)
-        let worldGains = try world.usesWorld ? world.switchingGains(areaSide: settings.areaSide) : nil
+        let worldGains = try world.usesWorld ? world.switchingGains(areaSide: settings.areaSide, smallFraction: scenario.smallFraction) : nil
         for instanceSeed in try output.seeds() {
             var extras: [String: Any] = [
                 "seed": instanceSeed, "antennas": settings.antennas,

@@ -93,7 +93,7 @@ struct IRACSweepCommand: ParsableCommand {
     func measureWorld(seeds: [UInt64]) throws -> (gains: RecordedSwitchingGains, squaredErrors: [UInt64: [Double]]) {
         let settings = scenario.scenario(powerMW: 1)
         let clock = Stopwatch()
-        let source = try world.switchingGains(areaSide: settings.areaSide)
+        let source = try world.switchingGains(areaSide: settings.areaSide, smallFraction: scenario.smallFraction)
         var gains: [UInt64: [Double]] = [:], errors: [UInt64: [Double]] = [:]
         for instanceSeed in seeds {
             let views = try source.views(positions: settings.positions(seed: instanceSeed), seed: instanceSeed)

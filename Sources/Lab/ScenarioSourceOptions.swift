@@ -30,9 +30,6 @@ struct ScenarioSourceOptions: ParsableArguments {
     @Option(help: "Probe render size WxH (STT-GS needs a multiple of 8x6, e.g. 160x120).")
     var probeSize: String = "160x120"
 
-    @Option(help: "ECO-GS small model: fraction of the world's Gaussians kept at SH 0 (area-compensated); Table I's ratio is 0.083.")
-    var smallFraction: Double = WorldSwitchingGains.defaultKeptFraction
-
     /// Whether the world source is selected.
     var usesWorld: Bool { source == .world }
 
@@ -47,8 +44,9 @@ struct ScenarioSourceOptions: ParsableArguments {
         return try WorldProbe(world: world, width: parts[0], height: parts[1])
     }
 
-    /// ECO-GS switching gains in the world, users spread over a cell of side `areaSide` metres.
-    func switchingGains(areaSide: Double) throws -> WorldSwitchingGains {
+    /// ECO-GS switching gains in the world, users spread over a cell of side `areaSide` metres,
+    /// against a small model keeping `smallFraction` of the world's Gaussians.
+    func switchingGains(areaSide: Double, smallFraction: Double) throws -> WorldSwitchingGains {
         guard smallFraction > 0, smallFraction <= 1 else { throw ValidationError("--small-fraction must be in (0, 1]") }
         return try WorldSwitchingGains(probe: probe(), smallTarget: .fraction(smallFraction), areaSide: areaSide)
     }

@@ -92,7 +92,7 @@ extension ServerConfiguration {
     /// The slot loop's sections (issue 7).
     private static func readSlotLoop(_ sections: TOMLSection, into loop: inout SlotLoopConfiguration) throws(ConfigurationError) {
         if let gsmr = try sections.section("gsmr") {
-            try gsmr.requireOnly(["solver", "horizon", "power_w", "image_bits", "pose_bits", "loss_estimator", "loss_prior", "map_cell_m", "observations_per_slot"])
+            try gsmr.requireOnly(["solver", "horizon", "power_w", "image_bits", "pose_bits", "loss_estimator", "loss_prior", "map_cell_m", "mr_size", "observations_per_slot"])
             try gsmr.read("solver", into: &loop.gsmrSolver)
             try gsmr.read("horizon", into: &loop.gsmrHorizon)
             try gsmr.read("power_w", into: &loop.robotPowerBudget)
@@ -106,6 +106,7 @@ extension ServerConfiguration {
             loop.lossEstimator = parsed
             try gsmr.read("loss_prior", into: &loop.lossPrior)
             try gsmr.read("map_cell_m", into: &loop.mapCellMetres)
+            try gsmr.read("mr_size", into: &loop.mixedRealitySize)
             try gsmr.read("observations_per_slot", into: &loop.observationsPerSlot)
         }
         if let irac = try sections.section("irac") {
@@ -116,12 +117,8 @@ extension ServerConfiguration {
             try irac.read("latency_s", into: &loop.latencyBudget)
             try irac.read("frame_bits", into: &loop.frameBits)
             try irac.read("probes_per_slot", into: &loop.probesPerSlot)
-            for (key, path) in [("probe_size", \SlotLoopConfiguration.probeSize), ("frame_size", \SlotLoopConfiguration.frameSize)] {
-                var text = loop[keyPath: path].description
-                try irac.read(key, into: &text)
-                guard let size = ImageSize(text) else { throw .invalid("irac.\(key)", "\"\(text)\" is not WIDTHxHEIGHT (1…4096)") }
-                loop[keyPath: path] = size
-            }
+            try irac.read("probe_size", into: &loop.probeSize)
+            try irac.read("frame_size", into: &loop.frameSize)
         }
         if let world = try sections.section("world") {
             try world.requireOnly(["seed", "gaussians", "small_fraction", "render_workers"])
@@ -189,6 +186,14 @@ private struct TOMLSection {
         } else {
             throw wrongType(name, expected: "a number", got: value)
         }
+    }
+
+    /// An image size written `"WIDTHxHEIGHT"`.
+    func read(_ name: String, into target: inout ImageSize) throws(ConfigurationError) {
+        var text = target.description
+        try read(name, into: &text)
+        guard let size = ImageSize(text) else { throw .invalid(key(name), "\"\(text)\" is not WIDTHxHEIGHT (1…4096)") }
+        target = size
     }
 
     func read(_ name: String, into target: inout Bool) throws(ConfigurationError) {

@@ -15,6 +15,9 @@ import NIOHTTP1
 /// | `HEAD /v1/uploads/{client}/{upload}` | where to resume | 200, `upload-offset` |
 /// | `PATCH /v1/uploads/{client}/{upload}` + `upload-offset`, body | CHUNK | 200, new `upload-offset` (409 + the durable offset when it is not the expected one) |
 /// | `POST /v1/uploads/{client}/{upload}/end` | END: verify, commit | 201; 422 on a digest mismatch |
+///
+/// `GET /v1/robots/{client}/mr` (token) answers a robot's mixed-reality frame as PNG
+/// (``MixedRealityBoard``), with `splatedge-mr-source: image|render` and `splatedge-slot`.
 final class HTTPRouter: Sendable {
     /// What to answer: now (on the event loop), after asynchronous work, or a head now and a
     /// body that grows for as long as the client listens.
@@ -29,6 +32,7 @@ final class HTTPRouter: Sendable {
     private let verifier: TokenVerifier
     private let status: @Sendable () -> StatusReport
     private let sessionRoutes: HTTPSessionRoutes
+    private let mixedReality: MixedRealityBoard
     private let encoder: JSONEncoder
 
     init(daemon: EdgeDaemon, verifier: TokenVerifier) {
@@ -37,6 +41,7 @@ final class HTTPRouter: Sendable {
         self.verifier = verifier
         status = { [daemon] in daemon.statusReport() }
         sessionRoutes = HTTPSessionRoutes(daemon: daemon)
+        mixedReality = daemon.mixedReality
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -61,6 +66,9 @@ final class HTTPRouter: Sendable {
         case (_, "v1") where segments.count >= 2 && segments[1] == "sessions":
             guard authorized(request) else { return unauthorized(route: "sessions") }
             return .immediate(sessionRoutes.route(request, rest: segments.dropFirst(2)), route: "sessions")
+        case (.GET, "v1") where segments.count == 4 && segments[1] == "robots" && segments[3] == "mr":
+            guard authorized(request) else { return unauthorized(route: "mr") }
+            return .deferred(route: "mr") { [mixedReality] in Self.mixedRealityFrame(mixedReality, clientID: String(segments[2])) }
         case (_, "v1") where segments.count >= 4 && segments[1] == "uploads":
             return routeUpload(request, clientID: String(segments[2]), uploadID: String(segments[3]), rest: segments.dropFirst(4))
         default:
@@ -126,6 +134,27 @@ final class HTTPRouter: Sendable {
         let header = request.headers.first(name: "authorization") ?? ""
         let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
         return verifier.accepts(token)
+    }
+
+    /// A robot's MR frame as PNG; where its real part came from and its slot in headers.
+    private static func mixedRealityFrame(_ board: MixedRealityBoard, clientID: String) -> HTTPResponse {
+        do {
+            let frame = try board.compose(clientID: clientID)
+            let png = try frame.image.pngData()
+            return HTTPResponse(
+                status: .ok, contentType: "image/png", body: ByteBuffer(bytes: png),
+                headers: ["splatedge-mr-source": frame.source.rawValue, "splatedge-slot": String(frame.slot)])
+        } catch let error as MixedRealityError {
+            let status: HTTPResponseStatus =
+                switch error.code {
+                case .unavailable: .serviceUnavailable
+                case .unknownRobot: .notFound
+                case .invalidPose: .unprocessableEntity
+                }
+            return .text(status, "\(error)\n", headers: ["splatedge-error": error.code.rawValue])
+        } catch {
+            return .text(.internalServerError, "mr frame encoding failed: \(error)\n")
+        }
     }
 
     private static func progress(_ progress: UploadProgress) -> HTTPResponse {

@@ -24,6 +24,8 @@ final class EdgeDaemon: Sendable {
     let sessions: SessionRegistry
     /// Written by the slot loop, read by `/v1/status`.
     let slotStatistics = SlotStatisticsBox()
+    /// Written by the slot loop, composed on request by `GET /v1/robots/{client}/mr`.
+    let mixedReality: MixedRealityBoard
     private let runID: Int64
     private let group: MultiThreadedEventLoopGroup
     private let threadPool: NIOThreadPool
@@ -49,6 +51,7 @@ final class EdgeDaemon: Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
+        mixedReality = MixedRealityBoard(renderSize: configuration.slotLoop.mixedRealitySize)
         try DurableFile.makeDirectories(configuration.dataDirectory)
         catalog = try Catalog(path: configuration.dataDirectory + "/catalog.sqlite")
         metrics = ServerMetrics()

@@ -31,6 +31,9 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     /// Most uploaded images folded into the map per slot (`gsmr.observations_per_slot`): each
     /// costs a memory render and a GS loss.
     var observationsPerSlot = 2
+    /// Resolution of a robot's MR frame when it is composed from the GS render
+    /// (`gsmr.mr_size`; an uploaded image keeps its own size).
+    var mixedRealitySize = ImageSize(width: 64, height: 48)!
 
     /// IRAC solver for users (`irac.solver`).
     var iracSolver = IRACSolverName.pmm.rawValue

@@ -38,6 +38,7 @@ final class SlotLoopService: Service, Sendable {
             seed: configuration.worldSeed, gaussianCount: configuration.worldGaussians, smallFraction: configuration.smallFraction)
         let log = try SlotRunLog(path: daemon.configuration.dataDirectory + "/slot-log.jsonl")
         defer { log.close() }
+        daemon.mixedReality.attach(world)
         var planner = try SlotPlanner(
             configuration: configuration, tauSeconds: tau.seconds, channelSeed: daemon.configuration.channelSeed)
         daemon.slotStatistics.update {
@@ -102,14 +103,17 @@ final class SlotLoopService: Service, Sendable {
         let scheduled = Set(robots.map(\.0.id) + users.map(\.0.id))
         let stage = UInt32(tau.seconds * 1e6)
 
-        // Robots: plan each horizon on the memory-bias map as of the last slot (this slot's
-        // uploads are folded in at its end, after the FRAMEs, which have a deadline).
+        // Robots: plan each horizon on the memory-bias map as of the last slot (uploads are
+        // folded in between slots, by prepare(slot:world:planner:pool:)).
         if configuration.lossEstimator == .oracle {
             for (_, _, report) in robots where report.slot < slot { if let l = report.oracleLoss { planner.map.observe(loss: l, at: report.pose) } }
         }
         var robotRecords: [SlotRecord.Robot] = []
-        for (session, _, report) in robots {
+        for (session, state, report) in robots {
+            if case .image(let image)? = state.latest[.image] { daemon.mixedReality.observe(clientID: session.clientID, image: image) }
             let (decision, feasible) = planner.planRobot(session, report: report, slot: slot)
+            daemon.mixedReality.record(clientID: session.clientID, .init(
+                slot: slot, pose: SlotPlanner.horizonPoses(report, slot: slot, limit: 1)[0], uploadsImage: decision.x == 1))
             if !feasible { metrics.solverErrors.increment() }
             robotRecords.append(decision)
             metrics.robotSolverTime.record(.nanoseconds(Int64(decision.solverMilliseconds * 1e6)))
