@@ -136,7 +136,7 @@ final class SlotLoopService: Service, Sendable {
             return SlotRecord.User(
                 client: users[k].0.clientID, link: users[k].0.linkID, x: served ? 1 : 0, powerW: power,
                 bits: served ? configuration.frameBits : 0, gain: plan.gains[k],
-                exactPose: SlotPlanner.coversSlot(users[k].2, slot), delta: probes[k].delta, deltaAgeSlots: probes[k].ageSlots,
+                exactPose: SlotPlanner.coversSlot(users[k].2, slot), poseSlot: users[k].2.slot, delta: probes[k].delta, deltaAgeSlots: probes[k].ageSlots,
                 expectedRateBps: EmulatedLink.userDownlink.rate(power: power, gain: plan.gains[k]),
                 frameReadyMilliseconds: nil, deadlineMiss: false)
         }

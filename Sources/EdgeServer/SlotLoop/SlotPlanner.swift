@@ -127,7 +127,7 @@ struct SlotPlanner {
         let record = SlotRecord.Robot(
             client: session.clientID, link: session.linkID, x: decision.x ? 1 : 0, powerW: decision.power,
             bits: decision.x ? configuration.robotImageBits : configuration.robotPoseBits, gain: gains[0],
-            predictedLoss: losses[0], exactPose: Self.coversSlot(report, slot), horizon: horizon, horizonBudgetW: budget, feasible: decision.feasible,
+            predictedLoss: losses[0], exactPose: Self.coversSlot(report, slot), poseSlot: report.slot, horizon: horizon, horizonBudgetW: budget, feasible: decision.feasible,
             solverMilliseconds: solverSeconds * 1000)
         return (record, decision.feasible)
     }

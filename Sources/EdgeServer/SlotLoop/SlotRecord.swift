@@ -15,6 +15,8 @@ struct SlotRecord: Codable, Sendable {
         var predictedLoss: Double
         /// The robot's POSE (or its plan) covered this slot; false when the server extrapolated.
         var exactPose: Bool
+        /// Slot of the POSE the server planned with (its own pose, or a plan from an earlier one).
+        var poseSlot: UInt64
         /// Horizon length W used.
         var horizon: Int
         /// Per-slot power budget of this horizon (energy-tracked, W).
@@ -35,6 +37,8 @@ struct SlotRecord: Codable, Sendable {
         var gain: Double
         /// The user's POSE (or its plan) covered this slot; false when the server extrapolated.
         var exactPose: Bool
+        /// Slot of the POSE the server planned with (its own pose, or a plan from an earlier one).
+        var poseSlot: UInt64
         /// Δ_k from the probe renders.
         var delta: Double
         /// Slots since Δ_k was probed (nil: not probed yet, Δ = 0).
