@@ -66,6 +66,9 @@ public struct PAMM: Sendable {
         public var selectionSteps: [Double]
         /// ‖p[i] − p[i−1]‖ (units of P_max) per outer iteration.
         public var powerSteps: [Double]
+        /// The penalised objective F(x, s, p) of P3 (normalised units, see ``PAMMExtrapolation``)
+        /// after each outer iteration; non-increasing up to the interior-point tolerance.
+        public var objectives: [Double]
         /// Outer iterations run.
         public var iterations: Int
         /// Interior-point Newton steps over all MM steps.
@@ -87,7 +90,7 @@ public struct PAMM: Sendable {
         var point = PAMMSubproblemA.Point(
             x: [Double](repeating: options.initialSelection, count: k),
             s: p.map { $0 * options.initialSelection })
-        var selectionSteps: [Double] = [], powerSteps: [Double] = []
+        var selectionSteps: [Double] = [], powerSteps: [Double] = [], objectives: [Double] = []
         var newtonSteps = 0
         var extrapolation = PAMMExtrapolation(
             surrogates: surrogates, values: values, gamma: options.gamma, powerSum: relativeSum,
@@ -103,18 +106,18 @@ public struct PAMM: Sendable {
             let nextP = PowerProjection.solve(xi: point.s, x: point.x, powerMax: 1, powerSum: relativeSum)
             selectionSteps.append(Self.distance(point.x, previousX))
             powerSteps.append(Self.distance(nextP, p))
-            if selectionSteps.count > 1, selectionSteps.last! < options.tolerance, powerSteps.last! < options.tolerance {
-                p = nextP
-                break
-            }
+            let converged = selectionSteps.count > 1
+                && selectionSteps.last! < options.tolerance && powerSteps.last! < options.tolerance
             let previous = (point: PAMMSubproblemA.Point(x: previousX, s: previousS), p: p)
-            (point, p) = extrapolation.step(from: previous, to: (point, nextP)) ?? (point, nextP)
+            (point, p) = converged ? (point, nextP) : extrapolation.step(from: previous, to: (point, nextP)) ?? (point, nextP)
+            objectives.append(extrapolation.objective(point, p))
+            if converged { break }
         }
         let binarised = SelectionRepair.repair(point.x.map { $0 >= 0.5 ? 1 : 0 }, in: problem)
         let repaired = SelectionRepair.improveBySwaps(binarised, in: problem, maxPasses: options.polishPasses)
         return Solution(
             x: repaired.x, powers: repaired.powers, relaxedSelection: point.x,
-            selectionSteps: selectionSteps, powerSteps: powerSteps,
+            selectionSteps: selectionSteps, powerSteps: powerSteps, objectives: objectives,
             iterations: selectionSteps.count, newtonSteps: newtonSteps, extrapolations: extrapolation.accepted)
     }
 
