@@ -70,8 +70,9 @@ public struct Knapsack: Sendable {
             values: order.map { values[$0] }, weights: order.map { weights[$0] }, capacity: capacity,
             maxItems: limit)
         let proven = core.run(nodeLimit: nodeLimit)
+        let selection = core.bestSelection
         var chosen = [Bool](repeating: false, count: values.count)
-        for (position, item) in order.enumerated() where core.bestSelection[position] { chosen[item] = true }
+        for (position, item) in order.enumerated() where selection[position] { chosen[item] = true }
         return Solution(chosen: chosen, value: core.bestValue, nodes: core.nodes, provenOptimal: proven)
     }
 

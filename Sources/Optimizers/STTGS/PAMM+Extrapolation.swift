@@ -12,7 +12,8 @@
 /// the iterates creep along an almost constant direction for hundreds of iterations.
 ///
 /// After each outer iteration the step d = z⁽ⁱ⁾ − z⁽ⁱ⁻¹⁾ is therefore extrapolated: the trial
-/// point z⁽ⁱ⁾ + ωd is pulled back into the feasible set (x and s clipped to their boxes, p
+/// point z⁽ⁱ⁾ + ωd is pulled back into the feasible set (x clipped to its box, s kept inside its
+/// box by the fraction-to-boundary rule, p
 /// projected onto box ∩ half-space, each x_k lowered to what its true rate constraint allows
 /// at the trial s) and accepted only if it lowers F. Accepted trials double ω (up to
 /// `maxFactor`), rejected ones halve it. F stays monotone, so the convergence argument of
@@ -49,7 +50,12 @@ struct PAMMExtrapolation {
         guard maxFactor > 0 else { return nil }
         let omega = factor
         func ahead(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $1 + omega * ($1 - $0) } }
-        let s = ahead(previous.point.s, current.point.s).map { min(max($0, 2 * PAMMSubproblemA.sFloor), 1) }
+        // s keeps a tenth of its distance to each bound (fraction-to-boundary rule): the next
+        // interior-point solve starts at s, and a start on the box's edge costs many Newton steps.
+        let s = zip(previous.point.s, current.point.s).map { before, now -> Double in
+            let floor = PAMMSubproblemA.sFloor
+            return now + min(max(omega * (now - before), -0.9 * (now - floor)), 0.9 * (1 - now))
+        }
         let p = PowerProjection.solve(
             xi: ahead(previous.p, current.p), x: [Double](repeating: 1, count: s.count), powerMax: 1, powerSum: powerSum)
         // The largest x_k the true rate constraint Φ_k ≤ 0 allows at s, with a hair of slack so
