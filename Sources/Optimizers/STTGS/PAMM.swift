@@ -31,10 +31,10 @@ public struct PAMM: Sendable {
         public var maxExtrapolation: Double
 
         /// Defaults: β = 0.1 (paper), γ = 10, I = 100, J = 1, tolerance 1e−4 (paper Fig. 10),
-        /// x⁽⁰⁾ = ½, up to 50 polish passes, extrapolation up to ω = 64.
+        /// x⁽⁰⁾ = ½, up to 50 polish passes, extrapolation up to ω = 1024.
         public init(beta: Double = 0.1, gamma: Double = 10, outerIterations: Int = 100,
                     innerIterations: Int = 1, tolerance: Double = 1e-4, initialSelection: Double = 0.5,
-                    polishPasses: Int = 50, maxExtrapolation: Double = 64) {
+                    polishPasses: Int = 50, maxExtrapolation: Double = 1024) {
             self.beta = beta
             self.gamma = gamma
             self.outerIterations = outerIterations

@@ -108,7 +108,7 @@ import Testing
     /// the surrogates majorise and touch at the anchor), and an extrapolation is kept only if it
     /// lowers F too — so F must be non-increasing, with and without extrapolation (up to the
     /// interior-point tolerance).
-    @Test(arguments: [0.0, 64.0])
+    @Test(arguments: [0.0, 1024.0])
     func penalisedObjectiveNeverIncreases(maxExtrapolation: Double) throws {
         for seed in UInt64(0)..<12 {
             let problem = try Self.problem(seed: 500 + seed, clients: 4 + Int(seed) % 9)
