@@ -114,6 +114,8 @@ import Testing
             let problem = try Self.problem(seed: 500 + seed, clients: 4 + Int(seed) % 9)
             let solution = try PAMM(options: PAMM.Options(maxExtrapolation: maxExtrapolation)).solve(problem)
             #expect(solution.objectives.count == solution.iterations)
+            #expect(maxExtrapolation > 0 || solution.extrapolations == 0)
+            #expect(solution.extrapolations < solution.iterations)
             for (before, after) in zip(solution.objectives, solution.objectives.dropFirst()) {
                 #expect(after <= before + 1e-7 * (1 + abs(before)), "seed \(seed): F rose from \(before) to \(after)")
             }
