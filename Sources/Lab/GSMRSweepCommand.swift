@@ -67,7 +67,7 @@ struct GSMRSweepCommand: ParsableCommand {
                     do {
                         result = try GSCLOSolver.solve(instance, solver: solver, options: options)
                     } catch let error as OptimizerError where error.code == .numerical && solver == .exact {
-                        // Branch and bound gave up at its node cap: count it, never guess.
+                        // The knapsack search gave up at its node cap: count it, never guess.
                         table.countUnproven(power: power)
                         continue
                     }

@@ -12,6 +12,7 @@ struct STTGSBenchCommand: ParsableCommand {
     @Option(help: "Client counts.") var sizes = "5,8,10,12,15,18,20,24"
     @Option(help: "Instances (seeds) per K.") var seeds = 10
     @Option(help: "Write the markdown table here as well as printing it.") var out: String?
+    @Option(help: "PAMM's largest extrapolation factor (0 = plain Algorithm 3).") var maxExtrapolation = PAMM.Options().maxExtrapolation
 
     func run() throws {
         var table = STTGSTable(["K", "instances", "pamm_median_ms", "pamm_max_ms", "pamm_raw_median_ms",
@@ -27,12 +28,12 @@ struct STTGSBenchCommand: ParsableCommand {
                 let scenario = STTGSScenario(clients: k, seed: seed)
                 guard let problem = try? scenario.generate(datasets: scenario.syntheticDatasets()).instance.stageTwo() else { continue }
                 var clock = Stopwatch()
-                let pamm = try PAMM().solve(problem)
+                let pamm = try PAMM(options: PAMM.Options(maxExtrapolation: maxExtrapolation)).solve(problem)
                 pammTimes.append(clock.elapsedSeconds)
                 outer.append(Double(pamm.iterations))
                 newtonPerOuter.append(Double(pamm.newtonSteps) / Double(pamm.iterations))
                 clock = Stopwatch()
-                let raw = try PAMM(options: PAMM.Options(polishPasses: 0)).solve(problem)
+                let raw = try PAMM(options: PAMM.Options(polishPasses: 0, maxExtrapolation: maxExtrapolation)).solve(problem)
                 rawTimes.append(clock.elapsedSeconds)
                 clock = Stopwatch()
                 let exact = try ExactSelection().solve(problem)

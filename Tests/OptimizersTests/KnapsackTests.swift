@@ -43,6 +43,48 @@ import Testing
         }
     }
 
+    /// Ties everywhere (small integer values and weights, so sums are exact and many subsets
+    /// are worth the same or weigh the same) and nearly equal weights (1 ± 3 %, the regime of
+    /// GSMR at K_Ric = 30 dB), with and without a cardinality limit: 4 × 2 × 150 instances.
+    @Test(arguments: [nil, 1, 3, 6] as [Int?])
+    func matchesBruteForceOnTiesAndNearlyEqualWeights(maxItems: Int?) throws {
+        var generator = SeededGenerator(seed: 78)
+        for nearlyEqual in [false, true] {
+            for trial in 0..<150 {
+                let n = 1 + trial % 14
+                let v = (0..<n).map { _ in
+                    nearlyEqual ? generator.nextUniform(in: 0.01..<0.1) : Double(Int(generator.next() % 4))
+                }
+                let w = (0..<n).map { _ in
+                    nearlyEqual ? generator.nextUniform(in: 0.97..<1.03) : Double(Int(generator.next() % 4))
+                }
+                let capacity = nearlyEqual
+                    ? generator.nextUniform(in: 0..<Double(n)) : Double(Int(generator.next() % UInt64(2 * n + 1)))
+                let solution = try Knapsack(values: v, weights: w, capacity: capacity, maxItems: maxItems).solve()
+                let reference = Self.bruteForce(v, w, capacity, maxItems)
+                #expect(solution.provenOptimal)
+                #expect(abs(solution.value - reference) <= 1e-12 * max(1, reference), "trial \(trial)")
+                let chosen = v.indices.filter { solution.chosen[$0] }
+                #expect(chosen.map { w[$0] }.reduce(0, +) <= capacity * (1 + 1e-12))
+                #expect(chosen.count <= (maxItems ?? n))
+            }
+        }
+    }
+
+    /// A node limit too small to prove optimality yields a feasible, unproven solution, and
+    /// `optimum` turns that into a typed error.
+    @Test func nodeLimitIsReportedNotHidden() throws {
+        var generator = SeededGenerator(seed: 79)
+        let v = (0..<40).map { _ in generator.nextUniform(in: 0.01..<0.1) }
+        let w = (0..<40).map { _ in generator.nextUniform(in: 0.95..<1.05) }
+        let problem = try Knapsack(values: v, weights: w, capacity: 17.5)
+        let truncated = problem.solve(nodeLimit: 1)
+        #expect(!truncated.provenOptimal)
+        #expect(v.indices.filter { truncated.chosen[$0] }.map { w[$0] }.reduce(0, +) <= 17.5)
+        #expect(throws: OptimizerError.self) { try problem.optimum(nodeLimit: 1, solver: "test") }
+        #expect(try problem.optimum(nodeLimit: 1_000_000, solver: "test").value >= truncated.value)
+    }
+
     /// With a cardinality limit the ratio-greedy bound alone is invalid: a light, cheap item
     /// must not hide a heavy valuable one.
     @Test func cardinalityPrefersValueOverRatio() throws {

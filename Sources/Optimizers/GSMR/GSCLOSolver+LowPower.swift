@@ -27,14 +27,10 @@ extension GSCLOSolver {
     static func qgsExact(
         _ instance: GSCLOInstance, costs: FrameCosts, threshold: Double, options: GSCLOSolverOptions
     ) throws -> Decision {
-        // Frames with L_t = 0 weigh nothing: always send their pose (the reduction needs w > 0).
-        let positive = instance.losses.indices.filter { instance.losses[$0] > 0 }
-        let (poses, nodes) = try solveKnapsack(
-            values: positive.map { costs.increment[$0] }, weights: positive.map { instance.losses[$0] },
-            capacity: Double(instance.frames) * threshold, options: options, solver: .qgs)
-        var x = [Bool](repeating: false, count: instance.frames)
-        for (position, t) in positive.enumerated() { x[t] = !poses[position] }
-        return Decision(x: x, powers: tightPowers(x, costs), iterations: nodes)
+        let poses = try Knapsack(values: costs.increment, weights: instance.losses, capacity: Double(instance.frames) * threshold)
+            .optimum(nodeLimit: options.exactNodeLimit, solver: GSCLOSolverName.qgs.rawValue)
+        let x = poses.chosen.map { !$0 }
+        return Decision(x: x, powers: tightPowers(x, costs), iterations: poses.nodes)
     }
 
     /// Q_GS by the penalty method, the APO recipe applied to Q_GS: relax x, add

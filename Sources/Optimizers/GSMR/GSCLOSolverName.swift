@@ -56,7 +56,7 @@ public struct GSCLOSolverOptions: Sendable, Equatable {
     public var flipsPerMove: Int
     /// Seed of the local searches.
     public var seed: UInt64
-    /// Branch-and-bound node cap of `exact`; beyond it the solver throws `.numerical`.
+    /// Node cap of `exact` and `qgs` (knapsack search states); beyond it the solver throws `.numerical`.
     public var exactNodeLimit: Int
 
     /// Options with the documented defaults.

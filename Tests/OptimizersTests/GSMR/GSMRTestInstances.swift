@@ -7,7 +7,22 @@ import Wireless
 /// §VII, mean gain 1e−6) with Rayleigh gains, losses that are sometimes zero or tied, and a
 /// budget between "poses only" and "all images".
 enum GSMRTestInstances {
+    /// How the frames' channel gains are drawn.
+    enum Gains {
+        /// Rayleigh fading: gains (and knapsack weights) spread over orders of magnitude.
+        case rayleigh
+        /// Rician fading with K = 30 dB: gains within a few percent of each other, so the
+        /// knapsack weights are nearly equal (the hard case for branch and bound).
+        case strongLineOfSight
+        /// One gain for every frame: equal weights.
+        case equal
+    }
+
     static func random(frames: Int, seed: UInt64, equalGains: Bool = false) -> GSCLOInstance {
+        random(frames: frames, seed: seed, gains: equalGains ? .equal : .rayleigh)
+    }
+
+    static func random(frames: Int, seed: UInt64, gains model: Gains) -> GSCLOInstance {
         var generator = SeededGenerator(seed: seed, stream: 77, index: UInt64(frames))
         let losses = (0..<frames).map { _ -> Double in
             let u = generator.nextUnit()
@@ -16,7 +31,17 @@ enum GSMRTestInstances {
             return generator.nextUniform(in: 0.001..<0.3)
         }
         let common = 1e-6 * (-log(1 - generator.nextUnit()) + 0.05)
-        let gains = (0..<frames).map { _ in equalGains ? common : 1e-6 * (-log(1 - generator.nextUnit()) + 0.02) }
+        let kFactor = 1000.0  // 30 dB
+        let gains = (0..<frames).map { _ -> Double in
+            switch model {
+            case .rayleigh: 1e-6 * (-log(1 - generator.nextUnit()) + 0.02)
+            case .equal: common
+            case .strongLineOfSight:
+                // |h|² with h = √(K/(K+1)) + CN(0, 1/(K+1)).
+                1e-6 * (pow((kFactor / (kFactor + 1)).squareRoot() + generator.nextGaussian() / (2 * (kFactor + 1)).squareRoot(), 2)
+                    + pow(generator.nextGaussian(), 2) / (2 * (kFactor + 1)))
+            }
+        }
         let costs = gains.map { (pose: 1e-9 * (exp2(0.00192) - 1) / $0, image: 1e-9 * (exp2(5.376) - 1) / $0) }
         let poses = costs.reduce(0) { $0 + $1.pose }
         let images = costs.reduce(0) { $0 + $1.image }

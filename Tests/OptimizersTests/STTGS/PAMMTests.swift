@@ -104,9 +104,28 @@ import Testing
         #expect(solution.newtonSteps > 0)
     }
 
+    /// Every MM step and every P3b step lowers the penalised objective F of P3 (Proposition 1:
+    /// the surrogates majorise and touch at the anchor), and an extrapolation is kept only if it
+    /// lowers F too — so F must be non-increasing, with and without extrapolation (up to the
+    /// interior-point tolerance).
+    @Test(arguments: [0.0, 1024.0])
+    func penalisedObjectiveNeverIncreases(maxExtrapolation: Double) throws {
+        for seed in UInt64(0)..<12 {
+            let problem = try Self.problem(seed: 500 + seed, clients: 4 + Int(seed) % 9)
+            let solution = try PAMM(options: PAMM.Options(maxExtrapolation: maxExtrapolation)).solve(problem)
+            #expect(solution.objectives.count == solution.iterations)
+            #expect(maxExtrapolation > 0 || solution.extrapolations == 0)
+            #expect(solution.extrapolations < solution.iterations)
+            for (before, after) in zip(solution.objectives, solution.objectives.dropFirst()) {
+                #expect(after <= before + 1e-7 * (1 + abs(before)), "seed \(seed): F rose from \(before) to \(after)")
+            }
+        }
+    }
+
     @Test func rejectsBadOptions() throws {
         let problem = try Self.problem(seed: 1)
         #expect(throws: OptimizerError.self) { try PAMM(options: PAMM.Options(beta: 0)).solve(problem) }
         #expect(throws: OptimizerError.self) { try PAMM(options: PAMM.Options(outerIterations: 0)).solve(problem) }
+        #expect(throws: OptimizerError.self) { try PAMM(options: PAMM.Options(maxExtrapolation: .nan)).solve(problem) }
     }
 }
