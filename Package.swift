@@ -100,9 +100,10 @@ let package = Package(
         .executableTarget(
             name: "ClientSim",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "SplatClient", "SeededRandom",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "SplatClient", "SeededRandom", "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(
             name: "Lab",

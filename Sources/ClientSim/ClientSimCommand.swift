@@ -12,10 +12,10 @@ struct ClientSimCommand: AsyncParsableCommand {
         discussion: "Each agent connects, streams POSEs, follows its SCHEDULEs and writes a per-agent CSV and JSON report.",
         version: SplatedgeVersion.current)
 
-    enum Role: String, ExpressibleByArgument, CaseIterable { case robot, user }
+    enum Role: String, ExpressibleByArgument, CaseIterable { case robot, user, collector }
     enum Transport: String, ExpressibleByArgument, CaseIterable { case tcp }
 
-    @Option(help: "robot or user.") var role: Role
+    @Option(help: "robot, user or collector.") var role: Role
     @Option(help: "Agents in this process.") var count = 1
     @Option(help: "Daemon binary listener host:port.") var server = "127.0.0.1:7450"
     @Option(help: "Transport (tcp; h2 is not implemented in client-sim yet).") var transport = Transport.tcp
@@ -36,6 +36,7 @@ struct ClientSimCommand: AsyncParsableCommand {
     @Flag(help: "Robots report their true loss in POSE (the daemon's oracle estimator).") var oracle = false
     @Option(help: "Directory for per-agent reports.") var out = "client-sim-reports"
     @Option(help: "The daemon's slot-log.jsonl, to add solver times to the summary.") var runLog: String?
+    @OptionGroup var collector: CollectorOptions
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be ≥ 1") }
@@ -52,6 +53,7 @@ struct ClientSimCommand: AsyncParsableCommand {
             host: String(parts[0]), port: Int(parts[1])!, token: token, seed: seed, duration: duration, timeScale: timeScale,
             horizon: horizon, imageSize: ImageSize(imageSize)!, frameSize: ImageSize(frameSize)!, robotImageBits: imageBits,
             robotPoseBits: poseBits, frameBits: frameBits, reportsOracleLoss: oracle)
+        if role == .collector { return try await runCollectors(settings) }
         let world = try SlotWorld(seed: worldSeed, gaussianCount: worldGaussians, smallFraction: smallFraction)
         let clientRole: ClientRole = role == .robot ? .robot : .user
         let reports = try await withThrowingTaskGroup(of: AgentReport.self) { group in
