@@ -82,7 +82,8 @@ final class SlotLoopService: Service, Sendable {
         }
         let robots = withPose(.robot)
         let users = withPose(.user)
-        let scheduled = Set(robots.map(\.0.id) + users.map(\.0.id))
+        // Collectors follow their own rounds (Rounds/), not the slots.
+        let scheduled = Set(robots.map(\.0.id) + users.map(\.0.id) + snapshot.filter { $0.0.role == .collector }.map(\.0.id))
         let stage = UInt32(tau.seconds * 1e6)
 
         // Robots: fold new uploads into the memory-bias map, then plan each horizon.
