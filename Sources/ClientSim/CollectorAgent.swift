@@ -114,9 +114,11 @@ struct CollectorAgent: Sendable {
         var outage = false
         while offset < bundle.count {
             let end = min(bundle.count, offset + chunk)
-            // Emulated seconds after this SCHEDULE at which byte `end` has crossed the air.
+            // Emulated seconds after this SCHEDULE at which byte `end` has crossed the air. The
+            // deadline is whole microseconds and the planned powers meet their targets exactly,
+            // so the last chunk may land on it up to rounding.
             let crossed = Double(end - Int(resumedFrom)) / Double(bundle.count) * airtime
-            guard crossed <= deadline * (1 + 1e-9) else {
+            guard crossed <= deadline * (1 + 1e-9) + 1e-6 else {
                 outage = true
                 break
             }

@@ -26,7 +26,11 @@ struct CollectorDataset: Sendable {
         samples = recorded.enumerated().map { i, entry in
             CollectedSample(index: i, pose: Pose(camera: entry.camera), image: entry.sample.image)
         }
-        losses = recorded.map(\.sample.loss)
+        // The loss of the 8-bit image that is uploaded, as the edge will compute it.
+        let rasterizer = GaussianRasterizer()
+        losses = try zip(samples, recorded).map { sample, entry in
+            Double(try ImageMetrics.gsLoss(sample.image, rasterizer.render(world.memoryScene, camera: entry.camera)))
+        }
         let sampling = PilotSampling(rawValue: options.sampling) ?? .fdc
         pilots = try sampling.pilots(features: recorded.map(\.sample.features), ratio: options.samplingRatio, seed: seed &+ UInt64(index))
     }

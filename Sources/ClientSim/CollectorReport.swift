@@ -66,10 +66,10 @@ struct CollectorReport: Codable, Sendable {
         let pilot = uploads.first { $0.kind == "pilots" }, data = uploads.first { $0.kind == "dataset" }
         let selectedText = selected.map { $0 ? "yes" : "no" } ?? "-"
         return client.padding(toLength: 22, withPad: " ", startingAt: 0)
-            + String(format: " %5u %6d %6d ", link, items, pilotIndices.count)
+            + String(format: " %5u %6ld %6ld ", link, items, pilotIndices.count)
             + selectedText.padding(toLength: 9, withPad: " ", startingAt: 0)
             + String(
-                format: " %8d %8d %8.4f %12.3f %8d %10.4f", pilot?.bytes ?? 0, data?.bytes ?? 0, data?.powerW ?? 0,
+                format: " %8ld %8ld %9.3e %12.3f %8ld %10.4f", pilot?.bytes ?? 0, data?.bytes ?? 0, data?.powerW ?? 0,
                 (data?.rateBps ?? 0) / 1e6, uploads.filter(\.outage).count, trueLoss)
     }
 }

@@ -123,6 +123,7 @@ struct CollectionRound: Sendable {
         let stageTwo = STTGSStageTwo(
             instance: instance(members: candidates, gains: subGains, predictedLoss: candidates.map { predicted[$0] }, pilotTime: pilotTime),
             pilotTime: pilotTime)
+        report.instance = stageTwo.instance
         let result = try STTGSSolverName(validating: configuration.solver).solve(stageTwo)
         report.objective = result.objective
         report.solverSeconds = result.timeSeconds
@@ -213,8 +214,9 @@ struct CollectionRound: Sendable {
             coScheduled: members.filter { $0 != k }.map { CoScheduledTransmitter(linkID: participants[$0].session.linkID, powerWatts: powers[$0]) })
     }
 
-    /// Seconds as SCHEDULE's u32 microseconds (at least 1).
+    /// Seconds as SCHEDULE's u32 microseconds, rounded up (a deadline never cuts into the time
+    /// the plan gives), at least 1.
     static func microseconds(_ seconds: Double) -> UInt32 {
-        UInt32(max(1, min(Double(UInt32.max), (seconds * 1e6).rounded(.down))))
+        UInt32(max(1, min(Double(UInt32.max), (seconds * 1e6).rounded(.up))))
     }
 }

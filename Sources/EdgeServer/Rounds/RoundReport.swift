@@ -1,4 +1,5 @@
 import Foundation
+import Optimizers
 
 /// What one STT-GS round did, written as `rounds/round-<r>.json` (and a table, `.txt`) in the
 /// data directory. Times are emulated seconds unless named `wall`.
@@ -74,6 +75,8 @@ struct RoundReport: Codable, Sendable {
     var wallSeconds: Double
     /// Why the round stopped early, if it did.
     var failure: String?
+    /// The stage-2 instance the solver got (appendix JSON, T0 pinned), for `gs-lab solve`.
+    var instance: STTGSInstance?
     var collectors: [Collector]
 
     /// Writes `round-<r>.json` and `round-<r>.txt` into `directory`.
@@ -109,7 +112,7 @@ struct RoundReport: Codable, Sendable {
                     + number(c.trueLoss, "%8.4f") + " (" + (c.trueLossSource ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0) + ") "
                     + number(c.predictionError.map { $0 * 100 }, "%+6.1f%%").padding(toLength: 8, withPad: " ", startingAt: 0)
                     + String(
-                        format: " %d %8.4f %8d %8d %10.3e %8.3f %4d", c.selected ? 1 : 0, c.powerW, c.pilot?.bytes ?? 0,
+                        format: " %ld %9.3e %8ld %8ld %10.3e %8.3f %4ld", c.selected ? 1 : 0, c.powerW, c.pilot?.bytes ?? 0,
                         c.dataset?.bytes ?? 0, bits, time ?? 0, (c.pilotOutage ? 1 : 0) + (c.datasetOutage ? 1 : 0)))
         }
         return lines.joined(separator: "\n") + "\n"
