@@ -69,7 +69,7 @@ struct CollectorReport: Codable, Sendable {
             + String(format: " %5u %6ld %6ld ", link, items, pilotIndices.count)
             + selectedText.padding(toLength: 9, withPad: " ", startingAt: 0)
             + String(
-                format: " %8ld %8ld %9.3e %12.3f %8ld %10.4f", pilot?.bytes ?? 0, data?.bytes ?? 0, data?.powerW ?? 0,
-                (data?.rateBps ?? 0) / 1e6, uploads.filter(\.outage).count, trueLoss)
+                format: " %8ld %8ld %9.3e %12.3f %8ld %10.4f", pilot?.bytes ?? Int(0), data?.bytes ?? Int(0),
+                data?.powerW ?? Double(0), (data?.rateBps ?? Double(0)) / 1e6, uploads.filter(\.outage).count, trueLoss)
     }
 }

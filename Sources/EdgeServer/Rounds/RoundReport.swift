@@ -100,11 +100,12 @@ struct RoundReport: Codable, Sendable {
                 + "solver \(number(solverSeconds.map { $0 * 1000 }, "%.2f")) ms, stage-2 power \(String(format: "%.4f", stageTwoPowerW)) W "
                 + "(P_sum \(powerSumW), P_max \(powerMaxW)), outages pilot \(pilotOutages) / dataset \(datasetOutages)"
                 + (failure.map { ", FAILED: \($0)" } ?? ""),
-            "client                 link   π̃_k      π_k (src)        err     x  power W   pilot B  data B   bits        time s  outages",
+            "client                 link   π̃_k      π_k (src)          err      x  power W    pilot B   data B   bits       time s  outages",
         ]
         for c in collectors {
-            let time = c.dataset?.arrivalSeconds ?? c.pilot?.arrivalSeconds
-            let bits = (c.pilot?.emulatedBits ?? 0) + (c.dataset?.emulatedBits ?? 0)
+            let time: Double = c.dataset?.arrivalSeconds ?? c.pilot?.arrivalSeconds ?? 0
+            let bits: Double = (c.pilot?.emulatedBits ?? 0) + (c.dataset?.emulatedBits ?? 0)
+            let pilotBytes: Int = c.pilot?.bytes ?? 0, dataBytes: Int = c.dataset?.bytes ?? 0
             lines.append(
                 c.client.padding(toLength: 22, withPad: " ", startingAt: 0)
                     + String(format: " %4u ", c.link)
@@ -112,8 +113,8 @@ struct RoundReport: Codable, Sendable {
                     + number(c.trueLoss, "%8.4f") + " (" + (c.trueLossSource ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0) + ") "
                     + number(c.predictionError.map { $0 * 100 }, "%+6.1f%%").padding(toLength: 8, withPad: " ", startingAt: 0)
                     + String(
-                        format: " %ld %9.3e %8ld %8ld %10.3e %8.3f %4ld", c.selected ? 1 : 0, c.powerW, c.pilot?.bytes ?? 0,
-                        c.dataset?.bytes ?? 0, bits, time ?? 0, (c.pilotOutage ? 1 : 0) + (c.datasetOutage ? 1 : 0)))
+                        format: " %ld %9.3e %8ld %8ld %10.3e %8.3f %4ld", c.selected ? 1 : 0, c.powerW, pilotBytes, dataBytes, bits, time,
+                        (c.pilotOutage ? 1 : 0) + (c.datasetOutage ? 1 : 0)))
         }
         return lines.joined(separator: "\n") + "\n"
     }
