@@ -178,6 +178,7 @@ struct CollectionRoundEndToEndTests {
             let dataset = try #require((restarted["uploads"] as! [[String: Any]]).first { $0["kind"] as? String == "dataset" })
             #expect((dataset["resumed_from_offset"] as! Int) >= (killedAt ?? .max), "resumed below the durable offset the store had")
             #expect((dataset["resumed_from_offset"] as! Int) > 0)
+            print("STT-GS e2e restart: killed at durable offset \(killedAt ?? -1), resumed from \(dataset["resumed_from_offset"]!) of \(dataset["bytes"]!) bytes")
             #expect((dataset["bytes_sent"] as! Int) == (dataset["bytes"] as! Int) - (dataset["resumed_from_offset"] as! Int))
         }
         #expect(killedAt != nil, "the victim's upload was never caught in flight")
