@@ -97,7 +97,7 @@ struct RoundReport: Codable, Sendable {
             "STT-GS round \(round): solver \(solver), pilots \(pilotScheme), T = \(number(roundSeconds, "%.3g")) s, "
                 + "T0 = \(number(pilotSeconds, "%.4g")) s, Σxπ̃ = \(number(objective, "%.5g")) "
                 + "(collected \(number(collectedObjective, "%.5g")), true \(number(collectedTrueLoss, "%.5g"))), "
-                + "solver \(number(solverSeconds.map { $0 * 1000 }, "%.2f")) ms, stage-2 power \(String(format: "%.4f", stageTwoPowerW)) W "
+                + "solver \(number(solverSeconds.map { $0 * 1000 }, "%.2f")) ms, stage-2 power \(String(format: "%.3e", stageTwoPowerW)) W "
                 + "(P_sum \(powerSumW), P_max \(powerMaxW)), outages pilot \(pilotOutages) / dataset \(datasetOutages)"
                 + (failure.map { ", FAILED: \($0)" } ?? ""),
             "client                 link   π̃_k      π_k (src)          err      x  power W    pilot B   data B   bits       time s  outages",
