@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Renderer
 import SlotModel
@@ -22,7 +23,8 @@ extension ClientSimCommand {
         print(CollectorReport.header)
         for report in reports.sorted(by: { $0.client < $1.client }) {
             try report.write(to: out)
-            print(report.line)
+            print(report.line + (report.failure.map { "  FAILED: \($0)" } ?? ""))
         }
+        if reports.contains(where: { $0.failure != nil }) { throw ExitCode.failure }
     }
 }

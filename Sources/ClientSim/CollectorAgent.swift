@@ -64,24 +64,31 @@ struct CollectorAgent: Sendable {
             await registered.connection.close()
         }
         defer { timeout.cancel() }
-        for await push in registered.connection.pushes {
-            guard case .schedule(let schedule) = push.message else { continue }
-            switch schedule.stage {
-            case .slot:
-                continue
-            case .pilotUpload:
-                report.round = schedule.slot
-                report.uploads.append(try await transmit(dataset.pilotBundle, samples: dataset.pilots.count, kind: .pilots, schedule, registered))
-            case .datasetUpload:
-                report.round = schedule.slot
-                report.selected = schedule.decision
-                guard schedule.decision else { continue }
-                report.uploads.append(try await transmit(
-                    dataset.remainderBundle, samples: dataset.samples.count - dataset.pilots.count, kind: .dataset, schedule, registered))
-            case .idle:
-                await registered.connection.bye()
-                return report
+        do {
+            for await push in registered.connection.pushes {
+                guard case .schedule(let schedule) = push.message else { continue }
+                switch schedule.stage {
+                case .slot:
+                    continue
+                case .pilotUpload:
+                    report.round = schedule.slot
+                    report.uploads.append(try await transmit(dataset.pilotBundle, samples: dataset.pilots.count, kind: .pilots, schedule, registered))
+                case .datasetUpload:
+                    report.round = schedule.slot
+                    report.selected = schedule.decision
+                    guard schedule.decision else { continue }
+                    report.uploads.append(try await transmit(
+                        dataset.remainderBundle, samples: dataset.samples.count - dataset.pilots.count, kind: .dataset, schedule, registered))
+                case .idle:
+                    await registered.connection.bye()
+                    return report
+                }
             }
+            report.failure = "the connection closed before the round ended"
+        } catch {
+            // One collector's refused upload or lost connection must not lose the others' reports.
+            report.failure = "\(error)"
+            await registered.connection.close()
         }
         return report
     }

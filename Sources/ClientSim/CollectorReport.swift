@@ -48,6 +48,8 @@ struct CollectorReport: Codable, Sendable {
     /// Whether the stage-2 SCHEDULE selected it (nil before stage 2).
     var selected: Bool?
     var uploads: [CollectorUpload] = []
+    /// Why the collector stopped before the round's end (a refused upload, a lost connection).
+    var failure: String?
 
     /// Writes `<client>.json` into `directory`.
     func write(to directory: String) throws {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Protocol
+import ServiceLifecycle
 import SlotModel
 
 extension CollectionRound {
@@ -21,7 +22,8 @@ extension CollectionRound {
         }
         var arrived: [Int: (RoundReport.Upload, [CollectedSample])] = [:]
         var rejected: Set<Int> = []
-        while arrived.count + rejected.count < schedules.count, (ContinuousClock.now - started).seconds < wallSeconds {
+        while arrived.count + rejected.count < schedules.count, (ContinuousClock.now - started).seconds < wallSeconds,
+              !Task.isCancelled, !Task.isShuttingDownGracefully {
             for (k, schedule) in schedules where arrived[k] == nil && !rejected.contains(k) {
                 let key = participants[k].uploadKey(round: index, kind: kind)
                 if let committed = try? daemon.catalog.upload(key) {

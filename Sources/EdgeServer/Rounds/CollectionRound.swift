@@ -1,6 +1,7 @@
 import Foundation
 import Optimizers
 import Protocol
+import ServiceLifecycle
 import SlotModel
 
 /// One STT-GS round (docs/STTGS.md, "Rounds in edge-serverd"):
@@ -90,6 +91,7 @@ struct CollectionRound: Sendable {
             report.collectors[k].pilotExpectedRateBps = pilotSchedules[k]!.expectedRateBitsPerSecond
         }
         let pilots = await upload(.pilots, schedules: pilotSchedules, seconds: pilotTime)
+        try stopIfShuttingDown()
 
         // Loss prediction from the pilots that arrived.
         let predictionStarted = ContinuousClock.now
@@ -151,6 +153,7 @@ struct CollectionRound: Sendable {
             if datasetSchedules[k] == nil { participants[k].session.send(.schedule(unselected)) }
         }
         let datasets = await upload(.dataset, schedules: datasetSchedules, seconds: remaining)
+        try stopIfShuttingDown()
 
         // Aggregation and evaluation.
         let writer = RoundDatasetWriter(dataDirectory: daemon.configuration.dataDirectory, catalog: daemon.catalog)
@@ -187,6 +190,11 @@ struct CollectionRound: Sendable {
         report.datasetOutages = report.collectors.filter(\.datasetOutage).count
         metrics.datasetOutages.increment(by: Int64(report.datasetOutages))
         metrics.samplesAggregated.increment(by: Int64(report.samplesAggregated))
+    }
+
+    /// A drain (SIGTERM) ends the round where it stands: its report says so.
+    private func stopIfShuttingDown() throws {
+        if Task.isCancelled || Task.isShuttingDownGracefully { throw Failure("the daemon is shutting down") }
     }
 
     /// The STT-GS instance of `members` (their gains already restricted to them).
