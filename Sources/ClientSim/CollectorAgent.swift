@@ -20,6 +20,8 @@ struct CollectorAgent: Sendable {
     let uplink = CollectorUplink()
 
     var clientID: String { "collector-\(settings.seed)-\(index)" }
+    /// Least wall time between two chunks of an upload.
+    static let minimumChunkWallSeconds = 0.1
 
     init(index: Int, settings: AgentSettings, dataset: CollectorDataset, options: CollectorOptions) throws {
         self.index = index
@@ -117,7 +119,12 @@ struct CollectorAgent: Sendable {
         let resumedFrom = try await connection.beginUpload(UploadBegin(
             uploadID: id, totalSize: UInt64(bundle.count), sha256: digest, kind: kind, name: "\(clientID)-round-\(schedule.slot)"))
         var offset = Int(resumedFrom)
-        let chunk = max(1, min(Int(registered.welcome.maxChunkLength), (bundle.count + 19) / 20))
+        // Each chunk waits for its durable ACK (an fsync at the edge) before the next is sent, so
+        // chunks are at least `minimumChunkWallSeconds` of paced airtime apart: fsync latency then
+        // overlaps the pacing instead of adding up. At most 20 chunks, at least 1.
+        let wallAirtime = airtime.isFinite ? airtime / settings.timeScale : 0
+        let chunks = max(1, min(20, Int(wallAirtime / Self.minimumChunkWallSeconds)))
+        let chunk = max(1, min(Int(registered.welcome.maxChunkLength), (bundle.count + chunks - 1) / chunks))
         var outage = false
         while offset < bundle.count {
             let end = min(bundle.count, offset + chunk)

@@ -17,7 +17,7 @@ struct CollectionRoundEndToEndTests {
         var data: String
     }
 
-    static let collectors = 5, items = 10, grace = 0.5
+    static let collectors = 5, items = 10, grace = 1.0
 
     /// Runs a daemon with `solver`, T = `roundSeconds` and `timeScale`, and collector processes
     /// (each given by its first index and count); `during` may replace processes while the round

@@ -12,7 +12,7 @@ extension CollectionRound {
     /// - Returns: per participant index, the committed upload and its decoded samples.
     func upload(
         _ kind: UploadKind, schedules: [Int: Schedule], seconds: Double
-    ) async -> [Int: (RoundReport.Upload, [CollectedSample])] {
+    ) async -> Arrivals {
         let started = ContinuousClock.now, startedAt = Date()
         let wallSeconds = seconds / configuration.timeScale + configuration.graceMilliseconds / 1000
         var resumes: [Int: Int] = [:]
@@ -20,7 +20,7 @@ extension CollectionRound {
             resumes[k] = participants[k].session.snapshot.resumes
             participants[k].session.send(.schedule(schedule))
         }
-        var arrived: [Int: (RoundReport.Upload, [CollectedSample])] = [:]
+        var arrived: Arrivals = [:]
         var rejected: Set<Int> = []
         while arrived.count + rejected.count < schedules.count, (ContinuousClock.now - started).seconds < wallSeconds,
               !Task.isCancelled, !Task.isShuttingDownGracefully {

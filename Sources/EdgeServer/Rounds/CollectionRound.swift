@@ -155,41 +155,7 @@ struct CollectionRound: Sendable {
         let datasets = await upload(.dataset, schedules: datasetSchedules, seconds: remaining)
         try stopIfShuttingDown()
 
-        // Aggregation and evaluation.
-        let writer = RoundDatasetWriter(dataDirectory: daemon.configuration.dataDirectory, catalog: daemon.catalog)
-        var collected = 0.0, collectedTruth = 0.0, errors: [Double] = []
-        for k in everyone {
-            let client = participants[k].session.clientID
-            report.collectors[k].datasetUploadBegun =
-                (try? await daemon.store.progress(participants[k].uploadKey(round: index, kind: .dataset))) != nil
-            if let (_, samples) = pilots[k], let perImage = pilotLosses[k] {
-                report.samplesAggregated += try writer.add(round: index, client: client, kind: "pilot", samples: samples, losses: perImage)
-            }
-            if report.collectors[k].selected, datasets[k] == nil { report.collectors[k].datasetOutage = true }
-            if let (upload, samples) = datasets[k] {
-                report.collectors[k].dataset = upload
-                let perImage = await losses.losses(of: samples)
-                report.samplesAggregated += try writer.add(round: index, client: client, kind: "dataset", samples: samples, losses: perImage)
-                let truth = (perImage + (pilotLosses[k] ?? [])).compactMap { $0 }.reduce(0, +)
-                report.collectors[k].trueLoss = truth
-                report.collectors[k].trueLossSource = "edge"
-                collected += predicted[k]
-                collectedTruth += truth
-            } else if let reported = participants[k].reportedTrueLoss {
-                report.collectors[k].trueLoss = reported
-                report.collectors[k].trueLossSource = "collector"
-            }
-            if let truth = report.collectors[k].trueLoss, truth > 0, let prediction = report.collectors[k].predictedLoss {
-                report.collectors[k].predictionError = (prediction - truth) / truth
-                errors.append(abs(prediction - truth) / truth)
-            }
-        }
-        report.collectedObjective = collected
-        report.collectedTrueLoss = collectedTruth
-        report.meanAbsolutePredictionError = errors.isEmpty ? nil : errors.reduce(0, +) / Double(errors.count)
-        report.datasetOutages = report.collectors.filter(\.datasetOutage).count
-        metrics.datasetOutages.increment(by: Int64(report.datasetOutages))
-        metrics.samplesAggregated.increment(by: Int64(report.samplesAggregated))
+        try await aggregate(&report, pilots: pilots, pilotLosses: pilotLosses, datasets: datasets)
     }
 
     /// A drain (SIGTERM) ends the round where it stands: its report says so.

@@ -67,6 +67,8 @@ struct RoundReport: Codable, Sendable {
     var solverMaxViolation: Double?
     var stageTwoPowerW: Double
     var predictionWallSeconds: Double?
+    /// Wall seconds from the end of stage 2 to the end of aggregation (true losses, images, catalog).
+    var aggregationWallSeconds: Double?
     /// Mean |π̃_k − π_k| / π_k over collectors with a prediction and a true loss.
     var meanAbsolutePredictionError: Double?
     var pilotOutages: Int
