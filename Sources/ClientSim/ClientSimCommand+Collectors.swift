@@ -8,11 +8,16 @@ extension ClientSimCommand {
     /// (link ids in index order), runs their round concurrently, writes a JSON report per
     /// collector and prints what each sent.
     func runCollectors(_ settings: AgentSettings) async throws {
-        let world = ProceduralWorld(seed: worldSeed, configuration: .init(gaussianCount: worldGaussians, shDegree: 1))
-        var agents: [CollectorAgent] = []
-        for index in firstIndex..<(firstIndex + count) {
-            let dataset = try CollectorDataset(index: index, seed: seed, world: world, size: settings.imageSize, options: collector)
-            agents.append(try CollectorAgent(index: index, settings: settings, dataset: dataset, options: collector))
+        let (worldSeed, gaussians, seed, options, indices) = (worldSeed, worldGaussians, seed, collector, firstIndex..<(firstIndex + count))
+        // Recording renders hundreds of images: it runs on a thread of its own, off the
+        // cooperative pool (in release builds the renderer inlined into this async function
+        // tripped the task allocator: "freed pointer was not the last allocation").
+        let agents = try await onThread {
+            let world = ProceduralWorld(seed: worldSeed, configuration: .init(gaussianCount: gaussians, shDegree: 1))
+            return try indices.map { index in
+                let dataset = try CollectorDataset(index: index, seed: seed, world: world, size: settings.imageSize, options: options)
+                return try CollectorAgent(index: index, settings: settings, dataset: dataset, options: options)
+            }
         }
         var registered: [CollectorAgent.Registered] = []
         for agent in agents { registered.append(try await agent.register()) }
@@ -26,5 +31,12 @@ extension ClientSimCommand {
             print(report.line + (report.failure.map { "  FAILED: \($0)" } ?? ""))
         }
         if reports.contains(where: { $0.failure != nil }) { throw ExitCode.failure }
+    }
+}
+
+/// Runs `body` on a new thread and returns its result.
+private func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }

@@ -37,7 +37,10 @@ struct CollectorAgent: Sendable {
     struct Registered: Sendable {
         let connection: SplatConnection
         let welcome: Welcome
-        let position: SIMD3<Double>
+        /// Radio position x, y, z (m). Not a SIMD value: over-aligned SIMD locals in async frames
+        /// tripped the task allocator in release builds ("freed pointer was not the last
+        /// allocation"), so SIMD math stays in the synchronous helpers below.
+        let position: [Double]
     }
 
     /// Connects and registers. Callers register collectors one after another, so that link ids
@@ -46,18 +49,37 @@ struct CollectorAgent: Sendable {
         let connection = try await SplatConnection.connect(host: settings.host, port: settings.port)
         let welcome = try await connection.hello(Hello(
             role: .collector, clientID: clientID, token: settings.token, capabilities: registration.capabilities))
-        let position = uplink.position(seed: welcome.channelSeed, link: welcome.linkID)
-        try await connection.send(.pose(PoseReport(
-            slot: 0, timestampNanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9),
-            pose: Pose(position: position, orientation: SIMD4(0, 0, 0, 1)), oracleLoss: dataset.trueLoss)))
+        let (message, position) = registrationPose(welcome)
+        try await connection.send(message)
         return Registered(connection: connection, welcome: welcome, position: position)
+    }
+
+    /// The registration POSE: the radio position drawn from (channel seed, link id) and, for
+    /// evaluation, the collector's own true loss.
+    @inline(never)
+    private func registrationPose(_ welcome: Welcome) -> (Message, [Double]) {
+        let position = uplink.position(seed: welcome.channelSeed, link: welcome.linkID)
+        let report = PoseReport(
+            slot: 0, timestampNanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9),
+            pose: Pose(position: position, orientation: SIMD4(0, 0, 0, 1)), oracleLoss: dataset.trueLoss)
+        return (.pose(report), [position.x, position.y, position.z])
+    }
+
+    /// The rate of this collector's emulated link under `schedule`: the shared channel of it and
+    /// every co-scheduled transmitter at their powers, MRC at the edge.
+    @inline(never)
+    private func emulatedRate(_ schedule: Schedule, _ registered: Registered) -> Double {
+        let seed = registered.welcome.channelSeed, p = registered.position
+        let links = [(link: registered.welcome.linkID, position: SIMD3(p[0], p[1], p[2]))]
+            + schedule.coScheduled.map { (link: $0.linkID, position: uplink.position(seed: seed, link: $0.linkID)) }
+        let gains = uplink.compositeGains(seed: seed, round: schedule.slot, links: links)
+        return uplink.rate(of: 0, powers: [schedule.powerWatts] + schedule.coScheduled.map(\.powerWatts), gains: gains)
     }
 
     /// Follows the round until its closing `idle` SCHEDULE (or `settings.duration` seconds).
     func run(_ registered: Registered) async throws -> CollectorReport {
-        let position = registered.position
         var report = CollectorReport(
-            client: clientID, link: registered.welcome.linkID, round: nil, position: [position.x, position.y, position.z],
+            client: clientID, link: registered.welcome.linkID, round: nil, position: registered.position,
             items: dataset.samples.count, pilotIndices: dataset.pilots, bitsPerSample: registration.bitsPerSample,
             trueLoss: dataset.trueLoss)
         let ends = ContinuousClock.now + .nanoseconds(Int64(settings.duration * 1e9))
@@ -95,8 +117,7 @@ struct CollectorAgent: Sendable {
         return report
     }
 
-    /// Uploads `bundle` under `schedule`: the emulated link's rate comes from the shared channel
-    /// (this collector and every co-scheduled transmitter at their powers, MRC), the `samples`
+    /// Uploads `bundle` under `schedule`: at the rate of ``emulatedRate(_:_:)``, the `samples`
     /// stand for `V_k·samples` bits, and chunk i is sent once its share of the airtime has
     /// passed (÷ time scale). Bytes that would cross the air after the deadline are not sent:
     /// the upload is an outage.
@@ -104,12 +125,7 @@ struct CollectorAgent: Sendable {
         _ bundle: [UInt8], samples: Int, kind: UploadKind, _ schedule: Schedule, _ registered: Registered
     ) async throws -> CollectorUpload {
         let received = ContinuousClock.now
-        let seed = registered.welcome.channelSeed
-        let links = [(link: registered.welcome.linkID, position: registered.position)]
-            + schedule.coScheduled.map { (link: $0.linkID, position: uplink.position(seed: seed, link: $0.linkID)) }
-        let gains = uplink.compositeGains(seed: seed, round: schedule.slot, links: links)
-        let powers = [schedule.powerWatts] + schedule.coScheduled.map(\.powerWatts)
-        let rate = uplink.rate(of: 0, powers: powers, gains: gains)
+        let rate = emulatedRate(schedule, registered)
         let emulatedBits = registration.bitsPerSample * Double(samples)
         let airtime = rate > 0 ? emulatedBits / rate : .infinity
         let deadline = Double(schedule.deadlineMicroseconds) / 1e6
