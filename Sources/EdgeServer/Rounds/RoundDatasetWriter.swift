@@ -14,16 +14,18 @@ struct RoundDatasetWriter: Sendable {
         let relative = "dataset/round-\(round)/\(client)"
         let directory = dataDirectory + "/" + relative
         try DurableFile.makeDirectories(directory)
-        var rows: [CatalogSample] = []
+        var rows: [CatalogSample] = [], files: [(path: String, bytes: [UInt8])] = []
         for (sample, loss) in zip(samples, losses) {
             guard let loss else { continue }
             let name = "\(relative)/\(sample.index).png"
-            try DurableFile.replace(dataDirectory + "/" + name, with: Array(try sample.image.pngData()), directory: directory)
+            files.append((dataDirectory + "/" + name, Array(try sample.image.pngData())))
             let p = sample.pose.position, q = sample.pose.orientation
             rows.append(CatalogSample(
                 round: Int64(round), clientID: client, sampleIndex: sample.index, kind: kind, path: name,
                 pose: [p.x, p.y, p.z, q.x, q.y, q.z, q.w], loss: loss))
         }
+        // The images are durable before the catalog points at them.
+        try DurableFile.replaceAll(files, directory: directory)
         return try catalog.record(samples: rows)
     }
 }
