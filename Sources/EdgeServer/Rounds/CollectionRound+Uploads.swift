@@ -28,7 +28,7 @@ extension CollectionRound {
                 let key = participants[k].uploadKey(round: index, kind: kind)
                 if let committed = try? daemon.catalog.upload(key) {
                     do {
-                        arrived[k] = try read(committed, participant: k, since: startedAt)
+                        arrived[k] = try read(committed, kind: kind, participant: k, since: startedAt)
                     } catch {
                         rejected.insert(k)
                         daemon.logger.warning("STT-GS upload unusable", metadata: ["upload": "\(key)", "error": "\(error)"])
@@ -51,10 +51,21 @@ extension CollectionRound {
     }
 
     /// The committed upload's bytes: digest, samples, and when it arrived (emulated seconds).
-    private func read(_ committed: CommittedUpload, participant k: Int, since start: Date) throws -> (RoundReport.Upload, [CollectedSample]) {
+    ///
+    /// - Throws: when the bundle does not decode or does not hold what the collector registered:
+    ///   |D̃_k| pilots, or the other |D_k| − |D̃_k| samples, each index in 0..<|D_k| once.
+    private func read(
+        _ committed: CommittedUpload, kind: UploadKind, participant k: Int, since start: Date
+    ) throws -> (RoundReport.Upload, [CollectedSample]) {
         let path = daemon.store.path(of: committed.key)
         guard let bytes = try DurableFile.readAll(path) else { throw Failure("\(committed.key) is in the catalog but not at \(path)") }
         let samples = try SampleBundle.decode(bytes)
+        let registration = participants[k].registration
+        let expected = kind == .pilots ? registration.pilots : registration.items - registration.pilots
+        let indices = Set(samples.map(\.index))
+        guard samples.count == expected, indices.count == expected, indices.allSatisfy({ (0..<registration.items).contains($0) }) else {
+            throw Failure("\(committed.key) holds \(samples.count) samples (\(indices.count) distinct), registered \(expected) in 0..<\(registration.items)")
+        }
         let upload = RoundReport.Upload(
             samples: samples.count, bytes: bytes.count, sha256: Array(SHA256.hash(data: bytes)).hexString,
             emulatedBits: participants[k].registration.bitsPerSample * Double(samples.count),
