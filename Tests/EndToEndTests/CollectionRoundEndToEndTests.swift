@@ -71,8 +71,9 @@ struct CollectionRoundEndToEndTests {
         try check(Round(report: try P.json(reportPath), collectors: own, data: data))
     }
 
-    /// The acceptance invariants every round must satisfy.
-    static func checkInvariants(_ round: Round) throws {
+    /// The acceptance invariants every round must satisfy; `lost` collectors were killed for good
+    /// during the pilot stage and wrote no report.
+    static func checkInvariants(_ round: Round, lost: Set<String> = []) throws {
         let report = round.report
         #expect(report["failure"] == nil, "round failed: \(report["failure"] ?? "")")
         let T = report["round_seconds"] as! Double, T0 = report["pilot_seconds"] as! Double
@@ -82,6 +83,12 @@ struct CollectionRoundEndToEndTests {
         var powerSum = 0.0
         for entry in entries {
             let client = entry["client"] as! String
+            if lost.contains(client) {
+                #expect(entry["pilot_outage"] as! Bool, "\(client) died in the pilot stage: a pilot outage")
+                #expect(entry["selected"] as! Bool == false)
+                #expect(entry["dataset_upload_begun"] as! Bool == false)
+                continue
+            }
             guard let own = round.collectors[client] else {
                 Issue.record("\(client) wrote no report")
                 continue
@@ -149,6 +156,31 @@ struct CollectionRoundEndToEndTests {
         }
         let pamm = try #require(collected["pamm"]), maxRate = try #require(collected["maxrate"])
         #expect(pamm > maxRate, "PAMM Σxπ̃ \(pamm) must exceed MaxRate's \(maxRate) on the same seed")
+    }
+
+    @Test func collectorLostInThePilotStageIsAnOutage() async throws {
+        let victim = "collector-1-3"
+        var killed = false
+        try await Self.round(
+            solver: "pamm", roundSeconds: 14, timeScale: 7, processes: [(0, 3), (3, 1), (4, 1)],
+            during: { data, running, _ in
+                for _ in 0..<4000 {
+                    if FileManager.default.fileExists(atPath: "\(data)/uploads/partial/\(victim)/1.json") {
+                        kill(running[1].processIdentifier, SIGKILL)
+                        _ = try await P.wait(running[1])
+                        killed = true
+                        return [running[0], running[2]]
+                    }
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                return running
+            }
+        ) { round in
+            try Self.checkInvariants(round, lost: [victim])
+            #expect(round.report["pilot_outages"] as? Int == 1)
+            #expect(FileManager.default.fileExists(atPath: "\(round.data)/uploads/complete/\(victim)/1") == false)
+        }
+        #expect(killed, "the victim's pilot upload was never caught in flight")
     }
 
     @Test func killedCollectorResumesFromItsDurableOffset() async throws {
