@@ -30,7 +30,8 @@ test: deps
 	SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0 $(SWIFT) test --skip-build
 
 # One daemon, a few client-sim robots and users on loopback for ~30 s, then a summary table
-# (deploy/demo.sh; DEMO_SECONDS, DEMO_ROBOTS, DEMO_USERS, GSMR_SOLVER, IRAC_SOLVER override).
+# (deploy/demo.sh; DEMO_SECONDS, DEMO_ROBOTS, DEMO_USERS, GSMR_SOLVER, IRAC_SOLVER, DEMO_COLLECTORS,
+# DEMO_COLLECTOR_ITEMS, DEMO_TIME_SCALE, STTGS_SOLVER override).
 demo: deps
 	$(SWIFT) build -c release --product edge-serverd
 	$(SWIFT) build -c release --product client-sim

@@ -100,9 +100,10 @@ let package = Package(
         .executableTarget(
             name: "ClientSim",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "SplatClient", "SeededRandom",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "SplatClient", "SeededRandom", "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(
             name: "Lab",
@@ -125,7 +126,9 @@ let package = Package(
         .testTarget(name: "RendererTests", dependencies: ["Renderer", "SeededRandom"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Wireless", "SeededRandom"]),
         .testTarget(name: "COpenBLASTests", dependencies: ["COpenBLAS"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SlotModel", "Protocol", "Renderer", "Wireless"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["SlotModel", "Protocol", "Renderer", "Wireless", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom"]),
         .testTarget(
             name: "EdgeServerTests",

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make demo: one edge-serverd (embedded procedural world, default solvers) on loopback, a few
-# client-sim robots and users for DEMO_SECONDS, then a summary table per role and solver.
+# client-sim robots and users for DEMO_SECONDS, then a summary table per role and solver; then
+# one STT-GS collection round with DEMO_COLLECTORS collectors (the paper's T = 350 s, run
+# DEMO_TIME_SCALE times faster) and its round report.
 # Every process this script starts is stopped by its own PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,13 +12,18 @@ ROBOTS=${DEMO_ROBOTS:-3}
 USERS=${DEMO_USERS:-3}
 GSMR_SOLVER=${GSMR_SOLVER:-apo}
 IRAC_SOLVER=${IRAC_SOLVER:-pmm}
+STTGS_SOLVER=${STTGS_SOLVER:-pamm}
+COLLECTORS=${DEMO_COLLECTORS:-5}
+COLLECTOR_ITEMS=${DEMO_COLLECTOR_ITEMS:-60}
+TIME_SCALE=${DEMO_TIME_SCALE:-35}
 BIN=${BIN:-.build/release}
 WORK=$(mktemp -d /tmp/splatedge-demo.XXXXXX)
 TOKEN=demo-token
 BINARY_PORT=${DEMO_PORT:-17450}
 HTTP_PORT=$((BINARY_PORT + 1))
 
-"$BIN/edge-serverd" --binary-port "$BINARY_PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data" \
+printf '[sttgs]\nsolver = "%s"\ncollectors = %d\ntime_scale = %s\n' "$STTGS_SOLVER" "$COLLECTORS" "$TIME_SCALE" > "$WORK/edge.toml"
+"$BIN/edge-serverd" --config "$WORK/edge.toml" --binary-port "$BINARY_PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data" \
   --token "$TOKEN" --gsmr-solver "$GSMR_SOLVER" --irac-solver "$IRAC_SOLVER" --log-level warning &
 SERVER_PID=$!
 CLIENT_PIDS=()
@@ -52,4 +59,17 @@ slots=$(wc -l < "$WORK/data/slot-log.jsonl")
 late=$(grep -c '"late":true' "$WORK/data/slot-log.jsonl" || true)
 echo
 echo "slots: $slots (late: $late); per-agent CSV/JSON in $WORK/reports; run log $WORK/data/slot-log.jsonl"
+
+echo
+echo "STT-GS round: $COLLECTORS collectors × $COLLECTOR_ITEMS images, solver $STTGS_SOLVER, T = 350 s at ×$TIME_SCALE"
+"$BIN/client-sim" --role collector --count "$COLLECTORS" --items "$COLLECTOR_ITEMS" --server "127.0.0.1:$BINARY_PORT" \
+  --token "$TOKEN" --time-scale "$TIME_SCALE" --duration 120 --out "$WORK/collectors" > "$WORK/collectors.txt" &
+CLIENT_PIDS+=($!)
+wait "${CLIENT_PIDS[0]}" || status=$?
+CLIENT_PIDS=()
+for _ in $(seq 1 100); do [ -f "$WORK/data/rounds/round-0.txt" ] && break; sleep 0.1; done
+cat "$WORK/collectors.txt"
+echo
+cat "$WORK/data/rounds/round-0.txt" 2>/dev/null || { echo "no round report"; status=1; }
+echo "round report JSON: $WORK/data/rounds/round-0.json; collectors' reports in $WORK/collectors"
 exit $status

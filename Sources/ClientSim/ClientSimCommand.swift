@@ -13,9 +13,9 @@ struct ClientSimCommand: AsyncParsableCommand {
         discussion: "Each agent connects, streams POSEs, follows its SCHEDULEs and writes a per-agent CSV and JSON report.",
         version: SplatedgeVersion.current)
 
-    enum Role: String, ExpressibleByArgument, CaseIterable { case robot, user }
+    enum Role: String, ExpressibleByArgument, CaseIterable { case robot, user, collector }
 
-    @Option(help: "robot or user.") var role: Role
+    @Option(help: "robot, user or collector.") var role: Role
     @Option(help: "Agents in this process.") var count = 1
     @Option(help: "Daemon listener host:port of the transport (binary for tcp, HTTP for h2).") var server = "127.0.0.1:7450"
     @Option(help: "Transport: tcp (binary protocol) or h2 (HTTP/2 session routes, h2c prior knowledge).")
@@ -39,6 +39,7 @@ struct ClientSimCommand: AsyncParsableCommand {
     var noQuality = false
     @Option(help: "Directory for per-agent reports.") var out = "client-sim-reports"
     @Option(help: "The daemon's slot-log.jsonl, to add solver times to the summary.") var runLog: String?
+    @OptionGroup var collector: CollectorOptions
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be ≥ 1") }
@@ -56,6 +57,7 @@ struct ClientSimCommand: AsyncParsableCommand {
             horizon: horizon, imageSize: ImageSize(imageSize)!, frameSize: ImageSize(frameSize)!, robotImageBits: imageBits,
             robotPoseBits: poseBits, frameBits: frameBits, reportsOracleLoss: oracle,
             evaluatesQuality: !noQuality)
+        if role == .collector { return try await runCollectors(settings) }
         let world = try SlotWorld(seed: worldSeed, gaussianCount: worldGaussians, smallFraction: smallFraction)
         let clientRole: ClientRole = role == .robot ? .robot : .user
         let reports = try await withThrowingTaskGroup(of: AgentReport.self) { group in

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import Protocol
+import ServiceLifecycle
 
 /// `edge-serverd`: the splatedge edge daemon.
 @main
@@ -106,6 +107,7 @@ struct EdgeServerCommand: AsyncParsableCommand {
         let logger = Logger(label: "edge-serverd")
         let server = try EdgeDaemon(
             configuration: configuration, logger: logger, eventLoopThreads: threads ?? System.coreCount)
-        try await server.run(additionalServices: noSlotLoop ? [] : [SlotLoopService(daemon: server)])
+        let rounds: [any Service] = configuration.rounds.enabled ? [CollectionRoundService(daemon: server)] : []
+        try await server.run(additionalServices: (noSlotLoop ? [] : [SlotLoopService(daemon: server)]) + rounds)
     }
 }

@@ -47,21 +47,12 @@ public struct WorldClientDatasets: ClientDatasets {
         let rasterizer = GaussianRasterizer()
         var poses: [[Camera]] = [], features: [[[Float]]] = [], losses: [[Double]] = []
         for (client, count) in imageCounts.enumerated() {
-            var generator = SeededGenerator(seed: seed, stream: Self.tourStream, index: UInt64(client))
-            let places = Self.drivesThroughChanges(client: client) ? WorldViewpoint.unchanged + WorldViewpoint.changed : WorldViewpoint.unchanged
-            let tour = Self.tour(through: places, frames: count, using: &generator)
-            var clientPoses: [Camera] = [], clientFeatures: [[Float]] = [], clientLosses: [Double] = []
-            for (index, view) in tour.enumerated() {
-                let camera = try probe.camera(eye: view.eye, target: view.target)
-                let sample = try Self.record(probe: probe, camera: camera, time: Double(index) * framePeriod, rasterizer: rasterizer)
-                clientPoses.append(camera)
-                clientFeatures.append(sample.features)
-                clientLosses.append(sample.loss)
-                try imageSink?(client, index, sample.image)
-            }
-            poses.append(clientPoses)
-            features.append(clientFeatures)
-            losses.append(clientLosses)
+            let recorded = try Self.recordTour(
+                probe: probe, client: client, count: count, seed: seed, framePeriod: framePeriod, rasterizer: rasterizer)
+            for (index, entry) in recorded.enumerated() { try imageSink?(client, index, entry.sample.image) }
+            poses.append(recorded.map(\.camera))
+            features.append(recorded.map(\.sample.features))
+            losses.append(recorded.map(\.sample.loss))
         }
         self.poses = poses
         featureTable = features
@@ -82,6 +73,21 @@ public struct WorldClientDatasets: ClientDatasets {
         public var features: [Float]
         /// ℓ(real image, S′ render at the same pose).
         public var loss: Double
+    }
+
+    /// Client `client`'s tour of `count` frames (seeded by `seed`, one frame per `framePeriod`
+    /// seconds) with what its camera recorded at each: the dataset of one STT-GS collector.
+    public static func recordTour(
+        probe: WorldProbe, client: Int, count: Int, seed: UInt64, framePeriod: Double = 1,
+        rasterizer: GaussianRasterizer = GaussianRasterizer()
+    ) throws -> [(camera: Camera, sample: Sample)] {
+        _ = try thumbnailFactor(probe)
+        var generator = SeededGenerator(seed: seed, stream: tourStream, index: UInt64(client))
+        let places = drivesThroughChanges(client: client) ? WorldViewpoint.unchanged + WorldViewpoint.changed : WorldViewpoint.unchanged
+        return try tour(through: places, frames: count, using: &generator).enumerated().map { index, view in
+            let camera = try probe.camera(eye: view.eye, target: view.target)
+            return (camera, try record(probe: probe, camera: camera, time: Double(index) * framePeriod, rasterizer: rasterizer))
+        }
     }
 
     /// Records the image `camera` sees in reality at `time` and compares it with the edge's

@@ -13,6 +13,7 @@ struct ConfigurationTests {
         #expect(configuration.http == .init(host: "127.0.0.1", port: 7451))
         #expect(configuration.dataDirectory == "/var/lib/edge-serverd")
         #expect(!configuration.tokens.isEmpty)
+        #expect(configuration.rounds == RoundConfiguration(), "the example lists the [sttgs] defaults")
     }
 
     @Test("a file overrides defaults key by key; absent keys keep their defaults")
@@ -53,6 +54,11 @@ struct ConfigurationTests {
         ("[auth]\ntokens = [\"t\"]\n[http]\ntls_certificate = \"c.pem\"\n", .invalidValue, "http.tls_certificate"),
         ("[auth]\ntokens = [\"t\"]\n[limits]\nsession_inflight_bytes = 10\n", .invalidValue, "limits.session_inflight_bytes"),
         ("", .invalidValue, "auth.tokens"),
+        ("[auth]\ntokens = [\"t\"]\n[sttgs]\nsolver = \"greedy\"\n", .invalidValue, "sttgs.solver"),
+        ("[auth]\ntokens = [\"t\"]\n[sttgs]\npilot_scheme = \"fast\"\n", .invalidValue, "sttgs.pilot_scheme"),
+        ("[auth]\ntokens = [\"t\"]\n[sttgs]\nround_s = 5000\n", .invalidValue, "sttgs.round_s"),
+        ("[auth]\ntokens = [\"t\"]\n[sttgs]\ntime_scale = 0\n", .invalidValue, "sttgs.time_scale"),
+        ("[auth]\ntokens = [\"t\"]\n[sttgs]\nround = 5\n", .unknownKey, "sttgs.round"),
     ])
     func errors(toml: String, code: ConfigurationError.Code, key: String) throws {
         do {

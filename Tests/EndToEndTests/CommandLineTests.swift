@@ -18,7 +18,7 @@ import Testing
     @Test(arguments: commands.indices)
     func helpPassesDeclarationChecks(index: Int) throws {
         let (name, arguments) = Self.commands[index]
-        guard let path = SlotLoopEndToEndTests.executable(name) else {
+        guard let path = EndToEndProcesses.executable(name) else {
             Issue.record("\(name) is not built: run `swift build` first")
             return
         }

@@ -6,45 +6,7 @@ import Testing
 /// same story.
 @Suite(.serialized)
 struct SlotLoopEndToEndTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
-    static func executable(_ name: String) -> String? {
-        ["debug", "release"].map { "\(root)/.build/\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// A loopback port nothing listens on right now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func start(_ path: String, _ arguments: [String], output: URL? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        if let output {
-            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: output)
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-        }
-        try process.run()
-        return process
-    }
-
-    static func jsonLines(_ path: String) throws -> [[String: Any]] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-    }
+    typealias P = EndToEndProcesses
 
     struct Run {
         var log: [[String: Any]]
@@ -54,41 +16,27 @@ struct SlotLoopEndToEndTests {
     /// Runs the daemon and one robot and one user process for `seconds`; the clients speak
     /// `transport` (`tcp`: the binary listener, `h2`: the HTTP/2 listener).
     static func run(seconds: Double, robots: Int, users: Int, transport: String = "tcp", extra: [String] = []) async throws -> Run? {
-        guard let daemon = executable("edge-serverd"), let client = executable("client-sim") else { return nil }
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        guard let daemon = P.executable("edge-serverd"), let client = P.executable("client-sim") else { return nil }
+        let work = try P.scratch("e2e")
         defer { try? FileManager.default.removeItem(at: work) }
-        let port = freePort()
-        let httpPort = freePort()
+        let port = P.freePort()
+        let httpPort = P.freePort()
         let config = work.appendingPathComponent("edge.toml")
         try "[irac]\nprobe_size = \"32x24\"\nframe_size = \"32x24\"\n".write(to: config, atomically: true, encoding: .utf8)
-        let server = try start(daemon, [
+        let server = try P.start(daemon, [
             "--config", config.path, "--slot-ms", "200",
             "--binary-port", String(port), "--http-port", String(httpPort), "--data-dir", work.path + "/data",
             "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1",
         ] + extra)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        // Wait until the daemon accepts connections on the clients' listener.
         let clientPort = transport == "h2" ? httpPort : port
-        for _ in 0..<200 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = in_port_t(UInt16(clientPort).bigEndian)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            close(fd)
-            if connected == 0 { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await P.waitForListener(port: clientPort)
         let common = ["--server", "127.0.0.1:\(clientPort)", "--transport", transport, "--token", "t", "--duration", String(seconds),
                       "--world-gaussians", "2000", "--out", work.path + "/reports",
                       "--image-size", "32x24", "--frame-size", "32x24"]
         let clients = try [
-            start(client, ["--role", "robot", "--count", String(robots)] + common),
-            start(client, ["--role", "user", "--count", String(users)] + common),
+            P.start(client, ["--role", "robot", "--count", String(robots)] + common),
+            P.start(client, ["--role", "user", "--count", String(users)] + common),
         ]
         for process in clients {
             while process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
@@ -97,7 +45,7 @@ struct SlotLoopEndToEndTests {
         kill(server.processIdentifier, SIGTERM)
         while server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(server.terminationStatus == 0)
-        let log = try jsonLines(work.path + "/data/slot-log.jsonl")
+        let log = try P.jsonLines(work.path + "/data/slot-log.jsonl")
         let reportFiles = try FileManager.default.contentsOfDirectory(atPath: work.path + "/reports").filter { $0.hasSuffix(".json") }
         let reports = try reportFiles.map {
             try JSONSerialization.jsonObject(with: Data(contentsOf: work.appendingPathComponent("reports/\($0)"))) as! [String: Any]

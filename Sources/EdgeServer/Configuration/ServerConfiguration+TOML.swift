@@ -30,7 +30,7 @@ extension ServerConfiguration {
         }
         var configuration = ServerConfiguration()
         let sections = try TOMLSection(root, path: "")
-        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "slot", "log", "gsmr", "irac", "world"])
+        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "slot", "log", "gsmr", "irac", "world", "sttgs"])
 
         if let binary = try sections.section("binary") {
             try binary.requireOnly(["host", "port"])
@@ -86,6 +86,7 @@ extension ServerConfiguration {
             try log.read("level", into: &configuration.logLevel)
         }
         try readSlotLoop(sections, into: &configuration.slotLoop)
+        try readRounds(sections, into: &configuration.rounds)
         return configuration
     }
 
@@ -130,6 +131,27 @@ extension ServerConfiguration {
             try world.read("small_fraction", into: &loop.smallFraction)
             try world.read("render_workers", into: &loop.renderWorkers)
         }
+    }
+}
+
+extension ServerConfiguration {
+    /// The collection rounds' section (issue 9).
+    fileprivate static func readRounds(_ sections: TOMLSection, into rounds: inout RoundConfiguration) throws(ConfigurationError) {
+        guard let sttgs = try sections.section("sttgs") else { return }
+        try sttgs.requireOnly([
+            "enabled", "solver", "pilot_scheme", "collectors", "registration_window_s", "round_s", "time_scale", "grace_ms",
+            "power_sum_w", "power_max_w",
+        ])
+        try sttgs.read("enabled", into: &rounds.enabled)
+        try sttgs.read("solver", into: &rounds.solver)
+        try sttgs.read("pilot_scheme", into: &rounds.pilotScheme)
+        try sttgs.read("collectors", into: &rounds.collectors)
+        try sttgs.read("registration_window_s", into: &rounds.registrationWindowSeconds)
+        try sttgs.read("round_s", into: &rounds.roundSeconds)
+        try sttgs.read("time_scale", into: &rounds.timeScale)
+        try sttgs.read("grace_ms", into: &rounds.graceMilliseconds)
+        try sttgs.read("power_sum_w", into: &rounds.powerSum)
+        try sttgs.read("power_max_w", into: &rounds.powerMax)
     }
 }
 

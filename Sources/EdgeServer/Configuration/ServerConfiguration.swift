@@ -50,6 +50,8 @@ struct ServerConfiguration: Sendable, Equatable {
 
     /// The slot loop's solvers, budgets and world (`[gsmr]`, `[irac]`, `[world]`).
     var slotLoop = SlotLoopConfiguration()
+    /// The STT-GS collection rounds (`[sttgs]`).
+    var rounds = RoundConfiguration()
 
     /// swift-log level name (`[log] level`).
     var logLevel = "info"
@@ -129,6 +131,7 @@ struct ServerConfiguration: Sendable, Equatable {
             throw .invalid("slot.max_planned_poses", "must be in 0...65535")
         }
         try slotLoop.validate()
+        try rounds.validate()
         guard LogLevelName.parse(logLevel) != nil else {
             throw .invalid("log.level", "\"\(logLevel)\" is not one of \(LogLevelName.allNames)")
         }

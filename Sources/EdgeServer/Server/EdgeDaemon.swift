@@ -201,6 +201,7 @@ extension EdgeDaemon {
         do {
             let (session, _) = try sessions.open(
                 clientID: hello.clientID, role: role, token: hello.token, transport: transport, connection: connection)
+            session.declare(capabilities: hello.capabilities)
             return (session, welcome(for: session, version: version))
         } catch {
             throw ProtocolError(error.protocolCode, error.message)

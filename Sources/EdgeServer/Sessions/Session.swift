@@ -25,6 +25,8 @@ final class Session: Sendable {
         var messagesReceived = 0
         /// The latest POSE, CHANNEL_REPORT and IMAGE: what the slot loop snapshots each slot.
         var latest: [MessageType: Message] = [:]
+        /// The capabilities of the latest HELLO (a collector's registration rides on them).
+        var capabilities: [String] = []
     }
 
     init(id: UInt64, linkID: UInt32, clientID: String, role: SessionRole) {
@@ -73,6 +75,9 @@ final class Session: Sendable {
             }
         }
     }
+
+    /// Records the capabilities the client declared in its latest HELLO.
+    func declare(capabilities: [String]) { state.withLockedValue { $0.capabilities = capabilities } }
 
     /// Restarts the idle timer without a message (an HTTP client polling its inbox).
     func touch() { state.withLockedValue { $0.lastActivity = .now } }

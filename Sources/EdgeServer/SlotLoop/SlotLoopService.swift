@@ -100,7 +100,8 @@ final class SlotLoopService: Service, Sendable {
         }
         let robots = withPose(.robot)
         let users = withPose(.user)
-        let scheduled = Set(robots.map(\.0.id) + users.map(\.0.id))
+        // Collectors follow their own rounds (Rounds/), not the slots.
+        let scheduled = Set(robots.map(\.0.id) + users.map(\.0.id) + snapshot.filter { $0.0.role == .collector }.map(\.0.id))
         let stage = UInt32(tau.seconds * 1e6)
 
         // Robots: plan each horizon on the memory-bias map as of the last slot (uploads are

@@ -7,7 +7,7 @@ import GRDB
 /// only after the bytes were verified and renamed into place. Schema changes go through
 /// ``migrator`` so an upgraded daemon opens an older data directory in place.
 final class Catalog: Sendable {
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     /// Opens (creating and migrating) the catalog at `path`; `":memory:"` for a throwaway one.
     init(path: String) throws {
@@ -48,6 +48,7 @@ final class Catalog: Sendable {
                 table.primaryKey(["clientId", "uploadId"])
             }
         }
+        registerSampleMigration(&migrator)
         return migrator
     }
 

@@ -66,18 +66,27 @@ enum DurableFile {
     /// Atomically replaces `path` with `bytes`: write a temporary file, fsync it, rename it over
     /// `path`, fsync the directory. A crash leaves either the old or the new content, never a mix.
     static func replace(_ path: String, with bytes: [UInt8], directory: String) throws(UploadStoreError) {
-        let temporary = path + ".tmp"
-        let fd = try open(temporary, create: true)
-        do throws(UploadStoreError) {
-            try truncate(fd, to: 0, path: temporary)
-            try write(fd, bytes, at: 0, path: temporary)
-            try sync(fd, path: temporary)
-        } catch {
+        try replaceAll([(path, bytes)], directory: directory)
+    }
+
+    /// ``replace(_:with:directory:)`` for many files of one directory, with a single directory
+    /// fsync after the last rename (each file's content is fsynced before its rename).
+    static func replaceAll(_ files: [(path: String, bytes: [UInt8])], directory: String) throws(UploadStoreError) {
+        for (path, bytes) in files {
+            let temporary = path + ".tmp"
+            let fd = try open(temporary, create: true)
+            do throws(UploadStoreError) {
+                try truncate(fd, to: 0, path: temporary)
+                try write(fd, bytes, at: 0, path: temporary)
+                try sync(fd, path: temporary)
+            } catch {
+                close(fd)
+                throw error
+            }
             close(fd)
-            throw error
+            guard Glibc.rename(temporary, path) == 0 else { throw .io("rename", "\(temporary) → \(path)") }
         }
-        close(fd)
-        try rename(temporary, to: path, directory: directory)
+        try syncDirectory(directory)
     }
 
     /// Renames within one file system, then fsyncs the directory so the new name is durable.
