@@ -93,6 +93,12 @@ private final class AgentRun {
     private var robot: UnicycleRobot
     private let motion: UserMotion
     private var robotSlot: UInt64
+    /// The robot's poses of recent slots: a SCHEDULE can name a slot the robot has already
+    /// moved past (the slot in progress when it joined, or one queued while it was busy).
+    private var robotPoses: [UInt64: Pose] = [:]
+    /// The newest slot a POSE went out for. A robot cannot plan from a state it has left, so a
+    /// POSE for an older slot would label later poses with earlier slots.
+    private var announcedSlot: UInt64?
     private var views: [UInt64: View] = [:]
     private var pending: PendingFrame?
     /// A load-generating robot's latest real image and its slot.
@@ -114,6 +120,7 @@ private final class AgentRun {
         robot = UnicycleRobot(route: agent.world.world.route(index: agent.index), tau: tau)
         motion = UserMotion(seed: agent.settings.seed, index: agent.index)
         robotSlot = welcome.currentSlot
+        robotPoses[robotSlot] = robot.pose
     }
 
     /// What the async loop does after a message: the I/O a synchronous decision asks for.
@@ -126,7 +133,7 @@ private final class AgentRun {
 
     /// Announces the first pose, then follows SCHEDULEs (and FRAMEs) until the run's duration ends.
     func followSchedules() async throws {
-        try await connection.send(announcement(for: welcome.currentSlot + 1))
+        for message in announcement(for: welcome.currentSlot + 1) { try await connection.send(message) }
         let ends = ContinuousClock.now + .nanoseconds(Int64(settings.duration * 1e9))
         receiving: for await push in connection.pushes {
             if ContinuousClock.now >= ends { break }
@@ -168,12 +175,12 @@ private final class AgentRun {
                 return .ignore
             }
             record(schedule, view: current, shown: nil, bits: 0, latency: 0, outage: false, pose: pose)
-            return .send([announcement(for: schedule.slot + 1)])
+            return .send(announcement(for: schedule.slot + 1))
         case .frame(let frame):
             guard let waiting = pending, waiting.schedule.slot == frame.slot else { return .ignore }
             pending = nil
             receive(frame, for: waiting)
-            return .send([announcement(for: frame.slot + 1)])
+            return .send(announcement(for: frame.slot + 1))
         case .bye, .error:
             return .stop
         default:
@@ -183,12 +190,18 @@ private final class AgentRun {
 
     private func pose(at slot: UInt64) -> Pose {
         if !isRobot { return motion.pose(atTime: Double(slot) * tau) }
+        if slot < robotSlot { return robotPoses[slot] ?? robot.pose }
         while robotSlot < slot {
             robot.step()
             robotSlot += 1
+            robotPoses[robotSlot] = robot.pose
+            robotPoses[robotSlot &- Self.posesKept] = nil
         }
         return robot.pose
     }
+
+    /// Slots of robot poses kept for late SCHEDULEs (about the horizon the server plans over).
+    private static let posesKept: UInt64 = 64
 
     private func view(at pose: Pose, slot: UInt64) -> View {
         let size = isRobot ? settings.imageSize : settings.frameSize
@@ -215,9 +228,12 @@ private final class AgentRun {
         return View(truth: truth, truthPNG: nil, capturePose: pose, fallback: fallback, loss: Double((try? ImageMetrics.gsLoss(fallback, truth)) ?? 0))
     }
 
-    /// The POSE for `slot`, whose view is kept for the slot's SCHEDULE.
+    /// The POSE for `slot`, whose view is kept for the slot's SCHEDULE; none when a POSE for
+    /// this or a later slot already went out.
     @inline(never)
-    private func announcement(for slot: UInt64) -> Message {
+    private func announcement(for slot: UInt64) -> [Message] {
+        if let announcedSlot, slot <= announcedSlot { return [] }
+        announcedSlot = slot
         let pose = pose(at: slot)
         let current = view(at: pose, slot: slot)
         views = [slot: current]
@@ -226,9 +242,9 @@ private final class AgentRun {
         let planned = isRobot
             ? robot.plannedPoses(max(0, settings.horizon - 1))
             : (1..<max(1, settings.horizon)).map { motion.pose(atTime: Double(slot + UInt64($0)) * tau) }
-        return .pose(PoseReport(
+        return [.pose(PoseReport(
             slot: slot, timestampNanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9), pose: pose,
-            oracleLoss: settings.reportsOracleLoss ? current.loss : nil, plannedPoses: planned))
+            oracleLoss: settings.reportsOracleLoss ? current.loss : nil, plannedPoses: planned))]
     }
 
     /// A user's FRAME: its latency (the server's wait plus the emulated downlink airtime) against
@@ -274,7 +290,7 @@ private final class AgentRun {
         }
         // x = 1 delivered: the MR frame shows the real image; otherwise the GS render of the memory.
         record(schedule, view: view, shown: schedule.decision && !outage ? view.truth : nil, bits: bits, latency: min(airtime, 1e9), outage: outage, pose: pose)
-        messages.append(announcement(for: schedule.slot + 1))
+        messages += announcement(for: schedule.slot + 1)
         return .send(messages, after: .nanoseconds(Int64(min(airtime, deadline) / settings.timeScale * 1e9)))
     }
 }

@@ -10,11 +10,11 @@ struct RoundLosses: Sendable {
 
     /// ℓ per sample, in order; nil for a sample whose pose is not a rotation.
     func losses(of samples: [CollectedSample]) async -> [Double?] {
-        await pool.map(samples) { [model] sample in
+        await pool.map(samples) { [model] sample, rasterizer in
             guard let size = ImageSize(width: sample.width, height: sample.height),
                   let camera = try? sample.pose.camera(intrinsics: size.intrinsics)
             else { return nil }
-            let render = GaussianRasterizer().render(model, camera: camera, options: RenderOptions(threads: 1))
+            let render = rasterizer.render(model, camera: camera, options: RenderOptions(threads: 1))
             return (try? ImageMetrics.gsLoss(sample.image, render)).map(Double.init)
         }
     }
