@@ -94,10 +94,14 @@ struct BinarySessionTests {
 
     @Test("a silent connection gets ERROR idle_timeout and BYE; its session stays resumable")
     func idleTimeout() async throws {
-        // Long enough that HELLO arrives first even when the whole suite loads the machine.
-        let daemon = try await TestDaemon.start { $0.limits.idleTimeoutSeconds = 1.5 }
+        // Long enough that HELLO (and the resuming HELLO) arrive in time even when the whole
+        // suite and a build load the machine (1.5 s was not: "I/O on closed channel").
+        let daemon = try await TestDaemon.start {
+            $0.limits.idleTimeoutSeconds = 4
+            $0.limits.resumeGraceSeconds = 60
+        }
         let (connection, welcome) = try await daemon.session("sleepy")
-        let error = try #require(try await nextPush(connection))
+        let error = try #require(try await nextPush(connection, timeout: .seconds(30)))
         guard case .error(let received) = error.message else {
             Issue.record("expected ERROR, got \(error.message.type)")
             return
