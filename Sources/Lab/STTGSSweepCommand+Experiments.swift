@@ -99,10 +99,11 @@ extension STTGSSweepCommand {
         return table
     }
 
-    /// ‖Δx‖ and ‖Δp‖ per outer iteration, run to the full iteration count.
+    /// ‖Δx‖ and ‖Δp‖ per outer iteration, run to the full iteration count, of the paper's plain
+    /// Algorithm 3 (no extrapolation step), as its Fig. 10 shows.
     func convergenceExperiment(bank: STTGSDatasetBank) throws -> STTGSTable {
         let problem = try generated(seed: 1, bank: bank).instance.stageTwo()
-        let solution = try PAMM(options: PAMM.Options(outerIterations: 100, tolerance: 0)).solve(problem)
+        let solution = try PAMM(options: PAMM.Options(outerIterations: 100, tolerance: 0, maxExtrapolation: 0)).solve(problem)
         var table = STTGSTable(["iteration", "delta_x", "delta_p"])
         for i in solution.selectionSteps.indices {
             table.append([i + 1, solution.selectionSteps[i], solution.powerSteps[i]], digits: 3)
