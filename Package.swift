@@ -67,7 +67,9 @@ let package = Package(
         .target(name: "Renderer", dependencies: ["CPNG", "SeededRandom"]),
         // What edge-serverd's slot loop and client-sim must agree on: poses ↔ cameras, the
         // emulated links, the world and its small model.
-        .target(name: "SlotModel", dependencies: ["Protocol", "Renderer", "Wireless", "SeededRandom"]),
+        .target(
+            name: "SlotModel",
+            dependencies: ["Protocol", "Renderer", "Wireless", "SeededRandom", .product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "Optimizers", dependencies: ["Wireless", "COpenBLAS", "SeededRandom"],
             resources: [.copy("IRAC/ILO/Resources/ilo-irac-v1.json")]),

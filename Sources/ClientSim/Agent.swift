@@ -255,8 +255,7 @@ private final class AgentRun {
             + link.transmissionSeconds(bits: settings.frameBits, power: waiting.schedule.powerWatts, gain: gain)
         let deadline = Double(waiting.schedule.deadlineMicroseconds) / 1e6
         let outage = latency > deadline * (1 + 1e-9)
-        let bytes = frame.image.bytes.getBytes(at: frame.image.bytes.readerIndex, length: frame.image.bytes.readableBytes) ?? []
-        let shown = outage ? nil : try? RGBImage(pngData: Data(bytes))
+        let shown = outage ? nil : frame.image.pngPixels
         record(waiting.schedule, view: waiting.view, shown: shown, bits: settings.frameBits, latency: latency, outage: outage || shown == nil, pose: waiting.pose)
     }
 
@@ -284,8 +283,7 @@ private final class AgentRun {
         let outage = airtime > deadline * (1 + 1e-9)
         var messages: [Message] = []
         if schedule.decision, !outage, let truth = view.truth, let png = view.truthPNG ?? (try? truth.pngData()) {
-            let image = EncodedImage(
-                width: UInt16(truth.width), height: UInt16(truth.height), encoding: .png, bytes: ByteBuffer(bytes: png))
+            let image = EncodedImage(png: png, width: truth.width, height: truth.height)
             messages.append(.image(CapturedImage(kind: .mrFrame, sequence: schedule.slot, pose: view.capturePose, image: image)))
         }
         // x = 1 delivered: the MR frame shows the real image; otherwise the GS render of the memory.

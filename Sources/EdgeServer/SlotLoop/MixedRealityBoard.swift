@@ -92,16 +92,9 @@ final class MixedRealityBoard: Sendable {
         }
         for decision in decisions.reversed() {
             guard decision.uploadsImage else { return try frame(decision, real: nil) }
-            if let image, image.sequence == decision.slot, let real = Self.decode(image) { return try frame(decision, real: real) }
+            if let image, image.sequence == decision.slot, let real = image.image.pngPixels { return try frame(decision, real: real) }
         }
         return try frame(newest, real: nil)
-    }
-
-    private static func decode(_ image: CapturedImage) -> RGBImage? {
-        guard image.image.encoding == .png,
-            let bytes = image.image.bytes.getBytes(at: image.image.bytes.readerIndex, length: image.image.bytes.readableBytes)
-        else { return nil }
-        return try? RGBImage(pngData: Data(bytes))
     }
 }
 

@@ -164,8 +164,7 @@ final class SlotLoopService: Service, Sendable {
             else { return (false, .now) }
             let frame = RenderedFrame(
                 slot: slot,
-                image: EncodedImage(
-                    width: UInt16(frameIntrinsics.width), height: UInt16(frameIntrinsics.height), encoding: .png, bytes: ByteBuffer(bytes: png)))
+                image: EncodedImage(png: png, width: frameIntrinsics.width, height: frameIntrinsics.height))
             return (session.send(.frame(frame)), .now)
         }
         var latestReady: Double?

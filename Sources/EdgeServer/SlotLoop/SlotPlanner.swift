@@ -80,9 +80,7 @@ struct SlotPlanner {
 
     /// The loss an uploaded image reveals: ℓ(memory render at its pose, the image).
     static func observedLoss(of image: CapturedImage, world: SlotWorld, rasterizer: GaussianRasterizer) -> Double? {
-        guard image.image.encoding == .png,
-            let bytes = image.image.bytes.getBytes(at: image.image.bytes.readerIndex, length: image.image.bytes.readableBytes),
-            let real = try? RGBImage(pngData: Data(bytes)),
+        guard let real = image.image.pngPixels,
             let size = ImageSize(width: real.width, height: real.height),
             let camera = try? image.pose.camera(intrinsics: size.intrinsics)
         else { return nil }
