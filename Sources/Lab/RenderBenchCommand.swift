@@ -62,21 +62,30 @@ struct RenderBenchCommand: ParsableCommand {
             loadLines.append(String(format: "load %d Gaussians (SH %d, %.1f MB PLY): %.3f s", loaded.count, loaded.shDegree, megabytes, seconds))
         }
         loadLines.forEach { print($0) }
-        try reportLossTime(intrinsics: intrinsics)
+        try reportPerFrameCosts(intrinsics: intrinsics)
     }
 
-    /// Time of one GS loss (L1 + SSIM) between two renders at the benchmark size.
-    private func reportLossTime(intrinsics: Camera.Intrinsics) throws {
+    /// Time of the per-frame work besides rasterising, at the benchmark size: one GS loss
+    /// (L1 + SSIM) between two renders, and a FRAME's PNG encode and decode.
+    private func reportPerFrameCosts(intrinsics: Camera.Intrinsics) throws {
         let world = ProceduralWorld(seed: seed, configuration: .init(gaussianCount: 50_000, shDegree: 0))
         let camera = try world.route(index: 0).camera(atTime: 3, intrinsics: intrinsics)
         let rasterizer = GaussianRasterizer()
         let memory = rasterizer.render(world.memoryScene, camera: camera)
         let reality = rasterizer.render(world.realityScene(atTime: 3), camera: camera)
-        let repeats = 5
+        let lossMilliseconds = try Self.meanMilliseconds(repeats: 5) { _ = try ImageMetrics.gsLoss(memory, reality) }
+        print(String(format: "GS loss (L1 + SSIM) at %d×%d: %.1f ms", intrinsics.width, intrinsics.height, lossMilliseconds))
+        let png = try memory.pngData()
+        let encodeMilliseconds = try Self.meanMilliseconds(repeats: 20) { _ = try memory.pngData() }
+        let decodeMilliseconds = try Self.meanMilliseconds(repeats: 20) { _ = try RGBImage(pngData: png) }
+        print(String(format: "PNG at %d×%d (%d bytes): encode %.2f ms, decode %.2f ms",
+                     intrinsics.width, intrinsics.height, png.count, encodeMilliseconds, decodeMilliseconds))
+    }
+
+    private static func meanMilliseconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now()
-        for _ in 0..<repeats { _ = try ImageMetrics.gsLoss(memory, reality) }
-        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 / Double(repeats)
-        print(String(format: "GS loss (L1 + SSIM) at %d×%d: %.1f ms", intrinsics.width, intrinsics.height, milliseconds))
+        for _ in 0..<repeats { try body() }
+        return Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 / Double(repeats)
     }
 
     static func processCPUSeconds() -> Double {

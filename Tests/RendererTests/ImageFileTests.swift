@@ -16,6 +16,18 @@ import Testing
         #expect(zip(back.pixels, image.pixels).allSatisfy { abs($0 - $1) <= 0.5 / 255 + 1e-6 })
     }
 
+    /// Uniform noise does not compress, so the PNG is larger than the raw pixels: the one-pass
+    /// encoder's preallocated worst case must still hold it, at any shape.
+    @Test(arguments: [(1, 1), (128, 96), (641, 3), (3, 700)])
+    func incompressibleImagesRoundTrip(width: Int, height: Int) throws {
+        let image = ImageMetricsTests.randomImage(width: width, height: height, seed: UInt64(width * 1000 + height))
+        let data = try image.pngData()
+        #expect(data.count > width * height * 3)
+        let back = try RGBImage(pngData: data)
+        #expect(back.width == width && back.height == height)
+        #expect(zip(back.pixels, image.pixels).allSatisfy { abs($0 - $1) <= 0.5 / 255 + 1e-6 })
+    }
+
     @Test func pngClampsOutOfRangeValues() throws {
         let image = RGBImage(width: 1, height: 1, pixels: [-0.5, 1.7, 0.5])
         let back = try RGBImage(pngData: try image.pngData())
