@@ -153,9 +153,12 @@ final class SlotLoopService: Service, Sendable {
                 slot: slot, decision: false, powerWatts: 0, expectedRateBitsPerSecond: 0, deadlineMicroseconds: stage,
                 stageDurationMicroseconds: stage))
         }
-        // FRAMEs: each is sent by the worker that rendered it, as soon as it is encoded.
+        // FRAMEs, earliest deadline first; each is sent by the worker that rendered it, as soon as
+        // it is encoded.
         let renderStarted = ContinuousClock.now
-        let served = users.indices.filter { userRecords[$0].x == 1 }
+        let airtimes = userRecords.map { configuration.frameBits / max($0.expectedRateBps, .leastNormalMagnitude) }
+        let servedUsers = users.indices.filter { userRecords[$0].x == 1 }
+        let served = FrameRenderOrder.earliestDeadlineFirst(airtimes: servedUsers.map { airtimes[$0] }).map { servedUsers[$0] }
         let frameIntrinsics = configuration.frameSize.intrinsics
         let frames = await pool.map(served.map { (userPoses[$0], users[$0].0) }) { job, rasterizer -> (Bool, ContinuousClock.Instant) in
             let (pose, session) = job
@@ -172,9 +175,8 @@ final class SlotLoopService: Service, Sendable {
             if delivered { metrics.frames.increment() }
             let readySeconds = (ready - startedAt).seconds
             latestReady = max(latestReady ?? 0, readySeconds)
-            let airtime = configuration.frameBits / max(userRecords[k].expectedRateBps, .leastNormalMagnitude)
             userRecords[k].frameReadyMilliseconds = readySeconds * 1000
-            userRecords[k].deadlineMiss = !delivered || readySeconds + airtime > configuration.latencyBudget
+            userRecords[k].deadlineMiss = !delivered || readySeconds + airtimes[k] > configuration.latencyBudget
             if userRecords[k].deadlineMiss { metrics.deadlineMisses.increment() }
         }
         // With no FRAME this slot, the time they would have started at: t_e then decays towards
