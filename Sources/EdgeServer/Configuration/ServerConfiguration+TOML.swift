@@ -111,13 +111,14 @@ extension ServerConfiguration {
             try gsmr.read("observations_per_slot", into: &loop.observationsPerSlot)
         }
         if let irac = try sections.section("irac") {
-            try irac.requireOnly(["solver", "power_w", "max_users", "latency_s", "frame_bits", "probe_size", "frame_size", "probes_per_slot"])
+            try irac.requireOnly(["solver", "power_w", "max_users", "latency_s", "frame_bits", "probe_size", "frame_size", "probes_per_slot", "edge_latency_window"])
             try irac.read("solver", into: &loop.iracSolver)
             try irac.read("power_w", into: &loop.userPowerBudget)
             try irac.read("max_users", into: &loop.maxRenderedUsers)
             try irac.read("latency_s", into: &loop.latencyBudget)
             try irac.read("frame_bits", into: &loop.frameBits)
             try irac.read("probes_per_slot", into: &loop.probesPerSlot)
+            try irac.read("edge_latency_window", into: &loop.edgeLatencyWindow)
             try irac.read("probe_size", into: &loop.probeSize)
             try irac.read("frame_size", into: &loop.frameSize)
         }

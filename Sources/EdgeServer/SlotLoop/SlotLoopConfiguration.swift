@@ -45,6 +45,9 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var latencyBudget = 0.1
     /// Frame size D in bits on the emulated downlink (`irac.frame_bits`; the paper's 16 Mbit).
     var frameBits = 16e6
+    /// Slots over which t_e is the largest measured time to the last FRAME
+    /// (`irac.edge_latency_window`).
+    var edgeLatencyWindow = 50
     /// Resolution of the Δ_k probe renders (`irac.probe_size`).
     var probeSize = ImageSize(width: 32, height: 24)!
     /// Most users whose Δ_k is re-probed per slot (`irac.probes_per_slot`): each probe costs two
@@ -84,6 +87,7 @@ struct SlotLoopConfiguration: Sendable, Equatable {
         guard smallFraction > 0, smallFraction <= 1 else { throw .invalid("world.small_fraction", "must be in (0, 1]") }
         guard renderWorkers >= 1 else { throw .invalid("world.render_workers", "must be ≥ 1") }
         guard observationsPerSlot >= 1 else { throw .invalid("gsmr.observations_per_slot", "must be ≥ 1") }
+        guard (1...100_000).contains(edgeLatencyWindow) else { throw .invalid("irac.edge_latency_window", "must be in 1...100000") }
         guard probesPerSlot >= 1 else { throw .invalid("irac.probes_per_slot", "must be ≥ 1") }
     }
 }

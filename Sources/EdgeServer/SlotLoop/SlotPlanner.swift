@@ -31,9 +31,8 @@ struct SlotPlanner {
     private var probes: [UInt64: Probe] = [:]
     /// The edge latency t_e IRAC plans with: the time from a slot's start until its last FRAME
     /// was sent (everything the slot does first included, since that is what the deadline
-    /// t_e + D/R ≤ T_max is checked against), tracked as a slowly decaying peak — the deadline is
-    /// hard, so a mean would promise frames that every slower-than-average slot then misses.
-    private(set) var edgeRenderSeconds = 0.005
+    /// t_e + D/R ≤ T_max is checked against), as a window maximum.
+    private(set) var edgeLatency: EdgeLatencyEstimate
     private let iracOptions: IRACSolverOptions
 
     /// A Δ_k probe: where (quantised) and when it was rendered, and its value.
@@ -48,6 +47,7 @@ struct SlotPlanner {
         self.tauSeconds = tauSeconds
         self.channelSeed = channelSeed
         map = MemoryBiasMap(cellMetres: configuration.mapCellMetres, prior: configuration.lossPrior)
+        edgeLatency = EdgeLatencyEstimate(window: configuration.edgeLatencyWindow, initial: 0.005)
         var options = IRACSolverOptions()
         if configuration.iracSolver == IRACSolverName.ilo.rawValue { options.iloModel = try ILOModel.shipped() }
         iracOptions = options
@@ -208,7 +208,7 @@ struct SlotPlanner {
                 noisePower: userLink.noise, bandwidth: userLink.bandwidth, frameBits: configuration.frameBits,
                 latencyBudget: configuration.latencyBudget,
                 // Below T_max, so the instance stays valid; at 0.9·T_max hardly any user is served.
-                edgeRenderTime: min(edgeRenderSeconds, 0.9 * configuration.latencyBudget),
+                edgeRenderTime: min(edgeLatency.seconds, 0.9 * configuration.latencyBudget),
                 powerBudget: configuration.userPowerBudget, maxUsers: configuration.maxRenderedUsers,
                 switchingGains: deltas, channelGains: gains.map { max($0, .leastNormalMagnitude) })
             let (decision, _) = try IRACSolvers.decide(
@@ -220,10 +220,9 @@ struct SlotPlanner {
         }
     }
 
-    /// Folds a slot's measured time to its last FRAME into t_e: a new peak is taken at once,
-    /// otherwise t_e decays by a tenth of the gap per slot.
+    /// Folds a slot's measured time to its last FRAME into t_e.
     mutating func observeEdgeLatency(seconds: Double) {
-        edgeRenderSeconds = max(seconds, 0.9 * edgeRenderSeconds + 0.1 * seconds)
+        edgeLatency.observe(seconds: seconds)
     }
 }
 

@@ -1,0 +1,34 @@
+/// The edge latency t_e that IRAC plans with: the largest time from a slot's start to its last
+/// FRAME over the last `window` slots.
+///
+/// The deadline t_e + D/R ≤ T_max is hard and a FRAME's time depends on how the CPU is shared at
+/// that moment, so t_e is a high quantile of recent slots, not a mean. A window maximum holds a
+/// spike for the whole window, where a decaying peak (tried first: a new maximum at once, then
+/// −10 % of the gap per slot) had forgotten most of it within a few slots and promised the next
+/// slow spell frames that then missed.
+struct EdgeLatencyEstimate: Sendable {
+    /// Slots remembered.
+    let window: Int
+    private var recent: [Double] = []
+    private var next = 0
+
+    /// An estimate over `window` ≥ 1 slots, `initial` until the first observation.
+    init(window: Int, initial: Double) {
+        precondition(window >= 1, "the window holds at least one slot")
+        self.window = window
+        recent = [initial]
+    }
+
+    /// t_e in seconds.
+    var seconds: Double { recent.max()! }
+
+    /// Records one slot's time to its last FRAME, replacing the oldest once the window is full.
+    mutating func observe(seconds: Double) {
+        if recent.count < window {
+            recent.append(seconds)
+            return
+        }
+        recent[next] = seconds
+        next = (next + 1) % window
+    }
+}
