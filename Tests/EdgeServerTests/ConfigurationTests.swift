@@ -59,6 +59,7 @@ struct ConfigurationTests {
         ("[auth]\ntokens = [\"t\"]\n[sttgs]\nround_s = 5000\n", .invalidValue, "sttgs.round_s"),
         ("[auth]\ntokens = [\"t\"]\n[sttgs]\ntime_scale = 0\n", .invalidValue, "sttgs.time_scale"),
         ("[auth]\ntokens = [\"t\"]\n[irac]\nedge_latency_window = 0\n", .invalidValue, "irac.edge_latency_window"),
+        ("[auth]\ntokens = [\"t\"]\n[irac]\nedge_latency_margin = -0.1\n", .invalidValue, "irac.edge_latency_margin"),
         ("[auth]\ntokens = [\"t\"]\n[sttgs]\nround = 5\n", .unknownKey, "sttgs.round"),
     ])
     func errors(toml: String, code: ConfigurationError.Code, key: String) throws {

@@ -9,7 +9,7 @@ import Testing
     @Test(arguments: [1, 3, 50])
     func isTheMaximumOfTheLastWindow(window: Int) {
         var generator = SeededGenerator(seed: UInt64(window), stream: 0xE_7E, index: 0)
-        var estimate = EdgeLatencyEstimate(window: window, initial: 0.005)
+        var estimate = EdgeLatencyEstimate(window: window, margin: 0, initial: 0.005)
         var history = [0.005]
         for _ in 0..<400 {
             // Occasional spikes, as a preempted render worker produces.
@@ -22,13 +22,13 @@ import Testing
     }
 
     @Test func aSpikeIsHeldForTheWholeWindow() {
-        var estimate = EdgeLatencyEstimate(window: 4, initial: 0.005)
+        var estimate = EdgeLatencyEstimate(window: 4, margin: 0.25, initial: 0.005)
         estimate.observe(seconds: 0.08)
         for _ in 0..<3 {
             estimate.observe(seconds: 0.02)
-            #expect(estimate.seconds == 0.08)
+            #expect(estimate.seconds == 0.1)
         }
         estimate.observe(seconds: 0.02)
-        #expect(estimate.seconds == 0.02)
+        #expect(estimate.seconds == 0.025)
     }
 }

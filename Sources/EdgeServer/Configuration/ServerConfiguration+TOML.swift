@@ -111,7 +111,7 @@ extension ServerConfiguration {
             try gsmr.read("observations_per_slot", into: &loop.observationsPerSlot)
         }
         if let irac = try sections.section("irac") {
-            try irac.requireOnly(["solver", "power_w", "max_users", "latency_s", "frame_bits", "probe_size", "frame_size", "probes_per_slot", "edge_latency_window"])
+            try irac.requireOnly(["solver", "power_w", "max_users", "latency_s", "frame_bits", "probe_size", "frame_size", "probes_per_slot", "edge_latency_window", "edge_latency_margin"])
             try irac.read("solver", into: &loop.iracSolver)
             try irac.read("power_w", into: &loop.userPowerBudget)
             try irac.read("max_users", into: &loop.maxRenderedUsers)
@@ -119,6 +119,7 @@ extension ServerConfiguration {
             try irac.read("frame_bits", into: &loop.frameBits)
             try irac.read("probes_per_slot", into: &loop.probesPerSlot)
             try irac.read("edge_latency_window", into: &loop.edgeLatencyWindow)
+            try irac.read("edge_latency_margin", into: &loop.edgeLatencyMargin)
             try irac.read("probe_size", into: &loop.probeSize)
             try irac.read("frame_size", into: &loop.frameSize)
         }

@@ -48,6 +48,8 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     /// Slots over which t_e is the largest measured time to the last FRAME
     /// (`irac.edge_latency_window`).
     var edgeLatencyWindow = 50
+    /// Guard added to that maximum, relative (`irac.edge_latency_margin`).
+    var edgeLatencyMargin = 0.1
     /// Resolution of the Δ_k probe renders (`irac.probe_size`).
     var probeSize = ImageSize(width: 32, height: 24)!
     /// Most users whose Δ_k is re-probed per slot (`irac.probes_per_slot`): each probe costs two
@@ -88,6 +90,9 @@ struct SlotLoopConfiguration: Sendable, Equatable {
         guard renderWorkers >= 1 else { throw .invalid("world.render_workers", "must be ≥ 1") }
         guard observationsPerSlot >= 1 else { throw .invalid("gsmr.observations_per_slot", "must be ≥ 1") }
         guard (1...100_000).contains(edgeLatencyWindow) else { throw .invalid("irac.edge_latency_window", "must be in 1...100000") }
+        guard edgeLatencyMargin.isFinite, (0...1).contains(edgeLatencyMargin) else {
+            throw .invalid("irac.edge_latency_margin", "must be in [0, 1]")
+        }
         guard probesPerSlot >= 1 else { throw .invalid("irac.probes_per_slot", "must be ≥ 1") }
     }
 }

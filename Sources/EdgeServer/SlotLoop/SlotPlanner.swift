@@ -31,7 +31,7 @@ struct SlotPlanner {
     private var probes: [UInt64: Probe] = [:]
     /// The edge latency t_e IRAC plans with: the time from a slot's start until its last FRAME
     /// was sent (everything the slot does first included, since that is what the deadline
-    /// t_e + D/R ≤ T_max is checked against), as a window maximum.
+    /// t_e + D/R ≤ T_max is checked against), as a guarded window maximum.
     private(set) var edgeLatency: EdgeLatencyEstimate
     private let iracOptions: IRACSolverOptions
 
@@ -47,7 +47,8 @@ struct SlotPlanner {
         self.tauSeconds = tauSeconds
         self.channelSeed = channelSeed
         map = MemoryBiasMap(cellMetres: configuration.mapCellMetres, prior: configuration.lossPrior)
-        edgeLatency = EdgeLatencyEstimate(window: configuration.edgeLatencyWindow, initial: 0.005)
+        edgeLatency = EdgeLatencyEstimate(
+            window: configuration.edgeLatencyWindow, margin: configuration.edgeLatencyMargin, initial: 0.005)
         var options = IRACSolverOptions()
         if configuration.iracSolver == IRACSolverName.ilo.rawValue { options.iloModel = try ILOModel.shipped() }
         iracOptions = options
