@@ -4,31 +4,53 @@ import Testing
 @testable import EdgeServer
 
 @Suite struct EdgeLatencyEstimateTests {
-    /// After every observation t_e equals the maximum of the last `window` values, computed
-    /// directly from the whole history (the initial value counts until the window has filled).
+    struct Slot {
+        var start: Double
+        var last: Double?
+        var frames: Int
+    }
+
+    /// After every slot, t_e equals (1 + margin)·(latest render start over the last `window`
+    /// slots + ⌈K_max/W⌉ · longest round over the last `window` slots that rendered, the initial
+    /// round counting until there are that many), recomputed from the whole history.
     @Test(arguments: [1, 3, 50])
-    func isTheMaximumOfTheLastWindow(window: Int) {
+    func isTheWorstCaseOfTheLastWindow(window: Int) {
         var generator = SeededGenerator(seed: UInt64(window), stream: 0xE_7E, index: 0)
-        var estimate = EdgeLatencyEstimate(window: window, margin: 0, initial: 0.005)
-        var history = [0.005]
+        let (margin, maxFrames, workers) = (0.1, 5, 2)
+        var estimate = EdgeLatencyEstimate(window: window, margin: margin, maxFrames: maxFrames, workers: workers, initialRound: 0.005)
+        var history: [Slot] = []
         for _ in 0..<400 {
+            let frames = Int(generator.nextUnit() * 6)
+            let start = generator.nextUniform(in: 0.001..<0.005)
             // Occasional spikes, as a preempted render worker produces.
-            let value = generator.nextUniform(in: 0.01..<0.03) + (generator.nextUnit() < 0.05 ? 0.04 : 0)
-            estimate.observe(seconds: value)
-            history.append(value)
-            let expected = history.count > window ? history.suffix(window).max()! : history.max()!
-            #expect(estimate.seconds == expected)
+            let round = generator.nextUniform(in: 0.005..<0.012) + (generator.nextUnit() < 0.05 ? 0.02 : 0)
+            let slot = Slot(start: start, last: frames > 0 ? start + Double((frames + 1) / 2) * round : nil, frames: frames)
+            estimate.observe(renderStart: slot.start, lastFrame: slot.last, frames: slot.frames)
+            history.append(slot)
+
+            let rendered = history.filter { $0.last != nil }
+            var rounds = rendered.suffix(window).map { ($0.last! - $0.start) / Double(($0.frames + 1) / 2) }
+            if rendered.count < window { rounds.append(0.005) }
+            let expected = (1 + margin) * (history.suffix(window).map(\.start).max()! + 3 * rounds.max()!)
+            #expect(abs(estimate.seconds - expected) < 1e-15)
         }
     }
 
+    /// Slots that served one user still predict the three rounds of five FRAMEs on two workers.
+    @Test func fewerFramesStillPredictTheFullSlot() {
+        var estimate = EdgeLatencyEstimate(window: 10, margin: 0, maxFrames: 5, workers: 2, initialRound: 0.001)
+        for _ in 0..<10 { estimate.observe(renderStart: 0.002, lastFrame: 0.010, frames: 1) }
+        #expect(abs(estimate.seconds - (0.002 + 3 * 0.008)) < 1e-15)
+    }
+
     @Test func aSpikeIsHeldForTheWholeWindow() {
-        var estimate = EdgeLatencyEstimate(window: 4, margin: 0.25, initial: 0.005)
-        estimate.observe(seconds: 0.08)
+        var estimate = EdgeLatencyEstimate(window: 4, margin: 0.25, maxFrames: 2, workers: 2, initialRound: 0.001)
+        estimate.observe(renderStart: 0, lastFrame: 0.08, frames: 2)
         for _ in 0..<3 {
-            estimate.observe(seconds: 0.02)
-            #expect(estimate.seconds == 0.1)
+            estimate.observe(renderStart: 0, lastFrame: 0.02, frames: 2)
+            #expect(abs(estimate.seconds - 0.1) < 1e-15)
         }
-        estimate.observe(seconds: 0.02)
-        #expect(estimate.seconds == 0.025)
+        estimate.observe(renderStart: 0, lastFrame: 0.02, frames: 2)
+        #expect(abs(estimate.seconds - 0.025) < 1e-15)
     }
 }

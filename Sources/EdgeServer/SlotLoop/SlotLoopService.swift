@@ -179,9 +179,7 @@ final class SlotLoopService: Service, Sendable {
             userRecords[k].deadlineMiss = !delivered || readySeconds + airtimes[k] > configuration.latencyBudget
             if userRecords[k].deadlineMiss { metrics.deadlineMisses.increment() }
         }
-        // With no FRAME this slot, the time they would have started at: t_e then decays towards
-        // it, so a slow spell does not keep every user unserved for good.
-        planner.observeEdgeLatency(seconds: latestReady ?? (renderStarted - startedAt).seconds)
+        planner.observeEdgeLatency(renderStart: (renderStarted - startedAt).seconds, lastFrame: latestReady, frames: served.count)
         let renderMilliseconds = (ContinuousClock.now - renderStarted).seconds * 1000
         metrics.renderTime.record(.nanoseconds(Int64(renderMilliseconds * 1e6)))
 

@@ -31,7 +31,7 @@ struct SlotPlanner {
     private var probes: [UInt64: Probe] = [:]
     /// The edge latency t_e IRAC plans with: the time from a slot's start until its last FRAME
     /// was sent (everything the slot does first included, since that is what the deadline
-    /// t_e + D/R ≤ T_max is checked against), as a guarded window maximum.
+    /// t_e + D/R ≤ T_max is checked against), as a guarded worst case of recent slots.
     private(set) var edgeLatency: EdgeLatencyEstimate
     private let iracOptions: IRACSolverOptions
 
@@ -48,7 +48,8 @@ struct SlotPlanner {
         self.channelSeed = channelSeed
         map = MemoryBiasMap(cellMetres: configuration.mapCellMetres, prior: configuration.lossPrior)
         edgeLatency = EdgeLatencyEstimate(
-            window: configuration.edgeLatencyWindow, margin: configuration.edgeLatencyMargin, initial: 0.005)
+            window: configuration.edgeLatencyWindow, margin: configuration.edgeLatencyMargin,
+            maxFrames: configuration.maxRenderedUsers, workers: configuration.renderWorkers, initialRound: 0.005)
         var options = IRACSolverOptions()
         if configuration.iracSolver == IRACSolverName.ilo.rawValue { options.iloModel = try ILOModel.shipped() }
         iracOptions = options
@@ -221,9 +222,9 @@ struct SlotPlanner {
         }
     }
 
-    /// Folds a slot's measured time to its last FRAME into t_e.
-    mutating func observeEdgeLatency(seconds: Double) {
-        edgeLatency.observe(seconds: seconds)
+    /// Folds a slot's render start and last FRAME (seconds from the slot's start) into t_e.
+    mutating func observeEdgeLatency(renderStart: Double, lastFrame: Double?, frames: Int) {
+        edgeLatency.observe(renderStart: renderStart, lastFrame: lastFrame, frames: frames)
     }
 }
 
