@@ -10,9 +10,10 @@ import Testing
         var frames: Int
     }
 
-    /// After every slot, t_e equals (1 + margin)·(latest render start over the last `window`
-    /// slots + ⌈K_max/W⌉ · longest round over the last `window` slots that rendered, the initial
-    /// round counting until there are that many), recomputed from the whole history.
+    /// After every slot, t_e equals (1 + margin)·max(longest time to a last FRAME, latest render
+    /// start + ⌈K_max/W⌉ · median round), over the last `window` slots (rounds: over the last
+    /// `window` slots that rendered, the initial round counting until there are that many),
+    /// recomputed from the whole history.
     @Test(arguments: [1, 3, 50])
     func isTheWorstCaseOfTheLastWindow(window: Int) {
         var generator = SeededGenerator(seed: UInt64(window), stream: 0xE_7E, index: 0)
@@ -28,10 +29,13 @@ import Testing
             estimate.observe(renderStart: slot.start, lastFrame: slot.last, frames: slot.frames)
             history.append(slot)
 
+            let recent = history.suffix(window)
             let rendered = history.filter { $0.last != nil }
             var rounds = rendered.suffix(window).map { ($0.last! - $0.start) / Double(($0.frames + 1) / 2) }
-            if rendered.count < window { rounds.append(0.005) }
-            let expected = (1 + margin) * (history.suffix(window).map(\.start).max()! + 3 * rounds.max()!)
+            if rendered.count < window { rounds.insert(0.005, at: 0) }
+            let median = rounds.sorted()[rounds.count / 2]
+            let longest = recent.map { $0.last ?? $0.start }.max()!
+            let expected = (1 + margin) * max(longest, recent.map(\.start).max()! + 3 * median)
             #expect(abs(estimate.seconds - expected) < 1e-15)
         }
     }
@@ -41,6 +45,14 @@ import Testing
         var estimate = EdgeLatencyEstimate(window: 10, margin: 0, maxFrames: 5, workers: 2, initialRound: 0.001)
         for _ in 0..<10 { estimate.observe(renderStart: 0.002, lastFrame: 0.010, frames: 1) }
         #expect(abs(estimate.seconds - (0.002 + 3 * 0.008)) < 1e-15)
+    }
+
+    /// One preempted round is held as the slot's own time, not multiplied by the rounds.
+    @Test func aSpikeIsNotScaledByTheRounds() {
+        var estimate = EdgeLatencyEstimate(window: 10, margin: 0, maxFrames: 5, workers: 2, initialRound: 0.001)
+        for _ in 0..<9 { estimate.observe(renderStart: 0, lastFrame: 0.030, frames: 5) }
+        estimate.observe(renderStart: 0, lastFrame: 0.050, frames: 1)
+        #expect(abs(estimate.seconds - 0.050) < 1e-15)
     }
 
     @Test func aSpikeIsHeldForTheWholeWindow() {
