@@ -88,7 +88,12 @@ final class ServerMetrics: Sendable {
 
     /// An HTTP response, by route and status.
     func httpResponse(route: String, status: UInt) {
-        counter("edge_http_responses_total", [("route", route), ("status", String(status))]).increment()
+        httpResponseCounter(route: route, status: status).increment()
+    }
+
+    /// The counter behind ``httpResponse(route:status:)``, for callers that resolve it once.
+    func httpResponseCounter(route: String, status: UInt) -> CoreMetrics.Counter {
+        counter("edge_http_responses_total", [("route", route), ("status", String(status))])
     }
 
     /// An upload refused at END or CHUNK, by reason.
