@@ -167,4 +167,27 @@ struct HTTP2FastPathTests {
         #expect(try await client.goAways().first == HTTP2StreamID.maxID)
         await client.close()
     }
+
+    @Test("a connection idle after fast-path requests gets GOAWAY and is closed after the idle timeout")
+    func idleTimeout() async throws {
+        let daemon = try await TestDaemon.start { $0.limits.idleTimeoutSeconds = 1 }
+        let client = try await H2FrameClient.connect(port: daemon.httpPort)
+        for future in (0..<20).map({ _ in client.send("GET", "/healthz") }) {
+            #expect(try await future.get().text == "ok\n")
+        }
+        let clock = ContinuousClock()
+        let idleSince = clock.now
+        let closed = Task { try await client.channel.closeFuture.get() }
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(5))
+            await client.close()
+        }
+        try await closed.value
+        watchdog.cancel()
+        let idle = clock.now - idleSince
+        // The server's timer started when its last stream closed, a little before the client saw the answer.
+        #expect(idle > .milliseconds(500) && idle < .seconds(4), "closed after \(idle)")
+        #expect(try await client.goAways().first == HTTP2StreamID.maxID)
+        try await daemon.stop()
+    }
 }
