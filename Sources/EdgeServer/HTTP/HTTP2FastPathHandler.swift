@@ -43,7 +43,8 @@ final class HTTP2FastPathHandler: ChannelInboundHandler {
     private static let healthy = Answer(HTTPRouter.healthy)
 
     private let router: HTTPRouter
-    /// `edge_http_responses_total` for each route, resolved once per connection rather than
+    /// `edge_http_responses_total{status="200"}` for each route (``HTTPRouter/respond(to:)``
+    /// answers every operations route with 200), resolved once per connection rather than
     /// looked up by label on every request.
     private let answeredCounters: [CoreMetrics.Counter]
     /// Responses are written while the connection reads and flushed together when it is done.
