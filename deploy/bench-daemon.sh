@@ -1,17 +1,21 @@
 #!/bin/sh
 # Daemon benchmarks on loopback (release build): binary POSE ingest with 1 and 64 connections,
-# and h2load on /healthz against edge-serverd beside nghttpd serving a static file.
+# h2load on /healthz (answered by the HTTP/2 fast path) against edge-serverd beside nghttpd serving
+# a static file, and h2load on a path that takes the ordinary stream-channel route.
 # Usage: deploy/bench-daemon.sh [seconds]   (run `make bench-daemon`, which builds first)
 set -eu
 SECONDS_PER_RUN=${1:-5}
 BIN=.build/release
+# EDGE_SERVERD=path/to/edge-serverd compares another build (e.g. a copy of the previous one).
+EDGE_SERVERD=${EDGE_SERVERD:-$BIN/edge-serverd}
 WORK=$(mktemp -d)
 BINARY_PORT=17450
 HTTP_PORT=17451
 NGHTTPD_PORT=17452
-H2LOAD="h2load -n 200000 -c 16 -m 32 -t 1"
+REQUESTS=200000
+H2LOAD="h2load -n $REQUESTS -c 16 -m 32 -t 1"
 
-$BIN/edge-serverd --token bench --data-dir "$WORK/data" --binary-port $BINARY_PORT --http-port $HTTP_PORT \
+$EDGE_SERVERD --token bench --data-dir "$WORK/data" --binary-port $BINARY_PORT --http-port $HTTP_PORT \
   --max-sessions 4096 --log-level warning &
 SERVER=$!
 printf 'ok\n' > "$WORK/healthz"
@@ -24,7 +28,21 @@ echo "== binary POSE ingest, 1 connection"
 $BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 1 --seconds "$SECONDS_PER_RUN"
 echo "== binary POSE ingest, 64 connections"
 $BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 64 --seconds "$SECONDS_PER_RUN"
+# Runs h2load on a URL and prints its totals and the server's CPU time per request (user +
+# system, from /proc): on a machine shared with other work the rate moves with the load, the
+# CPU time per request much less.
+h2load_with_cpu() {
+  pid=$1
+  url=$2
+  before=$(awk '{print $14 + $15}' /proc/$pid/stat)
+  $H2LOAD "$url" | grep -E "^(finished|requests)"
+  after=$(awk '{print $14 + $15}' /proc/$pid/stat)
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v requests=$REQUESTS \
+    'BEGIN { printf "server CPU: %.1f us/request\n", ticks * 1e6 / hz / requests }'
+}
 echo "== h2load /healthz on edge-serverd (h2c): $H2LOAD"
-$H2LOAD http://127.0.0.1:$HTTP_PORT/healthz | grep -E "^(finished|requests)"
+h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/healthz
 echo "== h2load /healthz on nghttpd (static file): $H2LOAD"
-$H2LOAD http://127.0.0.1:$NGHTTPD_PORT/healthz | grep -E "^(finished|requests)"
+h2load_with_cpu $NGHTTPD http://127.0.0.1:$NGHTTPD_PORT/healthz
+echo "== h2load on a routed path (stream channel + router, 404) on edge-serverd: $H2LOAD"
+h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/no-such-route

@@ -111,32 +111,33 @@ final class HTTPListener: Service, Sendable {
         try sync.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: false))
     }
 
+    /// `NIOHTTP2Handler` in frame mode, then the connection manager (GOAWAY on quiesce, idle
+    /// timeout), the fast path for the operations routes and the stream multiplexer that gives
+    /// every other stream its own channel with an HTTP/1 translation.
     private static func configureHTTP2(
         _ channel: any Channel, router: HTTPRouter, maxBody: Int, idleTimeout: TimeAmount
     ) throws {
-        do {
-            let sync = channel.pipeline.syncOperations
-            var managerConfiguration = NIOHTTP2ServerConnectionManagementHandler.Configuration.defaults
-            managerConfiguration.maxIdleTime = idleTimeout
-            let manager = NIOHTTP2ServerConnectionManagementHandler(eventLoop: channel.eventLoop, configuration: managerConfiguration)
-            var connection = NIOHTTP2Handler.ConnectionConfiguration()
-            connection.initialSettings = [
-                HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
-                HTTP2Setting(parameter: .maxHeaderListSize, value: 16 * 1024),
-            ]
-            _ = try sync.configureHTTP2Pipeline(
-                mode: .server, connectionConfiguration: connection, streamConfiguration: .init(),
-                streamDelegate: manager.http2StreamDelegate
-            ) { stream in
-                stream.eventLoop.makeCompletedFuture {
-                    try stream.pipeline.syncOperations.addHandlers([
-                        HTTP2FramePayloadToHTTP1ServerCodec(),
-                        HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: true),
-                    ])
-                }
+        let sync = channel.pipeline.syncOperations
+        var managerConfiguration = NIOHTTP2ServerConnectionManagementHandler.Configuration.defaults
+        managerConfiguration.maxIdleTime = idleTimeout
+        var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        connection.initialSettings = [
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
+            HTTP2Setting(parameter: .maxHeaderListSize, value: 16 * 1024),
+        ]
+        try sync.addHandler(NIOHTTP2Handler(mode: .server, connectionConfiguration: connection))
+        // In frame mode the manager counts streams from the handler's stream events.
+        try sync.addHandler(NIOHTTP2ServerConnectionManagementHandler(eventLoop: channel.eventLoop, configuration: managerConfiguration))
+        try sync.addHandler(HTTP2FastPathHandler(router: router))
+        let multiplexer = HTTP2StreamMultiplexer(mode: .server, channel: channel) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandlers([
+                    HTTP2FramePayloadToHTTP1ServerCodec(),
+                    HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: true),
+                ])
             }
-            try sync.addHandler(manager)
         }
+        try sync.addHandler(multiplexer)
     }
 
     private static func makeSSLContext(_ configuration: ServerConfiguration) throws -> NIOSSLContext {

@@ -4,7 +4,9 @@ import NIOHTTP1
 /// Collects one request (head, bounded body, end), hands it to the ``HTTPRouter`` and writes the
 /// response. The same handler serves HTTP/1.1 connections and HTTP/2 streams.
 ///
-/// Cheap routes (`/healthz`, `/metrics`, `/v1/status`) are answered inline on the event loop;
+/// Cheap routes (`/healthz`, `/metrics`, `/v1/status`) are answered inline on the event loop
+/// (over HTTP/2 a bodiless GET of them is answered before any stream channel exists, by
+/// ``HTTP2FastPathHandler``);
 /// routes that touch the disk complete on a task and the response hops back to the loop; event
 /// streams (``HTTPEventStream``) write their head at once and their body as events happen,
 /// until the channel goes inactive.

@@ -47,19 +47,56 @@ final class HTTPRouter: Sendable {
         encoder.keyEncodingStrategy = .convertToSnakeCase
     }
 
-    private static let healthy = HTTPResponse.text(.ok, "ok\n")
+    /// The operations routes: no token, no body, answered on the event loop from the path alone
+    /// (which lets ``HTTP2FastPathHandler`` answer them without a stream channel).
+    enum OperationsRoute: Int, CaseIterable, Sendable {
+        case healthz, metrics, status
+
+        /// The route of a canonical request path (`/healthz`, `/metrics`, `/v1/status`, with any
+        /// query); other spellings that ``HTTPRouter/route(_:)`` accepts (`/healthz/`) are nil.
+        init?(path: String) {
+            let end = path.utf8.firstIndex(of: UInt8(ascii: "?")) ?? path.endIndex
+            switch path[..<end] {
+            case "/healthz": self = .healthz
+            case "/metrics": self = .metrics
+            case "/v1/status": self = .status
+            default: return nil
+            }
+        }
+
+        /// The route's label in `edge_http_responses_total`.
+        var label: String {
+            switch self {
+            case .healthz: "healthz"
+            case .metrics: "metrics"
+            case .status: "status"
+            }
+        }
+    }
+
+    static let healthy = HTTPResponse.text(.ok, "ok\n")
+
+    /// The answer of an operations route.
+    func respond(to route: OperationsRoute) -> HTTPResponse {
+        switch route {
+        case .healthz:
+            return Self.healthy
+        case .metrics:
+            return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4", body: ByteBuffer(bytes: metrics.exposition()))
+        case .status:
+            return .json(.ok, (try? encoder.encode(status())).map(Array.init) ?? Array("{}".utf8))
+        }
+    }
 
     func route(_ request: HTTPRequest) -> Result {
         let segments = request.segments
         switch (request.method, segments.first) {
         case (.GET, "healthz") where segments.count == 1:
-            return .immediate(Self.healthy, route: "healthz")
+            return operations(.healthz)
         case (.GET, "metrics") where segments.count == 1:
-            let body = ByteBuffer(bytes: metrics.exposition())
-            return .immediate(HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4", body: body), route: "metrics")
+            return operations(.metrics)
         case (.GET, "v1") where segments.count == 2 && segments[1] == "status":
-            let report = (try? encoder.encode(status())).map(Array.init) ?? Array("{}".utf8)
-            return .immediate(.json(.ok, report), route: "status")
+            return operations(.status)
         case (.GET, "v1") where segments.count == 4 && segments[1] == "sessions" && segments[3] == "events":
             guard authorized(request) else { return unauthorized(route: "sessions") }
             return sessionRoutes.events(clientID: String(segments[2]))
@@ -74,6 +111,10 @@ final class HTTPRouter: Sendable {
         default:
             return .immediate(.text(.notFound, "no route for \(request.method) \(request.path)\n"), route: "not_found")
         }
+    }
+
+    private func operations(_ route: OperationsRoute) -> Result {
+        .immediate(respond(to: route), route: route.label)
     }
 
     private func routeUpload(_ request: HTTPRequest, clientID: String, uploadID: String, rest: ArraySlice<Substring>) -> Result {

@@ -13,9 +13,16 @@ final class ServerMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     private let counters = NIOLockedValueBox([CounterKey: CoreMetrics.Counter]())
 
+    private let httpResponseCounters = NIOLockedValueBox([HTTPResponseKey: CoreMetrics.Counter]())
+
     private struct CounterKey: Hashable {
         var label: String
         var dimensions: [String]
+    }
+
+    private struct HTTPResponseKey: Hashable {
+        var route: String
+        var status: UInt
     }
 
     /// Accepted TCP connections on the binary listener.
@@ -88,7 +95,19 @@ final class ServerMetrics: Sendable {
 
     /// An HTTP response, by route and status.
     func httpResponse(route: String, status: UInt) {
-        counter("edge_http_responses_total", [("route", route), ("status", String(status))]).increment()
+        httpResponseCounter(route: route, status: status).increment()
+    }
+
+    /// The counter behind ``httpResponse(route:status:)``, for callers that resolve it once.
+    ///
+    /// Every HTTP response passes here, so the cache is keyed by the route and the numeric
+    /// status rather than by the generic label arrays (no allocation on a hit).
+    func httpResponseCounter(route: String, status: UInt) -> CoreMetrics.Counter {
+        let key = HTTPResponseKey(route: route, status: status)
+        if let counter = httpResponseCounters.withLockedValue({ $0[key] }) { return counter }
+        let counter = counter("edge_http_responses_total", [("route", route), ("status", String(status))])
+        httpResponseCounters.withLockedValue { $0[key] = counter }
+        return counter
     }
 
     /// An upload refused at END or CHUNK, by reason.

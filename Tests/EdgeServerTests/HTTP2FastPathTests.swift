@@ -1,0 +1,193 @@
+import Foundation
+import NIOCore
+import NIOEmbedded
+import NIOHPACK
+import NIOHTTP2
+import Testing
+
+@testable import EdgeServer
+
+@Suite("HTTP/2 fast path for the operations routes")
+struct HTTP2FastPathTests {
+    private static func headers(_ method: String, _ path: String) -> HPACKHeaders {
+        [":method": method, ":path": path, ":scheme": "http", ":authority": "localhost"]
+    }
+
+    @Test("the handler answers a GET of /healthz, /metrics or /v1/status from its HEADERS frame; every other frame passes through")
+    func classification() async throws {
+        let daemon = try await TestDaemon.start()
+        let router = HTTPRouter(daemon: daemon.server, verifier: TokenVerifier(tokens: [TestDaemon.token], allowAnonymous: false))
+        // An EmbeddedChannel stays on one thread: drive it from a synchronous function.
+        try Self.classify(router: router)
+        try await daemon.stop()
+    }
+
+    private static func classify(router: HTTPRouter) throws {
+        let channel = EmbeddedChannel(handler: HTTP2FastPathHandler(router: router))
+        let answered = [
+            ("/healthz", "text/plain; charset=utf-8"), ("/metrics?scrape=1", "text/plain; version=0.0.4"),
+            ("/v1/status", "application/json"),
+        ]
+        for (index, (path, contentType)) in answered.enumerated() {
+            let streamID = HTTP2StreamID(2 * index + 1)
+            try channel.writeInbound(HTTP2Frame(streamID: streamID, payload: .headers(.init(headers: headers("GET", path), endStream: true))))
+            #expect(try channel.readInbound(as: HTTP2Frame.self) == nil, "\(path) must not reach the multiplexer")
+            let head = try #require(try channel.readOutbound(as: HTTP2Frame.self))
+            let data = try #require(try channel.readOutbound(as: HTTP2Frame.self))
+            guard case .headers(let responseHeaders) = head.payload, case .data(let body) = data.payload,
+                case .byteBuffer(let bytes) = body.data
+            else {
+                Issue.record("\(path): expected HEADERS then DATA, got \(head.payload) and \(data.payload)")
+                continue
+            }
+            #expect(head.streamID == streamID && data.streamID == streamID)
+            #expect(!responseHeaders.endStream && body.endStream)
+            #expect(Array(responseHeaders.headers.map(\.name).prefix(1)) == [":status"])
+            #expect(responseHeaders.headers.first(name: ":status") == "200")
+            #expect(responseHeaders.headers.first(name: "content-type") == contentType)
+            #expect(responseHeaders.headers.first(name: "content-length") == String(bytes.readableBytes))
+            if path == "/healthz" { #expect(String(buffer: bytes) == "ok\n") }
+        }
+        // HEAD, other routes, non-canonical paths, other methods and requests with a body go
+        // to the stream multiplexer unchanged.
+        let passed: [(String, String, Bool)] = [
+            ("HEAD", "/healthz", true), ("GET", "/nope", true), ("POST", "/healthz", true), ("GET", "/healthz/", true),
+            ("GET", "/v1/sessions", true), ("GET", "/healthz", false),
+        ]
+        for (index, (method, path, endStream)) in passed.enumerated() {
+            let frame = HTTP2Frame(streamID: HTTP2StreamID(101 + 2 * index), payload: .headers(.init(headers: headers(method, path), endStream: endStream)))
+            try channel.writeInbound(frame)
+            let forwarded = try #require(try channel.readInbound(as: HTTP2Frame.self), "\(method) \(path) must pass through")
+            #expect(forwarded.streamID == frame.streamID)
+            #expect(try channel.readOutbound(as: HTTP2Frame.self) == nil)
+        }
+        let window = HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: 1024))
+        try channel.writeInbound(window)
+        #expect(try channel.readInbound(as: HTTP2Frame.self)?.streamID == .rootStream)
+        _ = try channel.finish()
+    }
+
+    @Test("over h2c: fast-path answers carry status, content-type, content-length and body; HEAD and unknown routes get the router's 404")
+    func responsesOverH2() async throws {
+        let daemon = try await TestDaemon.start()
+        let client = try await H2FrameClient.connect(port: daemon.httpPort)
+        let health = try await client.request("GET", "/healthz")
+        #expect(health.status == "200" && health.text == "ok\n")
+        #expect(health.headers.first(name: "content-type") == "text/plain; charset=utf-8")
+        #expect(health.headers.first(name: "content-length") == "3")
+        let status = try await client.request("GET", "/v1/status")
+        #expect(status.status == "200" && status.headers.first(name: "content-type") == "application/json")
+        #expect(status.headers.first(name: "content-length") == String(status.body.readableBytes) && status.text.hasPrefix("{"))
+        let head = try await client.request("HEAD", "/healthz")
+        #expect(head.status == "404" && head.body.readableBytes == 0)
+        let unknown = try await client.request("GET", "/nope")
+        #expect(unknown.status == "404" && unknown.text == "no route for GET /nope\n")
+        // The same route with a request body takes the ordinary stream path and answers alike.
+        let withBody = try await client.request("GET", "/healthz", body: ByteBuffer(string: "x"))
+        #expect(withBody.status == "200" && withBody.text == "ok\n" && withBody.headers.first(name: "content-length") == "3")
+        let metrics = try await client.request("GET", "/metrics")
+        #expect(metrics.text.contains(#"edge_http_responses_total{route="healthz",status="200"} 2"#))
+        #expect(metrics.text.contains(#"edge_http_responses_total{route="not_found",status="404"} 2"#))
+        await client.close()
+        try await daemon.stop()
+    }
+
+    @Test("concurrent streams on one connection mix fast-path and routed requests; each gets its own answer")
+    func concurrentMixedStreams() async throws {
+        let daemon = try await TestDaemon.start()
+        let client = try await H2FrameClient.connect(port: daemon.httpPort)
+        let auth = [("authorization", "Bearer \(TestDaemon.token)")]
+        // (method, path, headers, expected status, expected body prefix)
+        let kinds: [(String, String, [(String, String)], String, String)] = [
+            ("GET", "/healthz", [], "200", "ok\n"),
+            ("GET", "/v1/status", [], "200", "{"),
+            ("GET", "/metrics", [], "200", "# TYPE"),
+            ("GET", "/nope", [], "404", "no route"),
+            ("HEAD", "/healthz", [], "404", ""),
+            ("GET", "/v1/uploads/c1/7", auth, "404", "unknown_upload"),
+            ("GET", "/v1/uploads/c1/7", [], "401", "a valid bearer token"),
+        ]
+        let rounds = 12
+        var futures: [(Int, EventLoopFuture<H2FrameClient.Response>)] = []
+        for round in 0..<rounds {
+            for (index, kind) in kinds.enumerated() {
+                futures.append((index, client.send(kind.0, kind.1 + (round.isMultiple(of: 2) ? "" : "?round=\(round)"), headers: kind.2)))
+            }
+        }
+        for (index, future) in futures {
+            let response = try await future.get()
+            let (method, path, _, status, prefix) = kinds[index]
+            #expect(response.status == status, "\(method) \(path)")
+            #expect(response.text.hasPrefix(prefix), "\(method) \(path): \(response.text.prefix(60))")
+            #expect(response.headers.first(name: "content-length").flatMap(Int.init) == (method == "HEAD" ? nil : response.body.readableBytes) || method == "HEAD")
+        }
+        let metrics = try await client.request("GET", "/metrics")
+        #expect(metrics.text.contains(#"edge_http_responses_total{route="healthz",status="200"} \#(rounds)"#))
+        #expect(metrics.text.contains(#"edge_http_responses_total{route="status",status="200"} \#(rounds)"#))
+        await client.close()
+        try await daemon.stop()
+    }
+
+    @Test("a graceful shutdown while fast-path requests are in flight: each is answered in full or refused unprocessed, and the connection closes before the grace period ends")
+    func goAwayDrain() async throws {
+        let daemon = try await TestDaemon.start { $0.shutdownGraceSeconds = 8 }
+        let client = try await H2FrameClient.connect(port: daemon.httpPort)
+        for future in (0..<50).map({ _ in client.send("GET", "/healthz") }) {
+            #expect(try await future.get().text == "ok\n")
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let stopping = Task { try await daemon.stop() }
+        // Bursts of concurrent requests until the client learns of the GOAWAY. swift-nio-http2
+        // refuses (REFUSED_STREAM: not processed, safe to retry) every stream opened after its
+        // first GOAWAY, so a stream is either answered in full or refused, never cut short.
+        var answered: [HTTP2StreamID] = []
+        var refused: [HTTP2StreamID] = []
+        var goneAway = false
+        while !goneAway && refused.isEmpty && clock.now - started < .seconds(5) {
+            for future in (0..<10).map({ _ in client.send("GET", "/healthz") }) {
+                do {
+                    let response = try await future.get()
+                    #expect(response.status == "200" && response.text == "ok\n")
+                    answered.append(response.streamID)
+                } catch let reset as H2FrameClient.ResetError {
+                    #expect(reset.code == .refusedStream)
+                    refused.append(reset.streamID)
+                } catch is H2FrameClient.GoingAway {
+                    goneAway = true
+                }
+            }
+        }
+        #expect((answered.max() ?? .rootStream) < (refused.min() ?? .maxID), "answered \(answered), refused \(refused)")
+        try await stopping.value
+        try await client.channel.closeFuture.get()
+        // The manager closes the connection once its stream count is zero: fast-path streams
+        // that were opened but never counted as closed would hold it until the grace period.
+        #expect(clock.now - started < .seconds(4))
+        #expect(try await client.goAways().first == HTTP2StreamID.maxID)
+        await client.close()
+    }
+
+    @Test("a connection idle after fast-path requests gets GOAWAY and is closed after the idle timeout")
+    func idleTimeout() async throws {
+        let daemon = try await TestDaemon.start { $0.limits.idleTimeoutSeconds = 1 }
+        let client = try await H2FrameClient.connect(port: daemon.httpPort)
+        for future in (0..<20).map({ _ in client.send("GET", "/healthz") }) {
+            #expect(try await future.get().text == "ok\n")
+        }
+        let clock = ContinuousClock()
+        let idleSince = clock.now
+        let closed = Task { try await client.channel.closeFuture.get() }
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(5))
+            await client.close()
+        }
+        try await closed.value
+        watchdog.cancel()
+        let idle = clock.now - idleSince
+        // The server's timer started when its last stream closed, a little before the client saw the answer.
+        #expect(idle > .milliseconds(500) && idle < .seconds(4), "closed after \(idle)")
+        #expect(try await client.goAways().first == HTTP2StreamID.maxID)
+        try await daemon.stop()
+    }
+}
