@@ -16,6 +16,8 @@ struct ProjectedGaussian {
     var reach: Float = 0
     /// Half-height, in pixels, of the band of rows where that can hold (with margin).
     var rowExtent: Float = 0
+    /// Half-width, in pixels, of the band of columns where that can hold (with margin).
+    var columnExtent: Float = 0
     /// Tile rectangle [minX, maxX) × [minY, maxY).
     var tileMinX: Int32 = 0
     var tileMinY: Int32 = 0
@@ -119,6 +121,7 @@ struct ProjectedGaussian {
         self.depth = t.z
         self.reach = reach
         self.rowExtent = rowExtent
+        self.columnExtent = columnExtent
         self.tileMinX = tightMinX
         self.tileMinY = tightMinY
         self.tileMaxX = tightMaxX

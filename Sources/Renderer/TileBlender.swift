@@ -35,20 +35,27 @@ final class TileBlender {
     private static let lanes = PixelLanes.scalarCount
     private static let chunksPerRow = RenderOptions.tileSize / lanes
     private static let chunks = RenderOptions.tileSize * chunksPerRow
-    /// Column offsets 0, 1, … of a chunk's lanes.
-    private static let laneColumns: LaneIndices = {
-        var columns = LaneIndices()
-        for lane in columns.indices { columns[lane] = Int32(lane) }
-        return columns
-    }()
-    private static let laneOffsets = PixelLanes(laneColumns)
 
     private let red = UnsafeMutablePointer<PixelLanes>.allocate(capacity: chunks)
     private let green = UnsafeMutablePointer<PixelLanes>.allocate(capacity: chunks)
     private let blue = UnsafeMutablePointer<PixelLanes>.allocate(capacity: chunks)
     private let transmittance = UnsafeMutablePointer<PixelLanes>.allocate(capacity: chunks)
-    /// Lanes whose transmittance would have dropped below the cutoff; they take no more input.
+    /// Lanes that take no more input: their transmittance would have dropped below the cutoff,
+    /// or they lie beyond the image's right edge.
     private let stopped = UnsafeMutablePointer<PixelMask>.allocate(capacity: chunks)
+    /// Column offsets 0, 1, … of a chunk's lanes.
+    private let laneColumns: LaneIndices
+    // The reference's thresholds as whole vectors: Swift's vector-with-scalar comparisons
+    // are generic per-lane loops, which the optimiser does not always turn into vector code.
+    private let minimumAlpha = PixelLanes(repeating: RenderOptions.minimumAlpha)
+    private let maximumAlpha = PixelLanes(repeating: RenderOptions.maximumAlpha)
+    private let cutoff = PixelLanes(repeating: RenderOptions.transmittanceCutoff)
+
+    init() {
+        var columns = LaneIndices()
+        for lane in columns.indices { columns[lane] = Int32(lane) }
+        laneColumns = columns
+    }
 
     deinit {
         red.deallocate()
@@ -68,36 +75,48 @@ final class TileBlender {
         green.update(repeating: .zero, count: Self.chunks)
         blue.update(repeating: .zero, count: Self.chunks)
         transmittance.update(repeating: PixelLanes(repeating: 1), count: Self.chunks)
-        stopped.update(repeating: PixelMask(), count: Self.chunks)
+        for chunk in 0..<Self.chunks {
+            let firstColumn = LaneIndices(repeating: Int32((chunk % Self.chunksPerRow) * Self.lanes))
+            stopped[chunk] = laneColumns &+ firstColumn .>= LaneIndices(repeating: Int32(columns))
+        }
+        let laneOffsets = PixelLanes(laneColumns)
         var remaining = rows * columns
 
         for entry in Int(lists.starts[tile])..<Int(lists.starts[tile + 1]) {
             let g = lists.gaussians[Int(lists.entries[entry])]
             let firstRow = max(0, floorIndex(g.meanY - g.rowExtent - 0.5) - y0)
             let lastRow = min(rows - 1, ceilingIndex(g.meanY + g.rowExtent - 0.5) - y0)
-            guard firstRow <= lastRow else { continue }
+            let firstChunk = max(0, floorIndex(g.meanX - g.columnExtent - 0.5) - x0) / Self.lanes
+            let lastChunk = min(columns - 1, ceilingIndex(g.meanX + g.columnExtent - 0.5) - x0) / Self.lanes
+            guard firstRow <= lastRow, firstChunk <= lastChunk else { continue }
             for r in firstRow...lastRow {
                 let dy = g.meanY - (Float(y0 + r) + 0.5)
-                // Columns where A·dx² + 2B·dx·dy + C·dy² ≤ reach (dx = meanX − pixel centre).
-                let discriminant = g.conicB * g.conicB * dy * dy - g.conicA * (g.conicC * dy * dy - g.reach)
-                guard discriminant >= 0 else { continue }
-                let root = discriminant.squareRoot()
-                let dxLow = (-g.conicB * dy - root) / g.conicA
-                let dxHigh = (-g.conicB * dy + root) / g.conicA
-                let firstColumn = max(0, floorIndex(g.meanX - dxHigh - 0.5) - x0)
-                let lastColumn = min(columns - 1, ceilingIndex(g.meanX - dxLow - 0.5) - x0)
-                guard firstColumn <= lastColumn else { continue }
-                for chunkColumn in (firstColumn / Self.lanes)...(lastColumn / Self.lanes) {
+                var chunks = firstChunk...lastChunk
+                // Narrow the chunks by this row's span when the splat's box spans several.
+                if firstChunk < lastChunk {
+                    // Columns where A·dx² + 2B·dx·dy + C·dy² ≤ reach (dx = meanX − pixel centre).
+                    let discriminant = g.conicB * g.conicB * dy * dy - g.conicA * (g.conicC * dy * dy - g.reach)
+                    guard discriminant >= 0 else { continue }
+                    let root = discriminant.squareRoot()
+                    let dxLow = (-g.conicB * dy - root) / g.conicA
+                    let dxHigh = (-g.conicB * dy + root) / g.conicA
+                    let firstColumn = max(0, floorIndex(g.meanX - dxHigh - 0.5) - x0)
+                    let lastColumn = min(columns - 1, ceilingIndex(g.meanX - dxLow - 0.5) - x0)
+                    guard firstColumn <= lastColumn else { continue }
+                    chunks = (firstColumn / Self.lanes)...(lastColumn / Self.lanes)
+                }
+                // Whole chunks: lanes outside the span have alpha < 1/255, so the rules below
+                // skip them just as a per-pixel loop over every pixel would.
+                for chunkColumn in chunks {
                     let chunk = r * Self.chunksPerRow + chunkColumn
-                    let columnBase = chunkColumn * Self.lanes
-                    let laneColumns = Self.laneColumns &+ Int32(columnBase)
-                    let inSpan = (laneColumns .>= Int32(firstColumn)) .& (laneColumns .<= Int32(lastColumn))
-                    let open = inSpan .& .!stopped[chunk]
+                    let open = .!stopped[chunk]
                     guard any(open) else { continue }
-                    let stoppedNow = blend(g, dy: dy, firstCentre: Float(x0 + columnBase) + 0.5, lanes: open, chunk: chunk)
-                    if any(stoppedNow) {
-                        stopped[chunk] .|= stoppedNow
-                        remaining -= Int(LaneIndices().replacing(with: 1, where: stoppedNow).wrappedSum())
+                    let centres = laneOffsets + PixelLanes(repeating: Float(x0 + chunkColumn * Self.lanes) + 0.5)
+                    let stops = blend(g, dy: dy, centres: centres, lanes: open, chunk: chunk)
+                    if any(stops) {
+                        stopped[chunk] = stopped[chunk] .| stops
+                        // A true lane is −1 as an integer.
+                        remaining += Int(unsafeBitCast(stops, to: LaneIndices.self).wrappedSum())
                     }
                 }
             }
@@ -106,26 +125,27 @@ final class TileBlender {
         write(x0: x0, y0: y0, rows: rows, columns: columns, to: target)
     }
 
-    /// Blends `g` into the `open` lanes of one chunk with the reference's per-pixel rules:
-    /// `alpha = min(0.99, o·exp(power))`, skipped when `power > 0` or `alpha < 1/255`; a pixel
-    /// whose transmittance would drop below the cutoff stops instead (this Gaussian is not
-    /// added). Returns the lanes that stopped.
+    /// Blends `g` into the `open` lanes of one chunk whose pixel centres are `centres`, with
+    /// the reference's per-pixel rules: `alpha = min(0.99, o·exp(power))`, skipped when
+    /// `power > 0` or `alpha < 1/255`; a pixel whose transmittance would drop below the cutoff
+    /// stops instead (this Gaussian is not added). Returns the lanes that stopped.
     @inline(__always)
-    private func blend(_ g: ProjectedGaussian, dy: Float, firstCentre: Float, lanes open: PixelMask, chunk: Int) -> PixelMask {
-        let dx = g.meanX - (firstCentre + Self.laneOffsets)
-        let power = -0.5 * (g.conicA * dx * dx + g.conicC * dy * dy) - g.conicB * dx * dy
-        let exponential = g.opacity * fastExp(power)
-        let alpha = exponential.replacing(with: RenderOptions.maximumAlpha, where: exponential .> RenderOptions.maximumAlpha)
-        let takes = open .& (power .<= 0) .& (alpha .>= RenderOptions.minimumAlpha)
+    private func blend(_ g: ProjectedGaussian, dy: Float, centres: PixelLanes, lanes open: PixelMask, chunk: Int) -> PixelMask {
+        let dx = PixelLanes(repeating: g.meanX) - centres
+        let power = PixelLanes(repeating: -0.5) * (PixelLanes(repeating: g.conicA) * dx * dx + PixelLanes(repeating: g.conicC * dy * dy))
+            - PixelLanes(repeating: g.conicB) * dx * PixelLanes(repeating: dy)
+        let exponential = PixelLanes(repeating: g.opacity) * fastExp(power)
+        let alpha = exponential.replacing(with: maximumAlpha, where: maximumAlpha .< exponential)
+        let takes = open .& (power .<= PixelLanes()) .& (alpha .>= minimumAlpha)
         let t = transmittance[chunk]
-        let next = t * (1 - alpha)
-        let stops = takes .& (next .< RenderOptions.transmittanceCutoff)
+        let next = t * (PixelLanes(repeating: 1) - alpha)
+        let stops = takes .& (next .< cutoff)
         let blends = takes .& .!stops
         let weight = alpha * t
-        red[chunk].replace(with: red[chunk] + g.color.x * weight, where: blends)
-        green[chunk].replace(with: green[chunk] + g.color.y * weight, where: blends)
-        blue[chunk].replace(with: blue[chunk] + g.color.z * weight, where: blends)
-        transmittance[chunk].replace(with: next, where: blends)
+        red[chunk] = red[chunk].replacing(with: red[chunk] + PixelLanes(repeating: g.color.x) * weight, where: blends)
+        green[chunk] = green[chunk].replacing(with: green[chunk] + PixelLanes(repeating: g.color.y) * weight, where: blends)
+        blue[chunk] = blue[chunk].replacing(with: blue[chunk] + PixelLanes(repeating: g.color.z) * weight, where: blends)
+        transmittance[chunk] = t.replacing(with: next, where: blends)
         return stops
     }
 
@@ -171,7 +191,8 @@ private func ceilingIndex(_ value: Float) -> Int {
 /// compiles to vector instructions.
 @inline(__always)
 func fastExp(_ x: PixelLanes) -> PixelLanes {
-    let clamped = x.replacing(with: -87, where: x .< -87)
+    let lowest = PixelLanes(repeating: -87)
+    let clamped = x.replacing(with: lowest, where: x .< lowest)
     // Adding 1.5·2²³ rounds to an integer in the low mantissa bits.
     let shifted = clamped * 1.442695040888963 + 12_582_912
     let n = shifted - 12_582_912
@@ -184,6 +205,6 @@ func fastExp(_ x: PixelLanes) -> PixelLanes {
     p = p * r + 0.5
     p = p * r + 1
     p = p * r + 1
-    let exponent = (unsafeBitCast(shifted, to: LaneIndices.self) &- 0x4B40_0000 &+ 127) &<< 23
+    let exponent = (unsafeBitCast(shifted, to: LaneIndices.self) &- LaneIndices(repeating: 0x4B40_0000 - 127)) &<< LaneIndices(repeating: 23)
     return p * unsafeBitCast(exponent, to: PixelLanes.self)
 }
