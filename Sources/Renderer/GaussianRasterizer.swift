@@ -90,10 +90,15 @@ public final class GaussianRasterizer {
         }
     }
 
-    /// Fills `projected` for every Gaussian of the scene, in parallel over contiguous chunks.
+    /// Projects every Gaussian of the scene, in parallel over contiguous chunks. Each worker
+    /// keeps only the visible ones, packed in index order at the start of its chunk of
+    /// `projected` (culled Gaussians, usually most of the scene, cost no write).
     private func project(_ scene: GaussianScene, frame: FrameConstants, threads: Int) {
         let n = scene.count
         if projected.count < n { projected = [ProjectedGaussian](repeating: ProjectedGaussian(), count: n) }
+        let workers = max(1, min(threads, n))
+        let chunk = (n + workers - 1) / workers
+        var visibleCounts = [Int](repeating: 0, count: workers)
         scene.positions.withUnsafeBufferPointer { positions in
         scene.logScales.withUnsafeBufferPointer { logScales in
         scene.rotations.withUnsafeBufferPointer { rotations in
@@ -105,26 +110,35 @@ public final class GaussianRasterizer {
                 opacityLogits: opacities.baseAddress!, sh: sh.baseAddress ?? UnsafePointer(bitPattern: 16)!,
                 coefficientsPerChannel: scene.coefficientsPerChannel)
             projected.withUnsafeMutableBufferPointer { output in
+            visibleCounts.withUnsafeMutableBufferPointer { counts in
                 let out = UnsafeSendablePointer(output.baseAddress!)
-                Self.forEachWorker(threads: threads, items: n) { worker, workers in
-                    let chunk = (n + workers - 1) / workers
-                    for i in (worker * chunk)..<min(n, (worker + 1) * chunk) {
-                        out.pointer[i] = ProjectedGaussian(projecting: i, of: view, frame: frame)
+                let visible = UnsafeSendablePointer(counts.baseAddress!)
+                Self.forEachWorker(threads: workers, items: n) { worker, _ in
+                    let begin = worker * chunk
+                    var kept = begin
+                    for i in begin..<min(n, begin + chunk) {
+                        let g = ProjectedGaussian(projecting: i, of: view, frame: frame)
+                        guard g.isVisible else { continue }
+                        out.pointer[kept] = g
+                        kept += 1
                     }
+                    visible.pointer[worker] = kept - begin
                 }
-            }
+            }}
         }}}}}
-        collectVisible(count: n)
+        collectVisible(chunk: chunk, visibleCounts: visibleCounts)
     }
 
-    /// Sorts visible Gaussians by depth (stable, so ties keep index order).
-    private func collectVisible(count n: Int) {
+    /// Sorts the packed visible Gaussians by depth (stable, so ties keep index order).
+    private func collectVisible(chunk: Int, visibleCounts: [Int]) {
         sortKeys.removeAll(keepingCapacity: true)
         sortValues.removeAll(keepingCapacity: true)
-        for i in 0..<n where projected[i].isVisible {
-            // Depths are > 0, so their IEEE bit patterns order like the values.
-            sortKeys.append(projected[i].depth.bitPattern)
-            sortValues.append(UInt32(i))
+        for (worker, count) in visibleCounts.enumerated() {
+            for slot in (worker * chunk)..<(worker * chunk + count) {
+                // Depths are > 0, so their IEEE bit patterns order like the values.
+                sortKeys.append(projected[slot].depth.bitPattern)
+                sortValues.append(UInt32(slot))
+            }
         }
         RadixSort.sort(keys: &sortKeys, values: &sortValues, scratchKeys: &sortScratchKeys, scratchValues: &sortScratchValues)
     }
