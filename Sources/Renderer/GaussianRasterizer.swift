@@ -16,6 +16,12 @@ public final class GaussianRasterizer {
     private var sortScratchValues: [UInt32] = []
     private var tileStarts: [Int32] = []
     private var tileEntries: [UInt32] = []
+    /// Spatial cells of the most recently rendered scenes (a render loop alternates between a
+    /// few scenes: the memory, small models), most recent first.
+    private var sceneCells: [SceneCells] = []
+    private var cellIsVisible: [Bool] = []
+    /// Scenes whose cells are kept.
+    private static let cachedScenes = 4
 
     /// What the last frame did: visible Gaussians and Gaussian–tile pairs.
     public private(set) var lastFrameStatistics = FrameStatistics()
@@ -99,6 +105,8 @@ public final class GaussianRasterizer {
         let workers = max(1, min(threads, n))
         let chunk = (n + workers - 1) / workers
         var visibleCounts = [Int](repeating: 0, count: workers)
+        let cells = frame.cullsByRadiusBound ? cells(of: scene) : nil
+        if let cells { cells.visibleCells(frame: frame, into: &cellIsVisible) }
         scene.positions.withUnsafeBufferPointer { positions in
         scene.logScales.withUnsafeBufferPointer { logScales in
         scene.rotations.withUnsafeBufferPointer { rotations in
@@ -111,12 +119,16 @@ public final class GaussianRasterizer {
                 coefficientsPerChannel: scene.coefficientsPerChannel)
             projected.withUnsafeMutableBufferPointer { output in
             visibleCounts.withUnsafeMutableBufferPointer { counts in
+            (cells?.cellOfGaussian ?? []).withUnsafeBufferPointer { cellOf in
+            cellIsVisible.withUnsafeBufferPointer { cellVisible in
                 let out = UnsafeSendablePointer(output.baseAddress!)
                 let visible = UnsafeSendablePointer(counts.baseAddress!)
+                let filter = CellFilter(cellOfGaussian: cellOf.baseAddress, cellIsVisible: cellVisible.baseAddress)
                 Self.forEachWorker(threads: workers, items: n) { worker, _ in
                     let begin = worker * chunk
                     var kept = begin
                     for i in begin..<min(n, begin + chunk) {
+                        if let cellOf = filter.cellOfGaussian, !filter.cellIsVisible![Int(cellOf[i])] { continue }
                         let g = ProjectedGaussian(projecting: i, of: view, frame: frame)
                         guard g.isVisible else { continue }
                         out.pointer[kept] = g
@@ -124,9 +136,21 @@ public final class GaussianRasterizer {
                     }
                     visible.pointer[worker] = kept - begin
                 }
-            }}
+            }}}}
         }}}}}
         collectVisible(chunk: chunk, visibleCounts: visibleCounts)
+    }
+
+    /// The scene's cells, from the cache or built now; nil for scenes too small to pay.
+    private func cells(of scene: GaussianScene) -> SceneCells? {
+        guard scene.count >= SceneCells.minimumGaussians else { return nil }
+        if let hit = sceneCells.firstIndex(where: { $0.matches(scene) }) {
+            sceneCells.insert(sceneCells.remove(at: hit), at: 0)
+        } else {
+            sceneCells.insert(SceneCells(scene: scene), at: 0)
+            if sceneCells.count > Self.cachedScenes { sceneCells.removeLast() }
+        }
+        return sceneCells[0]
     }
 
     /// Sorts the packed visible Gaussians by depth (stable, so ties keep index order).
@@ -193,6 +217,12 @@ extension GaussianScene {
     public func render(camera: Camera, options: RenderOptions = RenderOptions()) -> RGBImage {
         GaussianRasterizer().render(self, camera: camera, options: options)
     }
+}
+
+/// Which Gaussians a frame's cells keep; both nil when the scene has no cells.
+private struct CellFilter: @unchecked Sendable {
+    let cellOfGaussian: UnsafePointer<UInt16>?
+    let cellIsVisible: UnsafePointer<Bool>?
 }
 
 /// A pointer that may cross into concurrent workers which write disjoint elements.
