@@ -123,7 +123,9 @@ public final class GaussianRasterizer {
             cellIsVisible.withUnsafeBufferPointer { cellVisible in
                 let out = UnsafeSendablePointer(output.baseAddress!)
                 let visible = UnsafeSendablePointer(counts.baseAddress!)
-                let filter = CellFilter(cellOfGaussian: cellOf.baseAddress, cellIsVisible: cellVisible.baseAddress)
+                // (An empty array's buffer may still have a base address.)
+                let filter = cells == nil ? CellFilter(cellOfGaussian: nil, cellIsVisible: nil)
+                    : CellFilter(cellOfGaussian: cellOf.baseAddress, cellIsVisible: cellVisible.baseAddress)
                 Self.forEachWorker(threads: workers, items: n) { worker, _ in
                     let begin = worker * chunk
                     var kept = begin
