@@ -19,6 +19,9 @@ public final class GaussianRasterizer {
     /// Spatial cells of the most recently rendered scenes (a render loop alternates between a
     /// few scenes: the memory, small models), most recent first.
     private var sceneCells: [SceneCells] = []
+    /// Scenes rendered once: their cells are built at the second render, so one-shot scenes
+    /// (e.g. a reality that changes every frame) never pay for them.
+    private var scenesSeenOnce: [SceneIdentity] = []
     private var cellIsVisible: [Bool] = []
     /// Scenes whose cells are kept.
     private static let cachedScenes = 4
@@ -148,10 +151,16 @@ public final class GaussianRasterizer {
         guard scene.count >= SceneCells.minimumGaussians else { return nil }
         if let hit = sceneCells.firstIndex(where: { $0.matches(scene) }) {
             sceneCells.insert(sceneCells.remove(at: hit), at: 0)
-        } else {
-            sceneCells.insert(SceneCells(scene: scene), at: 0)
-            if sceneCells.count > Self.cachedScenes { sceneCells.removeLast() }
+            return sceneCells[0]
         }
+        guard let seen = scenesSeenOnce.firstIndex(where: { $0.matches(scene) }) else {
+            scenesSeenOnce.insert(SceneIdentity(scene), at: 0)
+            if scenesSeenOnce.count > Self.cachedScenes { scenesSeenOnce.removeLast() }
+            return nil
+        }
+        scenesSeenOnce.remove(at: seen)
+        sceneCells.insert(SceneCells(scene: scene), at: 0)
+        if sceneCells.count > Self.cachedScenes { sceneCells.removeLast() }
         return sceneCells[0]
     }
 

@@ -13,10 +13,8 @@ struct SceneCells {
     /// Below this many Gaussians the grid does not pay for itself.
     static let minimumGaussians = 4096
 
-    /// The arrays the cells were built from; `==` on arrays that share storage is O(1), and
-    /// an in-place mutation of a shared array copies it, so this check cannot miss a change.
-    private let positions: [Float]
-    private let logScales: [Float]
+    /// The scene the cells were built from.
+    let identity: SceneIdentity
     /// Cell of every Gaussian.
     let cellOfGaussian: [UInt16]
     private var centres: [SIMD3<Float>] = []
@@ -28,8 +26,8 @@ struct SceneCells {
     var count: Int { centres.count }
 
     init(scene: GaussianScene) {
-        positions = scene.positions
-        logScales = scene.logScales
+        identity = SceneIdentity(scene)
+        let (positions, logScales) = (scene.positions, scene.logScales)
         let n = scene.count
         var low = SIMD3<Float>(repeating: .greatestFiniteMagnitude), high = -low
         for i in 0..<n {
@@ -69,9 +67,7 @@ struct SceneCells {
     }
 
     /// Whether these cells were built from `scene`'s current means and scales.
-    func matches(_ scene: GaussianScene) -> Bool {
-        scene.positions == positions && scene.logScales == logScales
-    }
+    func matches(_ scene: GaussianScene) -> Bool { identity.matches(scene) }
 
     /// Marks the cells of which some member may be visible in the frame.
     ///
@@ -119,5 +115,27 @@ struct SceneCells {
     @inline(__always)
     private static func position(_ i: Int, _ positions: [Float]) -> SIMD3<Float> {
         SIMD3(positions[3 * i], positions[3 * i + 1], positions[3 * i + 2])
+    }
+}
+
+/// Recognises a scene's means and scales in O(1): it holds the scene's `positions` and
+/// `logScales` arrays and compares storage addresses. While held, that storage cannot be
+/// freed or changed (an in-place edit of a shared array copies it first), so the same address
+/// means the same values; an equal copy in other storage only counts as a different scene.
+struct SceneIdentity {
+    private let positions: [Float]
+    private let logScales: [Float]
+
+    init(_ scene: GaussianScene) {
+        positions = scene.positions
+        logScales = scene.logScales
+    }
+
+    func matches(_ scene: GaussianScene) -> Bool {
+        Self.sameStorage(positions, scene.positions) && Self.sameStorage(logScales, scene.logScales)
+    }
+
+    private static func sameStorage(_ a: [Float], _ b: [Float]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
     }
 }

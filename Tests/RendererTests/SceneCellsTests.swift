@@ -40,7 +40,11 @@ import Testing
     @Test func renderingWithCellsMatchesTheBruteForceReference() throws {
         let world = ProceduralWorld(seed: 4, configuration: .init(gaussianCount: 6_000, shDegree: 0))
         let camera = try world.route(index: 0).camera(atTime: 7, intrinsics: Camera.Intrinsics(width: 32, height: 24, verticalFieldOfViewDegrees: 60))
-        let image = GaussianRasterizer().render(world.memoryScene, camera: camera)
+        // Cells are built at a scene's second render.
+        let rasterizer = GaussianRasterizer()
+        let first = rasterizer.render(world.memoryScene, camera: camera)
+        let image = rasterizer.render(world.memoryScene, camera: camera)
+        #expect(image == first)
         let reference = ReferenceRenderer.render(world.memoryScene, camera: camera, background: .zero)
         let maxDiff = zip(image.pixels, reference).map { abs(Double($0) - $1) }.max() ?? .nan
         #expect(maxDiff <= 1e-3)
@@ -50,5 +54,9 @@ import Testing
         let world = ProceduralWorld(seed: 3, configuration: .init(gaussianCount: 8_000, shDegree: 0))
         let cells = SceneCells(scene: world.memoryScene)
         #expect(!cells.matches(world.realityScene(atTime: 5)))
+        var copy = world.memoryScene
+        #expect(cells.matches(copy))
+        try copy.append(contentsOf: world.memoryScene)
+        #expect(!cells.matches(copy))
     }
 }
