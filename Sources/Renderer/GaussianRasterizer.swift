@@ -16,6 +16,15 @@ public final class GaussianRasterizer {
     private var sortScratchValues: [UInt32] = []
     private var tileStarts: [Int32] = []
     private var tileEntries: [UInt32] = []
+    /// Spatial cells of the most recently rendered scenes (a render loop alternates between a
+    /// few scenes: the memory, small models), most recent first.
+    private var sceneCells: [SceneCells] = []
+    /// Scenes rendered once: their cells are built at the second render, so one-shot scenes
+    /// (e.g. a reality that changes every frame) never pay for them.
+    private var scenesSeenOnce: [SceneIdentity] = []
+    private var cellIsVisible: [Bool] = []
+    /// Scenes whose cells are kept.
+    private static let cachedScenes = 4
 
     /// What the last frame did: visible Gaussians and Gaussian–tile pairs.
     public private(set) var lastFrameStatistics = FrameStatistics()
@@ -90,10 +99,17 @@ public final class GaussianRasterizer {
         }
     }
 
-    /// Fills `projected` for every Gaussian of the scene, in parallel over contiguous chunks.
+    /// Projects every Gaussian of the scene, in parallel over contiguous chunks. Each worker
+    /// keeps only the visible ones, packed in index order at the start of its chunk of
+    /// `projected` (culled Gaussians, usually most of the scene, cost no write).
     private func project(_ scene: GaussianScene, frame: FrameConstants, threads: Int) {
         let n = scene.count
         if projected.count < n { projected = [ProjectedGaussian](repeating: ProjectedGaussian(), count: n) }
+        let workers = max(1, min(threads, n))
+        let chunk = (n + workers - 1) / workers
+        var visibleCounts = [Int](repeating: 0, count: workers)
+        let cells = frame.cullsByRadiusBound ? cells(of: scene) : nil
+        if let cells { cells.visibleCells(frame: frame, into: &cellIsVisible) }
         scene.positions.withUnsafeBufferPointer { positions in
         scene.logScales.withUnsafeBufferPointer { logScales in
         scene.rotations.withUnsafeBufferPointer { rotations in
@@ -105,26 +121,59 @@ public final class GaussianRasterizer {
                 opacityLogits: opacities.baseAddress!, sh: sh.baseAddress ?? UnsafePointer(bitPattern: 16)!,
                 coefficientsPerChannel: scene.coefficientsPerChannel)
             projected.withUnsafeMutableBufferPointer { output in
+            visibleCounts.withUnsafeMutableBufferPointer { counts in
+            (cells?.cellOfGaussian ?? []).withUnsafeBufferPointer { cellOf in
+            cellIsVisible.withUnsafeBufferPointer { cellVisible in
                 let out = UnsafeSendablePointer(output.baseAddress!)
-                Self.forEachWorker(threads: threads, items: n) { worker, workers in
-                    let chunk = (n + workers - 1) / workers
-                    for i in (worker * chunk)..<min(n, (worker + 1) * chunk) {
-                        out.pointer[i] = ProjectedGaussian(projecting: i, of: view, frame: frame)
+                let visible = UnsafeSendablePointer(counts.baseAddress!)
+                // (An empty array's buffer may still have a base address.)
+                let filter = cells == nil ? CellFilter(cellOfGaussian: nil, cellIsVisible: nil)
+                    : CellFilter(cellOfGaussian: cellOf.baseAddress, cellIsVisible: cellVisible.baseAddress)
+                Self.forEachWorker(threads: workers, items: n) { worker, _ in
+                    let begin = worker * chunk
+                    var kept = begin
+                    for i in begin..<min(n, begin + chunk) {
+                        if let cellOf = filter.cellOfGaussian, !filter.cellIsVisible![Int(cellOf[i])] { continue }
+                        let g = ProjectedGaussian(projecting: i, of: view, frame: frame)
+                        guard g.isVisible else { continue }
+                        out.pointer[kept] = g
+                        kept += 1
                     }
+                    visible.pointer[worker] = kept - begin
                 }
-            }
+            }}}}
         }}}}}
-        collectVisible(count: n)
+        collectVisible(chunk: chunk, visibleCounts: visibleCounts)
     }
 
-    /// Sorts visible Gaussians by depth (stable, so ties keep index order).
-    private func collectVisible(count n: Int) {
+    /// The scene's cells, from the cache or built now; nil for scenes too small to pay.
+    private func cells(of scene: GaussianScene) -> SceneCells? {
+        guard scene.count >= SceneCells.minimumGaussians else { return nil }
+        if let hit = sceneCells.firstIndex(where: { $0.matches(scene) }) {
+            sceneCells.insert(sceneCells.remove(at: hit), at: 0)
+            return sceneCells[0]
+        }
+        guard let seen = scenesSeenOnce.firstIndex(where: { $0.matches(scene) }) else {
+            scenesSeenOnce.insert(SceneIdentity(scene), at: 0)
+            if scenesSeenOnce.count > Self.cachedScenes { scenesSeenOnce.removeLast() }
+            return nil
+        }
+        scenesSeenOnce.remove(at: seen)
+        sceneCells.insert(SceneCells(scene: scene), at: 0)
+        if sceneCells.count > Self.cachedScenes { sceneCells.removeLast() }
+        return sceneCells[0]
+    }
+
+    /// Sorts the packed visible Gaussians by depth (stable, so ties keep index order).
+    private func collectVisible(chunk: Int, visibleCounts: [Int]) {
         sortKeys.removeAll(keepingCapacity: true)
         sortValues.removeAll(keepingCapacity: true)
-        for i in 0..<n where projected[i].isVisible {
-            // Depths are > 0, so their IEEE bit patterns order like the values.
-            sortKeys.append(projected[i].depth.bitPattern)
-            sortValues.append(UInt32(i))
+        for (worker, count) in visibleCounts.enumerated() {
+            for slot in (worker * chunk)..<(worker * chunk + count) {
+                // Depths are > 0, so their IEEE bit patterns order like the values.
+                sortKeys.append(projected[slot].depth.bitPattern)
+                sortValues.append(UInt32(slot))
+            }
         }
         RadixSort.sort(keys: &sortKeys, values: &sortValues, scratchKeys: &sortScratchKeys, scratchValues: &sortScratchValues)
     }
@@ -179,6 +228,12 @@ extension GaussianScene {
     public func render(camera: Camera, options: RenderOptions = RenderOptions()) -> RGBImage {
         GaussianRasterizer().render(self, camera: camera, options: options)
     }
+}
+
+/// Which Gaussians a frame's cells keep; both nil when the scene has no cells.
+private struct CellFilter: @unchecked Sendable {
+    let cellOfGaussian: UnsafePointer<UInt16>?
+    let cellIsVisible: UnsafePointer<Bool>?
 }
 
 /// A pointer that may cross into concurrent workers which write disjoint elements.

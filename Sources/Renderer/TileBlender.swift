@@ -16,24 +16,53 @@ struct TileLists: @unchecked Sendable {
     let entries: UnsafePointer<UInt32>
 }
 
+/// One chunk of horizontally adjacent pixels of a tile row, blended together.
+typealias PixelLanes = SIMD8<Float>
+/// Per-lane flags of a ``PixelLanes`` chunk.
+typealias PixelMask = SIMDMask<LaneIndices>
+/// Per-lane integers of a ``PixelLanes`` chunk.
+typealias LaneIndices = SIMD8<Int32>
+
 /// Front-to-back blending of one 16×16 tile. Holds one worker's per-pixel state; create one
 /// per worker.
 ///
-/// For every Gaussian only the pixels inside the ellipse where its alpha can reach 1/255 are
-/// visited (a conservative bound, widened by a pixel), so small splats cost what they cover.
+/// The state is structure-of-arrays (red, green, blue, transmittance, stopped), stored as
+/// chunks of ``PixelLanes`` so that every step of the blend — exponential, skip and stop rules,
+/// accumulation — runs on whole chunks with masks instead of branching per pixel. For every
+/// Gaussian only the rows, and in each row the chunks, that overlap the ellipse where its alpha
+/// can reach 1/255 are visited (a conservative bound), so small splats cost what they cover.
 final class TileBlender {
-    private static let pixels = RenderOptions.tileSize * RenderOptions.tileSize
-    private let transmittance = UnsafeMutablePointer<Float>.allocate(capacity: pixels)
-    private let color = UnsafeMutablePointer<SIMD3<Float>>.allocate(capacity: pixels)
-    private let done = UnsafeMutablePointer<Bool>.allocate(capacity: pixels)
-    /// Alphas of one row span, computed in a branch-free (vectorisable) pass.
-    private let rowAlpha = UnsafeMutablePointer<Float>.allocate(capacity: RenderOptions.tileSize)
+    private static let lanes = PixelLanes.scalarCount
+    private static let chunksPerRow = RenderOptions.tileSize / lanes
+    private static let chunks = RenderOptions.tileSize * chunksPerRow
+
+    private let red = UnsafeMutablePointer<PixelLanes>.allocate(capacity: chunks)
+    private let green = UnsafeMutablePointer<PixelLanes>.allocate(capacity: chunks)
+    private let blue = UnsafeMutablePointer<PixelLanes>.allocate(capacity: chunks)
+    private let transmittance = UnsafeMutablePointer<PixelLanes>.allocate(capacity: chunks)
+    /// Lanes that take no more input: their transmittance would have dropped below the cutoff,
+    /// or they lie beyond the image's right edge.
+    private let stopped = UnsafeMutablePointer<PixelMask>.allocate(capacity: chunks)
+    /// Column offsets 0, 1, … of a chunk's lanes.
+    private let laneColumns: LaneIndices
+    // The reference's thresholds as whole vectors: Swift's vector-with-scalar comparisons
+    // are generic per-lane loops, which the optimiser does not always turn into vector code.
+    private let minimumAlpha = PixelLanes(repeating: RenderOptions.minimumAlpha)
+    private let maximumAlpha = PixelLanes(repeating: RenderOptions.maximumAlpha)
+    private let cutoff = PixelLanes(repeating: RenderOptions.transmittanceCutoff)
+
+    init() {
+        var columns = LaneIndices()
+        for lane in columns.indices { columns[lane] = Int32(lane) }
+        laneColumns = columns
+    }
 
     deinit {
+        red.deallocate()
+        green.deallocate()
+        blue.deallocate()
         transmittance.deallocate()
-        color.deallocate()
-        done.deallocate()
-        rowAlpha.deallocate()
+        stopped.deallocate()
     }
 
     func rasterize(tile: Int, lists: TileLists, into target: TileTarget) {
@@ -42,53 +71,53 @@ final class TileBlender {
         let y0 = (tile / target.tilesX) * size
         let rows = min(size, target.height - y0)
         let columns = min(size, target.width - x0)
-        transmittance.update(repeating: 1, count: Self.pixels)
-        color.update(repeating: .zero, count: Self.pixels)
-        done.update(repeating: false, count: Self.pixels)
+        red.update(repeating: .zero, count: Self.chunks)
+        green.update(repeating: .zero, count: Self.chunks)
+        blue.update(repeating: .zero, count: Self.chunks)
+        transmittance.update(repeating: PixelLanes(repeating: 1), count: Self.chunks)
+        for chunk in 0..<Self.chunks {
+            let firstColumn = LaneIndices(repeating: Int32((chunk % Self.chunksPerRow) * Self.lanes))
+            stopped[chunk] = laneColumns &+ firstColumn .>= LaneIndices(repeating: Int32(columns))
+        }
+        let laneOffsets = PixelLanes(laneColumns)
         var remaining = rows * columns
-        let (minimumAlpha, maximumAlpha, cutoff) = (RenderOptions.minimumAlpha, RenderOptions.maximumAlpha, RenderOptions.transmittanceCutoff)
 
         for entry in Int(lists.starts[tile])..<Int(lists.starts[tile + 1]) {
             let g = lists.gaussians[Int(lists.entries[entry])]
             let firstRow = max(0, floorIndex(g.meanY - g.rowExtent - 0.5) - y0)
             let lastRow = min(rows - 1, ceilingIndex(g.meanY + g.rowExtent - 0.5) - y0)
-            guard firstRow <= lastRow else { continue }
+            let firstChunk = max(0, floorIndex(g.meanX - g.columnExtent - 0.5) - x0) / Self.lanes
+            let lastChunk = min(columns - 1, ceilingIndex(g.meanX + g.columnExtent - 0.5) - x0) / Self.lanes
+            guard firstRow <= lastRow, firstChunk <= lastChunk else { continue }
             for r in firstRow...lastRow {
                 let dy = g.meanY - (Float(y0 + r) + 0.5)
-                // Columns where A·dx² + 2B·dx·dy + C·dy² ≤ reach (dx = meanX − pixel centre).
-                let discriminant = g.conicB * g.conicB * dy * dy - g.conicA * (g.conicC * dy * dy - g.reach)
-                guard discriminant >= 0 else { continue }
-                let root = discriminant.squareRoot()
-                let dxLow = (-g.conicB * dy - root) / g.conicA
-                let dxHigh = (-g.conicB * dy + root) / g.conicA
-                let firstColumn = max(0, floorIndex(g.meanX - dxHigh - 0.5) - x0)
-                let lastColumn = min(columns - 1, ceilingIndex(g.meanX - dxLow - 0.5) - x0)
-                guard firstColumn <= lastColumn else { continue }
-                let rowBase = r * size
-                // Pass 1, branch-free so the compiler vectorises the exponentials; power > 0
-                // maps to alpha 0, which the blending pass skips like the reference does.
-                let span = lastColumn - firstColumn + 1
-                let firstCentre = Float(x0 + firstColumn) + 0.5
-                for k in 0..<span {
-                    let dx = g.meanX - (firstCentre + Float(k))
-                    let power = -0.5 * (g.conicA * dx * dx + g.conicC * dy * dy) - g.conicB * dx * dy
-                    let alpha = min(maximumAlpha, g.opacity * fastExp(power))
-                    rowAlpha[k] = power > 0 ? 0 : alpha
+                var chunks = firstChunk...lastChunk
+                // Narrow the chunks by this row's span when the splat's box spans several.
+                if firstChunk < lastChunk {
+                    // Columns where A·dx² + 2B·dx·dy + C·dy² ≤ reach (dx = meanX − pixel centre).
+                    let discriminant = g.conicB * g.conicB * dy * dy - g.conicA * (g.conicC * dy * dy - g.reach)
+                    guard discriminant >= 0 else { continue }
+                    let root = discriminant.squareRoot()
+                    let dxLow = (-g.conicB * dy - root) / g.conicA
+                    let dxHigh = (-g.conicB * dy + root) / g.conicA
+                    let firstColumn = max(0, floorIndex(g.meanX - dxHigh - 0.5) - x0)
+                    let lastColumn = min(columns - 1, ceilingIndex(g.meanX - dxLow - 0.5) - x0)
+                    guard firstColumn <= lastColumn else { continue }
+                    chunks = (firstColumn / Self.lanes)...(lastColumn / Self.lanes)
                 }
-                // Pass 2: front-to-back blending with the reference's skip and stop rules.
-                for k in 0..<span where !done[rowBase + firstColumn + k] {
-                    let alpha = rowAlpha[k]
-                    if alpha < minimumAlpha { continue }
-                    let p = rowBase + firstColumn + k
-                    let t = transmittance[p]
-                    let next = t * (1 - alpha)
-                    if next < cutoff {
-                        done[p] = true
-                        remaining -= 1
-                        continue
+                // Whole chunks: lanes outside the span have alpha < 1/255, so the rules below
+                // skip them just as a per-pixel loop over every pixel would.
+                for chunkColumn in chunks {
+                    let chunk = r * Self.chunksPerRow + chunkColumn
+                    let open = .!stopped[chunk]
+                    guard any(open) else { continue }
+                    let centres = laneOffsets + PixelLanes(repeating: Float(x0 + chunkColumn * Self.lanes) + 0.5)
+                    let stops = blend(g, dy: dy, centres: centres, lanes: open, chunk: chunk)
+                    if any(stops) {
+                        stopped[chunk] = stopped[chunk] .| stops
+                        // A true lane is −1 as an integer.
+                        remaining += Int(unsafeBitCast(stops, to: LaneIndices.self).wrappedSum())
                     }
-                    color[p] += g.color * (alpha * t)
-                    transmittance[p] = next
                 }
             }
             if remaining == 0 { break }
@@ -96,18 +125,43 @@ final class TileBlender {
         write(x0: x0, y0: y0, rows: rows, columns: columns, to: target)
     }
 
+    /// Blends `g` into the `open` lanes of one chunk whose pixel centres are `centres`, with
+    /// the reference's per-pixel rules: `alpha = min(0.99, o·exp(power))`, skipped when
+    /// `power > 0` or `alpha < 1/255`; a pixel whose transmittance would drop below the cutoff
+    /// stops instead (this Gaussian is not added). Returns the lanes that stopped.
+    @inline(__always)
+    private func blend(_ g: ProjectedGaussian, dy: Float, centres: PixelLanes, lanes open: PixelMask, chunk: Int) -> PixelMask {
+        let dx = PixelLanes(repeating: g.meanX) - centres
+        let power = PixelLanes(repeating: -0.5) * (PixelLanes(repeating: g.conicA) * dx * dx + PixelLanes(repeating: g.conicC * dy * dy))
+            - PixelLanes(repeating: g.conicB) * dx * PixelLanes(repeating: dy)
+        let exponential = PixelLanes(repeating: g.opacity) * fastExp(power)
+        let alpha = exponential.replacing(with: maximumAlpha, where: maximumAlpha .< exponential)
+        let takes = open .& (power .<= PixelLanes()) .& (alpha .>= minimumAlpha)
+        let t = transmittance[chunk]
+        let next = t * (PixelLanes(repeating: 1) - alpha)
+        let stops = takes .& (next .< cutoff)
+        let blends = takes .& .!stops
+        let weight = alpha * t
+        red[chunk] = red[chunk].replacing(with: red[chunk] + PixelLanes(repeating: g.color.x) * weight, where: blends)
+        green[chunk] = green[chunk].replacing(with: green[chunk] + PixelLanes(repeating: g.color.y) * weight, where: blends)
+        blue[chunk] = blue[chunk].replacing(with: blue[chunk] + PixelLanes(repeating: g.color.z) * weight, where: blends)
+        transmittance[chunk] = t.replacing(with: next, where: blends)
+        return stops
+    }
+
     private func write(x0: Int, y0: Int, rows: Int, columns: Int, to target: TileTarget) {
         let bg = target.background
         for r in 0..<rows {
             let base = (y0 + r) * target.width + x0
             for c in 0..<columns {
-                let p = r * RenderOptions.tileSize + c
-                let value = color[p] + transmittance[p] * bg
+                let chunk = r * Self.chunksPerRow + c / Self.lanes
+                let lane = c % Self.lanes
+                let t = transmittance[chunk][lane]
                 let out = target.pixels + 3 * (base + c)
-                out[0] = value.x
-                out[1] = value.y
-                out[2] = value.z
-                target.alpha?[base + c] = 1 - transmittance[p]
+                out[0] = red[chunk][lane] + t * bg.x
+                out[1] = green[chunk][lane] + t * bg.y
+                out[2] = blue[chunk][lane] + t * bg.z
+                target.alpha?[base + c] = 1 - t
             }
         }
     }
@@ -131,17 +185,19 @@ private func ceilingIndex(_ value: Float) -> Int {
     return Float(i) < clamped ? i + 1 : i
 }
 
-/// e^x for x ≤ 0 to about 2 ulp: Cody–Waite reduction x = n·ln2 + r, |r| ≤ ln2/2, a degree-7
-/// Taylor polynomial (truncation < 1e-8 relative), and 2ⁿ built in the exponent bits. Inputs
-/// below −87 return e^−87 (alpha is negligible there anyway).
+/// e^x per lane for x ≤ 0 to about 2 ulp: Cody–Waite reduction x = n·ln2 + r, |r| ≤ ln2/2, a
+/// degree-7 Taylor polynomial (truncation < 1e-8 relative), and 2ⁿ built in the exponent bits.
+/// Inputs below −87 return e^−87 (alpha is negligible there anyway). Branch-free, so a chunk
+/// compiles to vector instructions.
 @inline(__always)
-func fastExp(_ x: Float) -> Float {
-    let clamped = max(x, -87)
+func fastExp(_ x: PixelLanes) -> PixelLanes {
+    let lowest = PixelLanes(repeating: -87)
+    let clamped = x.replacing(with: lowest, where: x .< lowest)
     // Adding 1.5·2²³ rounds to an integer in the low mantissa bits.
     let shifted = clamped * 1.442695040888963 + 12_582_912
     let n = shifted - 12_582_912
     let r = clamped - n * 0.693145751953125 - n * 1.428606820309417e-06
-    var p: Float = 1.0 / 5040
+    var p = PixelLanes(repeating: 1.0 / 5040)
     p = p * r + 1.0 / 720
     p = p * r + 1.0 / 120
     p = p * r + 1.0 / 24
@@ -149,6 +205,6 @@ func fastExp(_ x: Float) -> Float {
     p = p * r + 0.5
     p = p * r + 1
     p = p * r + 1
-    let exponent = (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23
-    return p * Float(bitPattern: exponent)
+    let exponent = (unsafeBitCast(shifted, to: LaneIndices.self) &- LaneIndices(repeating: 0x4B40_0000 - 127)) &<< LaneIndices(repeating: 23)
+    return p * unsafeBitCast(exponent, to: PixelLanes.self)
 }
