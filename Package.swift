@@ -64,7 +64,11 @@ let package = Package(
                 "COpenBLAS", "SeededRandom",
                 .product(name: "Numerics", package: "swift-numerics"),
             ]),
-        .target(name: "Renderer", dependencies: ["CPNG", "SeededRandom"]),
+        // The rasteriser's SIMD8 kernels are generic code that runs ~100× slower unoptimised, which
+        // would leave the debug-built daemon of the end-to-end tests unable to keep its slots.
+        .target(
+            name: "Renderer", dependencies: ["CPNG", "SeededRandom"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // What edge-serverd's slot loop and client-sim must agree on: poses ↔ cameras, the
         // emulated links, the world and its small model.
         .target(

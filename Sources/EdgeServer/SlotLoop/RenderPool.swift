@@ -1,39 +1,71 @@
 import NIOConcurrencyHelpers
+import NIOPosix
 import Renderer
 
-/// A bounded worker pool for the slot loop's renders: at most `workers` child tasks run at once,
-/// so a slot with many users cannot oversubscribe the cores the event loops also need. Each job
-/// gets a rasterizer that earlier jobs used, so its scratch buffers (one projected entry per
-/// Gaussian, sort keys, tile lists) are reused rather than allocated and zeroed per render.
-struct RenderPool: Sendable {
+/// The render workers of the slot loop and the collection rounds: `workers` threads of their
+/// own, taking jobs in the order they were submitted.
+///
+/// Renders are long CPU work, so they do not run on Swift's cooperative pool: there they would
+/// hold its few threads while every connection's task waits, and a FRAME would queue behind
+/// those tasks' jobs — on two cores with 200 connections, that made an occasional FRAME 25 ms
+/// late. On threads of their own they are scheduled by the kernel like the event loops, and
+/// the pool's FIFO queue makes a caller's order its priority (the slot loop submits FRAMEs
+/// earliest deadline first).
+///
+/// Each job gets a rasterizer that earlier jobs used, so its scratch buffers (one projected
+/// entry per Gaussian, sort keys, tile lists) and per-scene cells are reused rather than
+/// rebuilt per render.
+final class RenderPool: Sendable {
     let workers: Int
+    private let threads: NIOThreadPool
     private let shelf = RasterizerShelf()
 
-    init(workers: Int) { self.workers = workers }
+    init(workers: Int) {
+        self.workers = workers
+        threads = NIOThreadPool(numberOfThreads: workers)
+        threads.start()
+    }
 
-    /// `body` applied to every item with a rasterizer of its own for the call, results in item order.
+    deinit {
+        // Jobs still queued run to completion; the threads then exit.
+        threads.shutdownGracefully { _ in }
+    }
+
+    /// `body` applied to every item with a rasterizer of its own for the call, started in item
+    /// order, results in item order.
     func map<Item: Sendable, Result: Sendable>(
         _ items: [Item], _ body: @escaping @Sendable (Item, GaussianRasterizer) -> Result
     ) async -> [Result] {
+        guard !items.isEmpty else { return [] }
         let shelf = self.shelf
-        return await withTaskGroup(of: (Int, Result).self) { group in
-            var results = [Result?](repeating: nil, count: items.count)
-            var next = 0
-            while next < min(workers, items.count) {
-                let index = next
-                group.addTask { (index, shelf.withRasterizer { body(items[index], $0) }) }
-                next += 1
+        return await withCheckedContinuation { (done: CheckedContinuation<[Result], Never>) in
+            let batch = RenderBatch<Result>(count: items.count, done: done)
+            for (index, item) in items.enumerated() {
+                // A pool that is shutting down calls the job at once on this thread instead
+                // (state `.cancelled`); the render is still wanted, so it runs either way.
+                threads.submit { _ in batch.finish(index, shelf.withRasterizer { body(item, $0) }) }
             }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                if next < items.count {
-                    let submitted = next
-                    group.addTask { (submitted, shelf.withRasterizer { body(items[submitted], $0) }) }
-                    next += 1
-                }
-            }
-            return results.map { $0! }
         }
+    }
+}
+
+/// One `map` call's results as its jobs finish; the last one resumes the caller.
+private final class RenderBatch<Result: Sendable>: Sendable {
+    private let state: NIOLockedValueBox<(results: [Result?], remaining: Int)>
+    private let done: CheckedContinuation<[Result], Never>
+
+    init(count: Int, done: CheckedContinuation<[Result], Never>) {
+        state = NIOLockedValueBox((results: [Result?](repeating: nil, count: count), remaining: count))
+        self.done = done
+    }
+
+    func finish(_ index: Int, _ result: Result) {
+        let complete: [Result]? = state.withLockedValue { state in
+            state.results[index] = result
+            state.remaining -= 1
+            return state.remaining == 0 ? state.results.map { $0! } : nil
+        }
+        if let complete { done.resume(returning: complete) }
     }
 }
 
