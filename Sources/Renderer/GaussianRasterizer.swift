@@ -110,16 +110,8 @@ public final class GaussianRasterizer {
         var visibleCounts = [Int](repeating: 0, count: workers)
         let cells = frame.cullsByRadiusBound ? cells(of: scene) : nil
         if let cells { cells.visibleCells(frame: frame, into: &cellIsVisible) }
-        scene.positions.withUnsafeBufferPointer { positions in
-        scene.logScales.withUnsafeBufferPointer { logScales in
-        scene.rotations.withUnsafeBufferPointer { rotations in
-        scene.opacityLogits.withUnsafeBufferPointer { opacities in
-        scene.sh.withUnsafeBufferPointer { sh in
-            guard n > 0 else { return }
-            let view = UnsafeSceneView(
-                positions: positions.baseAddress!, logScales: logScales.baseAddress!, rotations: rotations.baseAddress!,
-                opacityLogits: opacities.baseAddress!, sh: sh.baseAddress ?? UnsafePointer(bitPattern: 16)!,
-                coefficientsPerChannel: scene.coefficientsPerChannel)
+        scene.withUnsafeView { view in
+            guard let view else { return }
             projected.withUnsafeMutableBufferPointer { output in
             visibleCounts.withUnsafeMutableBufferPointer { counts in
             (cells?.cellOfGaussian ?? []).withUnsafeBufferPointer { cellOf in
@@ -142,7 +134,7 @@ public final class GaussianRasterizer {
                     visible.pointer[worker] = kept - begin
                 }
             }}}}
-        }}}}}
+        }
         collectVisible(chunk: chunk, visibleCounts: visibleCounts)
     }
 

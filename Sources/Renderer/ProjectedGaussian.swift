@@ -204,3 +204,25 @@ struct UnsafeSceneView: @unchecked Sendable {
     let sh: UnsafePointer<Float>
     let coefficientsPerChannel: Int
 }
+
+extension GaussianScene {
+    /// Runs `body` with raw pointers into the scene's arrays, valid only inside the call; nil for
+    /// a scene without Gaussians.
+    func withUnsafeView<Result>(_ body: (UnsafeSceneView?) throws -> Result) rethrows -> Result {
+        try positions.withUnsafeBufferPointer { positions in
+            try logScales.withUnsafeBufferPointer { logScales in
+                try rotations.withUnsafeBufferPointer { rotations in
+                    try opacityLogits.withUnsafeBufferPointer { opacities in
+                        try sh.withUnsafeBufferPointer { sh in
+                            guard count > 0 else { return try body(nil) }
+                            return try body(UnsafeSceneView(
+                                positions: positions.baseAddress!, logScales: logScales.baseAddress!,
+                                rotations: rotations.baseAddress!, opacityLogits: opacities.baseAddress!,
+                                sh: sh.baseAddress ?? UnsafePointer(bitPattern: 16)!, coefficientsPerChannel: coefficientsPerChannel))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

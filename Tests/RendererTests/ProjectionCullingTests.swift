@@ -25,13 +25,8 @@ import Testing
         var exact = bounded
         exact.cullsByRadiusBound = false
         var (culledInFront, visible, visibleFromOffScreen) = (0, 0, 0)
-        scene.positions.withUnsafeBufferPointer { positions in
-        scene.logScales.withUnsafeBufferPointer { logScales in
-        scene.rotations.withUnsafeBufferPointer { rotations in
-        scene.opacityLogits.withUnsafeBufferPointer { opacities in
-        scene.sh.withUnsafeBufferPointer { sh in
-            let view = UnsafeSceneView(positions: positions.baseAddress!, logScales: logScales.baseAddress!, rotations: rotations.baseAddress!,
-                                       opacityLogits: opacities.baseAddress!, sh: sh.baseAddress!, coefficientsPerChannel: 1)
+        scene.withUnsafeView { view in
+            let view = view!
             for i in 0..<scene.count {
                 let a = ProjectedGaussian(projecting: i, of: view, frame: bounded)
                 let b = ProjectedGaussian(projecting: i, of: view, frame: exact)
@@ -40,7 +35,7 @@ import Testing
                 if b.isVisible { visible += 1 }
                 if b.isVisible, b.meanX < 0 || b.meanX > 67 || b.meanY < 0 || b.meanY > 41 { visibleFromOffScreen += 1 }
             }
-        }}}}}
+        }
         // Both sides of the boundary are exercised.
         #expect(culledInFront > 100 && visible > 100 && visibleFromOffScreen > 10, "\(culledInFront) \(visible) \(visibleFromOffScreen)")
     }

@@ -18,19 +18,14 @@ import Testing
             frame.cullsByRadiusBound = false
             var visible: [Bool] = []
             cells.visibleCells(frame: frame, into: &visible)
-            scene.positions.withUnsafeBufferPointer { positions in
-            scene.logScales.withUnsafeBufferPointer { logScales in
-            scene.rotations.withUnsafeBufferPointer { rotations in
-            scene.opacityLogits.withUnsafeBufferPointer { opacities in
-            scene.sh.withUnsafeBufferPointer { sh in
-                let view = UnsafeSceneView(positions: positions.baseAddress!, logScales: logScales.baseAddress!, rotations: rotations.baseAddress!,
-                                           opacityLogits: opacities.baseAddress!, sh: sh.baseAddress!, coefficientsPerChannel: scene.coefficientsPerChannel)
+            scene.withUnsafeView { view in
+                let view = view!
                 for i in 0..<scene.count where !visible[Int(cells.cellOfGaussian[i])] {
                     rejected += 1
                     let exact = ProjectedGaussian(projecting: i, of: view, frame: frame)
                     if exact.isVisible { checked += 1 }
                 }
-            }}}}}
+            }
         }
         #expect(checked == 0, "\(checked) rejected Gaussians are visible")
         // The grouping does reject a substantial part of the scene.
