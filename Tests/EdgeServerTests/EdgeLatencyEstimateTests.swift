@@ -18,7 +18,7 @@ import Testing
     func isTheWorstCaseOfTheLastWindow(window: Int) {
         var generator = SeededGenerator(seed: UInt64(window), stream: 0xE_7E, index: 0)
         let (margin, maxFrames, workers) = (0.1, 5, 2)
-        var estimate = EdgeLatencyEstimate(window: window, margin: margin, maxFrames: maxFrames, workers: workers, initialRound: 0.005)
+        var estimate = EdgeLatencyEstimate(window: window, margin: margin, workers: workers, initialRound: 0.005)
         var history: [Slot] = []
         for _ in 0..<400 {
             let frames = Int(generator.nextUnit() * 6)
@@ -36,33 +36,35 @@ import Testing
             let median = rounds.sorted()[rounds.count / 2]
             let longest = recent.map { $0.last ?? $0.start }.max()!
             let expected = (1 + margin) * max(longest, recent.map(\.start).max()! + 3 * median)
-            #expect(abs(estimate.seconds - expected) < 1e-15)
+            #expect(abs(estimate.seconds(frames: maxFrames) - expected) < 1e-15)
         }
     }
 
-    /// Slots that served one user still predict the three rounds of five FRAMEs on two workers.
+    /// Slots that served one user still predict the three rounds of five FRAMEs on two workers,
+    /// and the two rounds of three.
     @Test func fewerFramesStillPredictTheFullSlot() {
-        var estimate = EdgeLatencyEstimate(window: 10, margin: 0, maxFrames: 5, workers: 2, initialRound: 0.001)
+        var estimate = EdgeLatencyEstimate(window: 10, margin: 0, workers: 2, initialRound: 0.001)
         for _ in 0..<10 { estimate.observe(renderStart: 0.002, lastFrame: 0.010, frames: 1) }
-        #expect(abs(estimate.seconds - (0.002 + 3 * 0.008)) < 1e-15)
+        #expect(abs(estimate.seconds(frames: 5) - (0.002 + 3 * 0.008)) < 1e-15)
+        #expect(abs(estimate.seconds(frames: 3) - (0.002 + 2 * 0.008)) < 1e-15)
     }
 
     /// One preempted round is held as the slot's own time, not multiplied by the rounds.
     @Test func aSpikeIsNotScaledByTheRounds() {
-        var estimate = EdgeLatencyEstimate(window: 10, margin: 0, maxFrames: 5, workers: 2, initialRound: 0.001)
+        var estimate = EdgeLatencyEstimate(window: 10, margin: 0, workers: 2, initialRound: 0.001)
         for _ in 0..<9 { estimate.observe(renderStart: 0, lastFrame: 0.030, frames: 5) }
         estimate.observe(renderStart: 0, lastFrame: 0.050, frames: 1)
-        #expect(abs(estimate.seconds - 0.050) < 1e-15)
+        #expect(abs(estimate.seconds(frames: 5) - 0.050) < 1e-15)
     }
 
     @Test func aSpikeIsHeldForTheWholeWindow() {
-        var estimate = EdgeLatencyEstimate(window: 4, margin: 0.25, maxFrames: 2, workers: 2, initialRound: 0.001)
+        var estimate = EdgeLatencyEstimate(window: 4, margin: 0.25, workers: 2, initialRound: 0.001)
         estimate.observe(renderStart: 0, lastFrame: 0.08, frames: 2)
         for _ in 0..<3 {
             estimate.observe(renderStart: 0, lastFrame: 0.02, frames: 2)
-            #expect(abs(estimate.seconds - 0.1) < 1e-15)
+            #expect(abs(estimate.seconds(frames: 2) - 0.1) < 1e-15)
         }
         estimate.observe(renderStart: 0, lastFrame: 0.02, frames: 2)
-        #expect(abs(estimate.seconds - 0.025) < 1e-15)
+        #expect(abs(estimate.seconds(frames: 2) - 0.025) < 1e-15)
     }
 }

@@ -1,5 +1,6 @@
-/// The edge latency t_e that IRAC plans with: when the last of up to K_max FRAMEs would be sent,
-/// counted from the slot's start, from the last `window` slots, plus a relative guard `margin`.
+/// The edge latency t_e that IRAC plans with: when the last of the slot's FRAMEs would be sent
+/// if it rendered as many as it may (K_max, or fewer users), counted from the slot's start, from
+/// the last `window` slots, plus a relative guard `margin`.
 ///
 /// The deadline t_e + D/R ≤ T_max is hard and a FRAME's time depends on how the CPU is shared at
 /// that moment, so t_e is the worst recent slot, not a mean: the longest time to a slot's last
@@ -7,9 +8,9 @@
 /// peak (tried first: a new maximum at once, then −10 % of the gap per slot) had forgotten most
 /// of it within a few slots and promised the next slow spell frames that then missed.
 ///
-/// Slots that served fewer than K_max users finish early, so the window maximum alone would
-/// promise the first slot serving K_max users too much. t_e is therefore never below the latest
-/// render start plus ⌈K_max / workers⌉ typical (median) render rounds. The median, not the
+/// Slots that served fewer users finish early, so the window maximum alone would promise the
+/// first slot serving more of them too much. t_e is therefore never below the latest render
+/// start plus ⌈n / workers⌉ typical (median) render rounds, n = min(K_max, users this slot). The median, not the
 /// maximum: rounds scale by that factor, and a scaled spike would keep t_e so high that few
 /// users are served, which only yields more of the short slots that teach nothing else.
 ///
@@ -20,27 +21,24 @@ struct EdgeLatencyEstimate: Sendable {
     let window: Int
     /// The guard, relative to the modelled time.
     let margin: Double
-    /// Rounds of renders the last of K_max FRAMEs waits for.
-    let rounds: Int
     private let workers: Int
     private var lastFrames = RecentValues()
     private var renderStarts = RecentValues()
     private var roundTimes = RecentValues()
 
-    /// An estimate over `window` ≥ 1 slots with guard `margin` ≥ 0 for up to `maxFrames` FRAMEs
-    /// on `workers` ≥ 1 render workers; until the first FRAME, a round is taken to last
-    /// `initialRound` seconds.
-    init(window: Int, margin: Double, maxFrames: Int, workers: Int, initialRound: Double) {
+    /// An estimate over `window` ≥ 1 slots with guard `margin` ≥ 0 for `workers` ≥ 1 render
+    /// workers; until the first FRAME, a round is taken to last `initialRound` seconds.
+    init(window: Int, margin: Double, workers: Int, initialRound: Double) {
         precondition(window >= 1 && margin >= 0 && workers >= 1, "window and workers ≥ 1, guard ≥ 0")
         self.window = window
         self.margin = margin
         self.workers = workers
-        rounds = (max(maxFrames, 0) + workers - 1) / workers
         roundTimes.append(initialRound, window: window)
     }
 
-    /// t_e in seconds.
-    var seconds: Double {
+    /// t_e in seconds for a slot that may render up to `frames` FRAMEs.
+    func seconds(frames: Int) -> Double {
+        let rounds = (max(frames, 0) + workers - 1) / workers
         let fullSlot = renderStarts.maximum + Double(rounds) * roundTimes.median
         return (1 + margin) * max(lastFrames.maximum, fullSlot)
     }

@@ -49,7 +49,7 @@ struct SlotPlanner {
         map = MemoryBiasMap(cellMetres: configuration.mapCellMetres, prior: configuration.lossPrior)
         edgeLatency = EdgeLatencyEstimate(
             window: configuration.edgeLatencyWindow, margin: configuration.edgeLatencyMargin,
-            maxFrames: configuration.maxRenderedUsers, workers: configuration.renderWorkers, initialRound: 0.005)
+            workers: configuration.renderWorkers, initialRound: 0.005)
         var options = IRACSolverOptions()
         if configuration.iracSolver == IRACSolverName.ilo.rawValue { options.iloModel = try ILOModel.shipped() }
         iracOptions = options
@@ -210,7 +210,7 @@ struct SlotPlanner {
                 noisePower: userLink.noise, bandwidth: userLink.bandwidth, frameBits: configuration.frameBits,
                 latencyBudget: configuration.latencyBudget,
                 // Below T_max, so the instance stays valid; at 0.9·T_max hardly any user is served.
-                edgeRenderTime: min(edgeLatency.seconds, 0.9 * configuration.latencyBudget),
+                edgeRenderTime: min(edgeLatency.seconds(frames: min(configuration.maxRenderedUsers, sessions.count)), 0.9 * configuration.latencyBudget),
                 powerBudget: configuration.userPowerBudget, maxUsers: configuration.maxRenderedUsers,
                 switchingGains: deltas, channelGains: gains.map { max($0, .leastNormalMagnitude) })
             let (decision, _) = try IRACSolvers.decide(
