@@ -25,7 +25,9 @@
 # negative value, as root, starts the daemon in a session of its own whose scheduler autogroup
 # gets that nice value — with autogroups, a process's nice does not reach across sessions — so
 # on a machine shared with unrelated work the daemon gets the CPU it asks for and its wall-clock
-# figures approach an idle machine's), BIN (.build/release).
+# figures approach an idle machine's), LOADTEST_SERVER_RT (unset; a priority 1–99, as root, runs
+# the daemon under SCHED_RR at that priority, as deploy/edge-serverd.service does, so that no
+# ordinary process — the clients included — preempts its render threads), BIN (.build/release).
 # Every process this script starts is stopped by its own PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +37,7 @@ MEASURE=${2:-20}
 PER_PROCESS=${LOADTEST_PER_PROCESS:-10}
 CLIENT_NICE=${LOADTEST_CLIENT_NICE:-10}
 SERVER_NICE=${LOADTEST_SERVER_NICE:-0}
+SERVER_RT=${LOADTEST_SERVER_RT:-}
 TRANSPORT=${LOADTEST_TRANSPORT:-tcp}
 SLOT_MS=${LOADTEST_SLOT_MS:-100}
 STARTUP=${LOADTEST_STARTUP:-30}
@@ -52,6 +55,7 @@ CURL=(curl -sf --http2-prior-knowledge)
 SERVER=("$BIN/edge-serverd" --binary-port "$BINARY_PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data"
   --token "$TOKEN" --slot-ms "$SLOT_MS" --max-sessions $((AGENTS + 16)) --log-level warning
   ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"})
+if [ -n "$SERVER_RT" ]; then SERVER=(chrt --rr "$SERVER_RT" "${SERVER[@]}"); fi
 if [ "$SERVER_NICE" -lt 0 ]; then
   setsid "${SERVER[@]}" 2> "$WORK/server.log" &
   SERVER_PID=$!
@@ -165,7 +169,7 @@ cpu() { awk -v t0="$1" -v t1="$2" -v hz="$HZ" -v w="$wall" 'BEGIN { printf "%.1f
 
 cat <<EOF
 
-== slot loop load test: $AGENTS agents ($ROBOTS robots, $USERS users), $TRANSPORT, τ = $SLOT_MS ms, $(nproc) cores, daemon nice $SERVER_NICE, clients nice $CLIENT_NICE
+== slot loop load test: $AGENTS agents ($ROBOTS robots, $USERS users), $TRANSPORT, τ = $SLOT_MS ms, $(nproc) cores, daemon nice $SERVER_NICE${SERVER_RT:+ SCHED_RR $SERVER_RT}, clients nice $CLIENT_NICE
 window: slots $first_slot..$((end_slot - 1)) ($slots slots, $full with all $AGENTS agents scheduled), $wall s
 slot compute ms p50 / p90 / p99 / max:     $(percentiles compute_milliseconds)
   daemon CPU ms during the slot:           $(percentiles cpu_milliseconds)
