@@ -45,13 +45,16 @@ bench-daemon: deps
 
 # Slot-loop load test (release, loopback): one daemon, N agents (half robots, half users), then
 # slot compute p50/p90/p99, late slots, deadline misses, daemon CPU and RSS (deploy/loadtest.sh;
-# LOADTEST_TRANSPORT, LOADTEST_PER_PROCESS, LOADTEST_SLOT_MS override). Figures: docs/PERFORMANCE.md.
+# LOADTEST_TRANSPORT, LOADTEST_PER_PROCESS, LOADTEST_SLOT_MS override). As root the daemon runs
+# under SCHED_RR 10, as the systemd unit runs it (LOADTEST_SERVER_RT= turns that off). Figures:
+# docs/PERFORMANCE.md.
 N ?= 200
 LOADTEST_SECONDS ?= 20
+LOADTEST_SERVER_RT ?= $(shell [ "$$(id -u)" = 0 ] && echo 10)
 loadtest: deps
 	$(SWIFT) build -c release --product edge-serverd
 	$(SWIFT) build -c release --product client-sim
-	deploy/loadtest.sh $(N) $(LOADTEST_SECONDS)
+	LOADTEST_SERVER_RT=$(LOADTEST_SERVER_RT) deploy/loadtest.sh $(N) $(LOADTEST_SECONDS)
 
 # Stock-client checks (curl, h2load, openssl/TLS, systemd-analyze) and crash safety, alone.
 check-daemon-tools: deps
