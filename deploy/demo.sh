@@ -22,8 +22,14 @@ TOKEN=demo-token
 BINARY_PORT=${DEMO_PORT:-17450}
 HTTP_PORT=$((BINARY_PORT + 1))
 
+# As root, the daemon runs under SCHED_RR like the systemd unit, so that the clients' own renders
+# on the same cores do not delay its FRAMEs (DEMO_SERVER_RT= runs it as an ordinary process).
+SERVER_RT=${DEMO_SERVER_RT-$([ "$(id -u)" = 0 ] && echo 10 || true)}
+SCHEDULER=()
+if [ -n "$SERVER_RT" ]; then SCHEDULER=(chrt --rr "$SERVER_RT"); fi
+
 printf '[sttgs]\nsolver = "%s"\ncollectors = %d\ntime_scale = %s\n' "$STTGS_SOLVER" "$COLLECTORS" "$TIME_SCALE" > "$WORK/edge.toml"
-"$BIN/edge-serverd" --config "$WORK/edge.toml" --binary-port "$BINARY_PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data" \
+${SCHEDULER[@]+"${SCHEDULER[@]}"} "$BIN/edge-serverd" --config "$WORK/edge.toml" --binary-port "$BINARY_PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data" \
   --token "$TOKEN" --gsmr-solver "$GSMR_SOLVER" --irac-solver "$IRAC_SOLVER" --log-level warning &
 SERVER_PID=$!
 CLIENT_PIDS=()
