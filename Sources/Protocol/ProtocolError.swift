@@ -91,10 +91,25 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
     /// `ERROR` frame; see ``clampedForWire()``).
     public var message: String
 
+    /// The request id of the frame that caused the error, where the decoder could read it (a
+    /// header fault after the magic, or any payload fault); `nil` otherwise. It says where the
+    /// error arose, not what it is, so equality and hashing ignore it.
+    public var requestID: UInt32?
+
     /// An error with the given code and message.
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, requestID: UInt32? = nil) {
         self.code = code
         self.message = message
+        self.requestID = requestID
+    }
+
+    public static func == (lhs: ProtocolError, rhs: ProtocolError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
     }
 
     public var description: String { "\(code) (\(code.rawValue)): \(message)" }
@@ -107,6 +122,6 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
             guard clamped.utf8.count + character.utf8.count <= Self.maxMessageBytes else { break }
             clamped.append(character)
         }
-        return ProtocolError(code, clamped)
+        return ProtocolError(code, clamped, requestID: requestID)
     }
 }

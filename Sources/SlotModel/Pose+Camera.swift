@@ -34,7 +34,9 @@ extension Pose {
     ///
     /// - Throws: `RendererError` when the orientation is not a rotation (zero or non-finite).
     public func camera(intrinsics: Camera.Intrinsics) throws -> Camera {
-        let q = SIMD4<Float>(Float(orientation.w), Float(orientation.x), Float(orientation.y), Float(orientation.z))
+        // Normalised in Double first: Float cannot hold every finite quaternion the wire admits.
+        let unit = unitOrientation
+        let q = SIMD4<Float>(Float(unit.w), Float(unit.x), Float(unit.y), Float(unit.z))
         return try Camera(position: SIMD3<Float>(position), orientation: q, intrinsics: intrinsics)
     }
 }

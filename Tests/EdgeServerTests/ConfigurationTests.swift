@@ -81,18 +81,3 @@ struct ConfigurationTests {
         }
     }
 }
-
-@Suite("Token verification")
-struct TokenVerifierTests {
-    @Test("only configured tokens pass; an empty token passes only with allow_anonymous")
-    func tokens() {
-        let verifier = TokenVerifier(tokens: ["alpha", "beta-longer-token"], allowAnonymous: false)
-        #expect(verifier.accepts("alpha"))
-        #expect(verifier.accepts("beta-longer-token"))
-        #expect(!verifier.accepts("alph"))
-        #expect(!verifier.accepts("alphaa"))
-        #expect(!verifier.accepts(""))
-        #expect(TokenVerifier(tokens: [], allowAnonymous: true).accepts(""))
-        #expect(!TokenVerifier(tokens: [], allowAnonymous: true).accepts("anything"))
-    }
-}

@@ -14,14 +14,21 @@ struct BinaryConnection: Sendable {
     private let channel: NIOAsyncChannel<WireFrame, WireFrame>
     private let server: EdgeDaemon
     private let link: ConnectionLink
+    private let admission: ConnectionAdmission?
 
     init(_ accepted: AcceptedConnection, server: EdgeDaemon) {
         channel = accepted.channel
         self.server = server
         link = ConnectionLink(channel: accepted.channel.channel, limiter: accepted.limiter)
+        admission = accepted.admission
     }
 
     func run() async {
+        guard let admission else {
+            try? await channel.channel.close()
+            return
+        }
+        defer { admission.release() }
         var state = ConnectionState()
         try? await channel.executeThenClose { inbound, _ in
             // Errors are handled inside the body: executeThenClose closes the channel as soon as
@@ -67,7 +74,11 @@ struct BinaryConnection: Sendable {
         }
         session.received(message)
         switch message {
-        case .pose, .channelReport, .image, .pong, .ack:
+        case .image:
+            // PROTOCOL §4: an IMAGE is a request, answered by ACK (value 0).
+            link.send(.ack(Ack(acknowledgedRequestID: requestID, value: 0)), requestID: requestID, version: state.version)
+            return true
+        case .pose, .channelReport, .pong, .ack:
             return true
         case .ping(let heartbeat):
             link.send(.pong(heartbeat), requestID: requestID, version: state.version)
@@ -75,7 +86,7 @@ struct BinaryConnection: Sendable {
         case .uploadBegin(let begin):
             let key = uploadKey(session, begin.uploadID)
             return await answer(requestID, state: state) { () async throws(UploadStoreError) in
-                let progress = try await server.store.begin(key, totalSize: Int64(begin.totalSize), sha256: begin.sha256)
+                let progress = try await server.store.begin(key, totalSize: begin.totalSize, sha256: begin.sha256)
                 return UInt64(progress.durableOffset)
             } onSuccess: {
                 link.uploadStarted(begin.uploadID)
@@ -84,7 +95,7 @@ struct BinaryConnection: Sendable {
             let key = uploadKey(session, chunk.uploadID)
             let bytes = Array(chunk.data.readableBytesView)
             return await answer(requestID, state: state) { () async throws(UploadStoreError) in
-                let progress = try await server.store.write(key, offset: Int64(chunk.offset), bytes: bytes)
+                let progress = try await server.store.write(key, offset: chunk.offset, bytes: bytes)
                 server.metrics.uploadBytes.increment(by: bytes.count)
                 return UInt64(progress.durableOffset)
             }
@@ -114,8 +125,9 @@ struct BinaryConnection: Sendable {
             let (session, welcome) = try server.openSession(hello, transport: "binary", connection: link)
             state.session = session
             state.version = welcome.version
-            link.negotiated(welcome.version)
-            link.send(.welcome(welcome), requestID: requestID, version: welcome.version)
+            link.welcome(welcome, requestID: requestID)
+            // Authenticated: frames up to the configured maximum from now on.
+            admission?.authenticated()
             return true
         } catch {
             return refuse(error, requestID: requestID)
@@ -125,7 +137,7 @@ struct BinaryConnection: Sendable {
     /// Sends ERROR then BYE and ends the connection (no session is created or kept).
     private func refuse(_ error: ProtocolError, requestID: UInt32) -> Bool {
         server.metrics.errorSent(error.code.description)
-        link.send(.error(error.truncatedForWire), requestID: requestID, version: ProtocolVersion.handshake)
+        link.send(.error(error.clampedForWire()), requestID: requestID, version: ProtocolVersion.handshake)
         link.sayGoodbye(.protocolViolation, error.message)
         return false
     }
@@ -142,7 +154,7 @@ struct BinaryConnection: Sendable {
         } catch {
             server.metrics.uploadRejected(error.code.rawValue)
             server.metrics.errorSent(error.code.rawValue)
-            link.send(.error(ProtocolError(error.protocolCode, error.message).truncatedForWire), requestID: requestID, version: state.version)
+            link.send(.error(ProtocolError(error.protocolCode, error.message).clampedForWire()), requestID: requestID, version: state.version)
         }
         return true
     }

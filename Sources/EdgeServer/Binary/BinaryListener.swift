@@ -16,30 +16,51 @@ final class BinaryListener: Service, Sendable {
     private let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
     private let server: EdgeDaemon
 
+    /// Connections open and unauthenticated on this listener.
+    let gate: ConnectionGate
+
     init(server: EdgeDaemon, group: any EventLoopGroup) async throws {
         let configuration = server.configuration
         let codec = CodecConfiguration(maxPayloadLength: configuration.limits.maxFrameBytes)
         let inflightLimit = configuration.limits.sessionInflightBytes
-        let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.limits.idleTimeoutSeconds * 1e9))
+        let idleTimeout = configuration.idleTimeout
+        let gate = ConnectionGate(
+            maxConnections: configuration.limits.maxConnections,
+            maxUnauthenticated: configuration.limits.maxUnauthenticatedConnections)
+        let metrics = server.metrics
+        let logger = server.logger
         serverChannel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoff.handler(listener: "binary", logger: logger))
+                }
+            }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // A peer that half-closes inside a frame still receives the `truncated` ERROR.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(host: configuration.binary.host, port: configuration.binary.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let admission = gate.admit()
+                    if admission == nil { metrics.connectionsRefused(listener: "binary") }
+                    // Until WELCOME, nothing but a HELLO is valid: buffer no more than one.
+                    let handshake = HandshakeLimit()
+                    admission?.whenAuthenticated { handshake.lift() }
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(ByteToMessageHandler(WireFrameDecoder(configuration: codec)))
+                    try sync.addHandler(ByteToMessageHandler(WireFrameDecoder(configuration: codec, handshakeLimit: handshake)))
                     try sync.addHandler(MessageToByteHandler(WireFrameEncoder(configuration: codec)))
                     let limiter = InflightLimiter(limit: inflightLimit)
                     try sync.addHandler(limiter)
                     try sync.addHandler(IdleTimeoutHandler(timeout: idleTimeout))
                     return AcceptedConnection(
                         channel: try NIOAsyncChannel<WireFrame, WireFrame>(wrappingChannelSynchronously: channel),
-                        limiter: limiter)
+                        limiter: limiter, admission: admission)
                 }
             }
         localAddress = serverChannel.channel.localAddress!
         self.server = server
+        self.gate = gate
         server.logger.info("binary listener ready", metadata: ["address": "\(localAddress)"])
     }
 
@@ -69,4 +90,7 @@ final class BinaryListener: Service, Sendable {
 struct AcceptedConnection: Sendable {
     var channel: NIOAsyncChannel<WireFrame, WireFrame>
     var limiter: InflightLimiter
+    /// Its place in the listener's ``ConnectionGate``; nil when the gate refused it (the
+    /// connection task closes it at once: failing the initialiser would end the listener).
+    var admission: ConnectionAdmission?
 }

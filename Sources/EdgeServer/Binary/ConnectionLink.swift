@@ -15,11 +15,20 @@ final class ConnectionLink: SessionConnection {
 
     private struct LinkState {
         var version = ProtocolVersion.handshake
+        /// WELCOME has been written: server-initiated messages may follow it.
+        var welcomed = false
+        /// Server-initiated messages sent between HELLO's acceptance and WELCOME (the session is
+        /// visible to the slot loop from the moment it is registered).
+        var early: [Message] = []
         var draining = false
         var closed = false
         /// Uploads begun on this connection and not yet ended: a drain waits for them.
         var openUploads: Set<UInt64> = []
     }
+
+    /// Server messages held before WELCOME; a slot loop sends at most a few per slot, and the
+    /// window is one HELLO's processing, so more means something is wrong and the oldest go.
+    private static let earlyCapacity = 64
 
     init(channel: any Channel, limiter: InflightLimiter) {
         self.channel = channel
@@ -30,12 +39,33 @@ final class ConnectionLink: SessionConnection {
         }
     }
 
-    /// Frames after WELCOME use the negotiated version.
-    func negotiated(_ version: UInt8) { state.withLockedValue { $0.version = version } }
+    /// Writes WELCOME (with the HELLO's request id), then whatever the session was sent before it;
+    /// every later frame uses the negotiated version. Under the lock, so no SCHEDULE or FRAME can
+    /// overtake the WELCOME.
+    func welcome(_ welcome: Welcome, requestID: UInt32) {
+        state.withLockedValue { state in
+            state.version = welcome.version
+            channel.write(WireFrame(version: welcome.version, requestID: requestID, message: .welcome(welcome)), promise: nil)
+            for message in state.early {
+                channel.write(WireFrame(version: welcome.version, requestID: 0, message: message), promise: nil)
+            }
+            state.early = []
+            state.welcomed = true
+            channel.flush()
+        }
+    }
 
-    /// A server-initiated message (SCHEDULE, FRAME, …) in the session's version.
+    /// A server-initiated message (SCHEDULE, FRAME, …) in the session's version; held until
+    /// WELCOME has been written.
     func send(_ message: Message) {
-        send(message, requestID: 0, version: state.withLockedValue { $0.version })
+        state.withLockedValue { state in
+            guard state.welcomed else {
+                if state.early.count == Self.earlyCapacity { state.early.removeFirst() }
+                state.early.append(message)
+                return
+            }
+            channel.writeAndFlush(WireFrame(version: state.version, requestID: 0, message: message), promise: nil)
+        }
     }
 
     func send(_ message: Message, requestID: UInt32, version: UInt8) {
@@ -59,10 +89,12 @@ final class ConnectionLink: SessionConnection {
         }
     }
 
-    /// A frame the decoder rejected: ERROR with its code, then BYE, then close.
+    /// A frame the decoder rejected: ERROR with its code (and the frame's request id where its
+    /// header was readable), then BYE, then close.
     func fail(_ error: ProtocolError) async {
         let version = state.withLockedValue { $0.version }
-        channel.write(WireFrame(version: version, message: .error(error.truncatedForWire)), promise: nil)
+        channel.write(
+            WireFrame(version: version, requestID: error.requestID ?? 0, message: .error(error.clampedForWire())), promise: nil)
         sayGoodbye(.protocolViolation, error.message)
         await closed()
     }
@@ -89,13 +121,6 @@ final class ConnectionLink: SessionConnection {
         let idle = state.withLockedValue { $0.draining && $0.openUploads.isEmpty }
         if idle { sayGoodbye(.shuttingDown, "the server is shutting down") }
         return idle
-    }
-}
-
-extension ProtocolError {
-    /// The error with its message cut to what an `ERROR` frame may carry (on a UTF-8 boundary).
-    var truncatedForWire: ProtocolError {
-        ProtocolError(code, message.truncatedUTF8(maxBytes: ProtocolError.maxMessageBytes))
     }
 }
 

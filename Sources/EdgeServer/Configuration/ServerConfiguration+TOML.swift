@@ -45,9 +45,10 @@ extension ServerConfiguration {
             try http.readOptional("tls_private_key", into: &configuration.tlsPrivateKeyPath)
         }
         if let auth = try sections.section("auth") {
-            try auth.requireOnly(["tokens", "allow_anonymous"])
+            try auth.requireOnly(["tokens", "allow_anonymous", "grants"])
             try auth.read("tokens", into: &configuration.tokens)
             try auth.read("allow_anonymous", into: &configuration.allowAnonymous)
+            configuration.tokenGrants = try auth.sections("grants").map(readGrant)
         }
         if let limits = try sections.section("limits") {
             try limits.requireOnly([
@@ -90,7 +91,33 @@ extension ServerConfiguration {
         return configuration
     }
 
-    /// The slot loop's sections (issue 7).
+    /// One `[[auth.grants]]` table: `token`, `clients` (ids or `prefix*` patterns), optional `roles`.
+    private static func readGrant(_ table: TOMLSection) throws(ConfigurationError) -> TokenGrant {
+        try table.requireOnly(["token", "clients", "roles"])
+        var token = ""
+        var clients: [String] = []
+        var roles = SessionRole.allCases.map(\.rawValue)
+        try table.read("token", into: &token)
+        try table.read("clients", into: &clients)
+        try table.read("roles", into: &roles)
+        var patterns: [ClientPattern] = []
+        for text in clients {
+            guard let pattern = ClientPattern(text) else {
+                throw .invalid(table.path + ".clients", "\"\(text)\" is not an id, a prefix ending in one *, or *")
+            }
+            patterns.append(pattern)
+        }
+        var granted = Set<SessionRole>()
+        for name in roles {
+            guard let role = SessionRole(rawValue: name) else {
+                throw .invalid(table.path + ".roles", "\"\(name)\" is not one of \(SessionRole.allCases.map(\.rawValue))")
+            }
+            granted.insert(role)
+        }
+        return TokenGrant(token: token, clients: patterns, roles: granted)
+    }
+
+    /// The slot loop's sections.
     private static func readSlotLoop(_ sections: TOMLSection, into loop: inout SlotLoopConfiguration) throws(ConfigurationError) {
         if let gsmr = try sections.section("gsmr") {
             try gsmr.requireOnly(["solver", "horizon", "power_w", "image_bits", "pose_bits", "loss_estimator", "loss_prior", "map_cell_m", "mr_size", "observations_per_slot"])
@@ -137,7 +164,7 @@ extension ServerConfiguration {
 }
 
 extension ServerConfiguration {
-    /// The collection rounds' section (issue 9).
+    /// The collection rounds' section.
     fileprivate static func readRounds(_ sections: TOMLSection, into rounds: inout RoundConfiguration) throws(ConfigurationError) {
         guard let sttgs = try sections.section("sttgs") else { return }
         try sttgs.requireOnly([
@@ -181,6 +208,18 @@ private struct TOMLSection {
         guard let value = table[name] else { return nil }
         guard let nested = value.table else { throw wrongType(name, expected: "a table", got: value) }
         return try TOMLSection(nested, path: key(name))
+    }
+
+    /// An array of tables (`[[name]]`), each named `name[i]` in errors.
+    func sections(_ name: String) throws(ConfigurationError) -> [TOMLSection] {
+        guard let value = table[name] else { return [] }
+        guard let array = value.array else { throw wrongType(name, expected: "an array of tables", got: value) }
+        var sections: [TOMLSection] = []
+        for (index, element) in array.enumerated() {
+            guard let nested = element.table else { throw wrongType("\(name)[\(index)]", expected: "a table", got: element) }
+            sections.append(try TOMLSection(nested, path: key("\(name)[\(index)]")))
+        }
+        return sections
     }
 
     func read(_ name: String, into target: inout String) throws(ConfigurationError) {

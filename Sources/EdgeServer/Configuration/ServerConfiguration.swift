@@ -1,4 +1,5 @@
 import NIOCore
+import Protocol
 
 /// Everything `edge-serverd` reads from its TOML file and command line.
 ///
@@ -24,8 +25,11 @@ struct ServerConfiguration: Sendable, Equatable {
     /// PEM private key for h2 over TLS.
     var tlsPrivateKeyPath: String? = nil
 
-    /// Tokens a client may present in HELLO (`[auth] tokens`).
+    /// Tokens that grant every client id in every role (`[auth] tokens`, `--token`): the flat list
+    /// of earlier releases, kept so that old files still start; ``tokenGrants`` restrict.
     var tokens: [String] = []
+    /// Tokens bound to client ids and roles (`[[auth.grants]]`).
+    var tokenGrants: [TokenGrant] = []
     /// Accept HELLO without a token (`[auth] allow_anonymous`); for local experiments only.
     var allowAnonymous = false
 
@@ -70,12 +74,25 @@ struct ServerConfiguration: Sendable, Equatable {
         var resumeGraceSeconds: Double = 30
         /// Largest HTTP request body (uploads chunk through several requests).
         var httpMaxBodyBytes = 16 << 20
+        /// Open connections per listener; more are closed at accept.
+        var maxConnections = 4096
+        /// Connections per listener that have not authenticated yet (binary: no accepted HELLO;
+        /// HTTP: no request with a valid bearer token); more are closed at accept.
+        var maxUnauthenticatedConnections = 256
     }
+
+    /// Every grant: the explicit ones, then one unrestricted grant per flat token.
+    var grants: [TokenGrant] { tokenGrants + tokens.map(TokenGrant.unrestricted) }
+
+    /// The longest duration any key may hold (a week): every duration becomes a nanosecond
+    /// count in an Int64, and nothing in the daemon waits longer.
+    static let maxDurationSeconds = 7 * 86_400.0
 
     /// TLS is configured when both a certificate and a key are given.
     var tlsEnabled: Bool { tlsCertificatePath != nil && tlsPrivateKeyPath != nil }
 
-    var shutdownGrace: TimeAmount { .nanoseconds(Int64(shutdownGraceSeconds * 1e9)) }
+    var shutdownGrace: TimeAmount { .seconds(checked: shutdownGraceSeconds) }
+    var idleTimeout: TimeAmount { .seconds(checked: limits.idleTimeoutSeconds) }
 
     /// Checks every rule that a single key cannot express.
     ///
@@ -94,25 +111,24 @@ struct ServerConfiguration: Sendable, Equatable {
             throw .invalid(
                 "http.tls_certificate", "TLS needs both http.tls_certificate and http.tls_private_key")
         }
-        if tokens.isEmpty && !allowAnonymous {
-            throw .invalid(
-                "auth.tokens",
-                "no token is configured, so every client would be refused: add a token (or --token) or set auth.allow_anonymous = true"
-            )
-        }
-        if let empty = tokens.firstIndex(where: \.isEmpty) {
-            throw .invalid("auth.tokens", "token #\(empty + 1) is empty")
-        }
+        try validateAuth()
         try Self.requirePositive(limits.maxSessions, "limits.max_sessions")
         try Self.requirePositive(limits.maxFrameBytes, "limits.max_frame_bytes")
         try Self.requirePositive(limits.sessionInflightBytes, "limits.session_inflight_bytes")
         try Self.requirePositive(limits.httpMaxBodyBytes, "limits.http_max_body_bytes")
-        try Self.requirePositive(limits.idleTimeoutSeconds, "limits.idle_timeout_seconds")
-        guard limits.resumeGraceSeconds >= 0, limits.resumeGraceSeconds.isFinite else {
-            throw .invalid("limits.resume_grace_seconds", "must be a finite number ≥ 0")
-        }
+        try Self.requirePositive(limits.maxConnections, "limits.max_connections")
+        try Self.requirePositive(limits.maxUnauthenticatedConnections, "limits.max_unauthenticated_connections")
+        try Self.requireDuration(limits.idleTimeoutSeconds, "limits.idle_timeout_seconds", minimum: 0.01)
+        try Self.requireDuration(limits.resumeGraceSeconds, "limits.resume_grace_seconds", minimum: 0)
         if limits.maxFrameBytes > Int(UInt32.max) {
             throw .invalid("limits.max_frame_bytes", "must fit the u32 length field")
+        }
+        let largestFrame = slotLoop.largestServerPayload
+        guard limits.maxFrameBytes >= largestFrame else {
+            throw .invalid(
+                "limits.max_frame_bytes",
+                "\(limits.maxFrameBytes) cannot carry a HELLO (\(Hello.maxPayloadLength) bytes) or the daemon's largest FRAME at irac.frame_size / gsmr.mr_size (\(largestFrame) bytes)"
+            )
         }
         if limits.sessionInflightBytes < limits.maxFrameBytes {
             throw .invalid(
@@ -122,10 +138,11 @@ struct ServerConfiguration: Sendable, Equatable {
         }
         guard !dataDirectory.isEmpty else { throw .invalid("store.data_directory", "must not be empty") }
         try Self.requirePositive(maxUploadBytes, "store.max_upload_bytes")
-        try Self.requirePositive(shutdownGraceSeconds, "lifecycle.shutdown_grace_seconds")
-        try Self.requirePositive(slotLengthMilliseconds, "slot.length_ms")
-        guard slotLengthMilliseconds * 1000 <= Double(UInt32.max) else {
-            throw .invalid("slot.length_ms", "must fit WELCOME's u32 microseconds")
+        try Self.requireDuration(shutdownGraceSeconds, "lifecycle.shutdown_grace_seconds", minimum: 0.01)
+        // WELCOME announces τ in whole microseconds (≥ 1) as a u32; below 1 ms no slot could
+        // hold a solve, a render and a send.
+        guard slotLengthMilliseconds.isFinite, (1...60_000).contains(slotLengthMilliseconds) else {
+            throw .invalid("slot.length_ms", "must be in 1...60000 (got \(slotLengthMilliseconds))")
         }
         guard (0...Int(UInt16.max)).contains(maxPlannedPoses) else {
             throw .invalid("slot.max_planned_poses", "must be in 0...65535")
@@ -137,8 +154,49 @@ struct ServerConfiguration: Sendable, Equatable {
         }
     }
 
+    /// A duration in seconds within `minimum...maxDurationSeconds`, so that its conversion to
+    /// nanoseconds cannot overflow.
+    static func requireDuration(_ seconds: Double, _ key: String, minimum: Double) throws(ConfigurationError) {
+        guard seconds.isFinite, (minimum...maxDurationSeconds).contains(seconds) else {
+            throw .invalid(key, "must be a number of seconds in \(minimum)...\(maxDurationSeconds) (got \(seconds))")
+        }
+    }
+
+    private func validateAuth() throws(ConfigurationError) {
+        if grants.isEmpty && !allowAnonymous {
+            throw .invalid(
+                "auth.tokens",
+                "no token is configured, so every client would be refused: add [[auth.grants]] (or a token, or --token) or set auth.allow_anonymous = true"
+            )
+        }
+        if let empty = tokens.firstIndex(where: \.isEmpty) {
+            throw .invalid("auth.tokens", "token #\(empty + 1) is empty")
+        }
+        for (index, grant) in tokenGrants.enumerated() {
+            let key = "auth.grants[\(index)]"
+            guard !grant.token.isEmpty else { throw .invalid(key + ".token", "must not be empty") }
+            guard !grant.clients.isEmpty else { throw .invalid(key + ".clients", "must name at least one client id or pattern") }
+            guard !grant.roles.isEmpty else { throw .invalid(key + ".roles", "must name at least one role") }
+        }
+    }
+
     private static func requirePositive<T: Numeric & Comparable>(_ value: T, _ key: String) throws(ConfigurationError) {
         guard value > .zero else { throw .invalid(key, "must be > 0 (got \(value))") }
         if let double = value as? Double, !double.isFinite { throw .invalid(key, "must be finite") }
+    }
+}
+
+extension TimeAmount {
+    /// A validated number of seconds (``ServerConfiguration/requireDuration(_:_:minimum:)``) as a
+    /// time amount; saturates instead of trapping should an unvalidated value reach it.
+    static func seconds(checked seconds: Double) -> TimeAmount {
+        .nanoseconds(Int64(saturating: seconds * 1e9))
+    }
+}
+
+extension Duration {
+    /// As ``NIOCore/TimeAmount/seconds(checked:)``, for the standard library's clocks.
+    static func seconds(checked seconds: Double) -> Duration {
+        .nanoseconds(Int64(saturating: seconds * 1e9))
     }
 }

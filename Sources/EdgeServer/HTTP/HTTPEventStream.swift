@@ -19,7 +19,7 @@ struct HTTPEventStream: Sendable {
 /// control window is exhausted because the client stopped reading — is dropped and reported
 /// to `onDrop` rather than queued without bound.
 final class HTTPStreamWriter: Sendable {
-    private let context: NIOLoopBound<ChannelHandlerContext>
+    fileprivate let context: NIOLoopBound<ChannelHandlerContext>
     private let onDrop: @Sendable () -> Void
 
     init(context: ChannelHandlerContext, onDrop: @escaping @Sendable () -> Void) {
@@ -36,6 +36,19 @@ final class HTTPStreamWriter: Sendable {
                 return
             }
             context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
+        }
+    }
+}
+
+extension HTTPStreamWriter {
+    /// Ends the response (END_STREAM over HTTP/2, the last chunk over HTTP/1.1) after the
+    /// chunks written before it.
+    func finish() {
+        let context = self.context
+        context.eventLoop.execute {
+            let context = context.value
+            guard context.channel.isActive else { return }
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
         }
     }
 }

@@ -24,31 +24,54 @@ final class HTTPListener: Service, Sendable {
     private let grace: TimeAmount
     private let logger: Logger
 
+    /// Connections open and unauthenticated on this listener.
+    let gate: ConnectionGate
+    /// Says BYE on every event stream when the drain begins.
+    private let onDrain: @Sendable () -> Void
+
     /// Binds the listener; requests are served from now on.
     init(
-        configuration: ServerConfiguration, router: HTTPRouter, group: any EventLoopGroup, metrics: ServerMetrics, logger: Logger
+        configuration: ServerConfiguration, router: HTTPRouter, group: any EventLoopGroup, metrics: ServerMetrics, logger: Logger,
+        onDrain: @escaping @Sendable () -> Void = {}
     ) async throws {
         let sslContext = try configuration.tlsEnabled ? Self.makeSSLContext(configuration) : nil
         let maxBody = configuration.limits.httpMaxBodyBytes
-        let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.limits.idleTimeoutSeconds * 1e9))
+        let idleTimeout = configuration.idleTimeout
+        let gate = ConnectionGate(
+            maxConnections: configuration.limits.maxConnections,
+            maxUnauthenticated: configuration.limits.maxUnauthenticatedConnections)
         let quiescing = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(AcceptBackoff.handler(listener: "http", logger: logger))
+                    try sync.addHandler(quiescing.makeServerChannelHandler(channel: channel))
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 metrics.httpConnections.increment()
+                guard let admission = gate.admit() else {
+                    metrics.connectionsRefused(listener: "http")
+                    channel.close(promise: nil)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                }
+                channel.closeFuture.whenComplete { _ in admission.release() }
                 let http1: @Sendable (any Channel) throws -> Void = { channel in
-                    try Self.configureHTTP1(channel, router: router, maxBody: maxBody)
+                    try Self.configureHTTP1(channel, router: router, maxBody: maxBody, admission: admission)
                 }
                 let http2: @Sendable (any Channel) throws -> Void = { channel in
-                    try Self.configureHTTP2(channel, router: router, maxBody: maxBody, idleTimeout: idleTimeout)
+                    try Self.configureHTTP2(channel, router: router, maxBody: maxBody, idleTimeout: idleTimeout, admission: admission)
+                }
+                do {
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPConnectionIdleHandler(timeout: idleTimeout), name: HTTPConnectionIdleHandler.name)
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
                 }
                 if let sslContext {
                     return channel.eventLoop.makeCompletedFuture {
@@ -70,6 +93,8 @@ final class HTTPListener: Service, Sendable {
         localAddress = serverChannel.localAddress!
         drainPromise = serverChannel.eventLoop.makePromise()
         self.quiescing = quiescing
+        self.gate = gate
+        self.onDrain = onDrain
         grace = configuration.shutdownGrace
         self.logger = logger
         logger.info(
@@ -93,6 +118,7 @@ final class HTTPListener: Service, Sendable {
 
     private func drain() {
         logger.info("HTTP listener draining", metadata: ["grace": "\(grace)"])
+        onDrain()
         let promise = serverChannel.eventLoop.makePromise(of: Void.self)
         quiescing.initiateShutdown(promise: promise)
         let drainPromise = self.drainPromise
@@ -105,25 +131,30 @@ final class HTTPListener: Service, Sendable {
         serverChannel.eventLoop.scheduleTask(in: grace) { finish() }
     }
 
-    private static func configureHTTP1(_ channel: any Channel, router: HTTPRouter, maxBody: Int) throws {
+    private static func configureHTTP1(_ channel: any Channel, router: HTTPRouter, maxBody: Int, admission: ConnectionAdmission) throws {
         let sync = channel.pipeline.syncOperations
         try sync.configureHTTPServerPipeline(withErrorHandling: true)
-        try sync.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: false))
+        try sync.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: false, admission: admission))
     }
 
     /// `NIOHTTP2Handler` in frame mode, then the connection manager (GOAWAY on quiesce, idle
     /// timeout), the fast path for the operations routes and the stream multiplexer that gives
     /// every other stream its own channel with an HTTP/1 translation.
     private static func configureHTTP2(
-        _ channel: any Channel, router: HTTPRouter, maxBody: Int, idleTimeout: TimeAmount
+        _ channel: any Channel, router: HTTPRouter, maxBody: Int, idleTimeout: TimeAmount, admission: ConnectionAdmission
     ) throws {
         let sync = channel.pipeline.syncOperations
+        // The manager's idle timer (no open stream) takes over from the byte-level one.
+        sync.removeHandler(context: try sync.context(name: HTTPConnectionIdleHandler.name), promise: nil)
         var managerConfiguration = NIOHTTP2ServerConnectionManagementHandler.Configuration.defaults
         managerConfiguration.maxIdleTime = idleTimeout
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        // A server's limits: bounded streams, header lists and per-stream windows (an
+        // unauthenticated stream can make the daemon hold at most one window of body bytes).
         connection.initialSettings = [
-            HTTP2Setting(parameter: .maxConcurrentStreams, value: 256),
-            HTTP2Setting(parameter: .maxHeaderListSize, value: 16 * 1024),
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: Self.maxConcurrentStreams),
+            HTTP2Setting(parameter: .maxHeaderListSize, value: Self.maxHeaderListBytes),
+            HTTP2Setting(parameter: .initialWindowSize, value: Self.initialWindowBytes),
         ]
         try sync.addHandler(NIOHTTP2Handler(mode: .server, connectionConfiguration: connection))
         // In frame mode the manager counts streams from the handler's stream events.
@@ -133,12 +164,20 @@ final class HTTPListener: Service, Sendable {
             stream.eventLoop.makeCompletedFuture {
                 try stream.pipeline.syncOperations.addHandlers([
                     HTTP2FramePayloadToHTTP1ServerCodec(),
-                    HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: true),
+                    HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: true, admission: admission),
                 ])
             }
         }
         try sync.addHandler(multiplexer)
     }
+
+    /// SETTINGS_MAX_CONCURRENT_STREAMS (every client-sim agent holds one event stream).
+    static let maxConcurrentStreams = 256
+    /// SETTINGS_MAX_HEADER_LIST_SIZE.
+    static let maxHeaderListBytes = 16 * 1024
+    /// SETTINGS_INITIAL_WINDOW_SIZE: the body bytes a stream may send before the server reads
+    /// (the protocol's default, stated so that no library default can raise it).
+    static let initialWindowBytes = 65_535
 
     private static func makeSSLContext(_ configuration: ServerConfiguration) throws -> NIOSSLContext {
         let chain = try NIOSSLCertificate.fromPEMFile(configuration.tlsCertificatePath!).map { NIOSSLCertificateSource.certificate($0) }

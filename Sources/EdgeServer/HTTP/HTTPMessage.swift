@@ -4,6 +4,8 @@ import NIOHTTP1
 /// A complete HTTP request as the router sees it, whatever the transport (HTTP/1.1 or an
 /// HTTP/2 stream translated by `HTTP2FramePayloadToHTTP1ServerCodec`).
 struct HTTPRequest: Sendable {
+    /// The request line and headers as received.
+    var head: HTTPRequestHead
     var method: HTTPMethod
     /// The path without the query string.
     var path: String
@@ -12,6 +14,7 @@ struct HTTPRequest: Sendable {
     var body: ByteBuffer
 
     init(head: HTTPRequestHead, body: ByteBuffer) {
+        self.head = head
         method = head.method
         headers = head.headers
         self.body = body

@@ -18,14 +18,18 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let maxBodyBytes: Int
     /// An HTTP/2 stream: one request per stream, no connection-level keep-alive headers.
     private let isHTTP2Stream: Bool
+    private let admission: ConnectionAdmission
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var bodyTooLarge = false
+    /// The answer decided from the head alone (a bad bearer token): the body is discarded.
+    private var refusal: HTTPRouter.Result?
     /// Ends the open event stream, if any (called once, when the channel goes inactive).
     private var endStream: (@Sendable () -> Void)?
 
-    init(router: HTTPRouter, maxBodyBytes: Int, isHTTP2Stream: Bool) {
+    init(router: HTTPRouter, maxBodyBytes: Int, isHTTP2Stream: Bool, admission: ConnectionAdmission) {
         self.router = router
+        self.admission = admission
         self.maxBodyBytes = maxBodyBytes
         self.isHTTP2Stream = isHTTP2Stream
     }
@@ -36,8 +40,15 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = head
             body = nil
             bodyTooLarge = false
+            refusal = nil
+            // The bearer token is checked before any body byte is kept.
+            switch router.access(for: head) {
+            case .open: break
+            case .granted: admission.authenticated()
+            case .refused(let answer): refusal = answer
+            }
         case .body(var chunk):
-            guard !bodyTooLarge else { return }
+            guard !bodyTooLarge, refusal == nil else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
                 bodyTooLarge = true
                 body = nil
@@ -51,6 +62,11 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = nil
             let keepAlive = isHTTP2Stream || head.isKeepAlive
             let isHead = head.method == .HEAD
+            if case .immediate(let response, let route) = refusal {
+                refusal = nil
+                write(response, route: route, keepAlive: keepAlive, omitBody: isHead, context: context)
+                return
+            }
             if bodyTooLarge {
                 write(
                     .text(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes\n"), route: "body_limit",

@@ -1,11 +1,16 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Protocol
 
 /// Maps HTTP requests to the daemon's operations.
 ///
 /// Operations routes (`/healthz`, `/metrics`, `/v1/status`) need no token; everything under
-/// `/v1/uploads` and `/v1/sessions` (``HTTPSessionRoutes``) needs `authorization: Bearer <token>`. Uploads follow the binary protocol's
+/// `/v1/uploads`, `/v1/sessions` (``HTTPSessionRoutes``) and `/v1/robots` needs
+/// `authorization: Bearer <token>`, and a route named by a client id needs a token whose grant
+/// covers that id (``access(for:)``, checked on the request head before any body is read:
+/// 401 for a missing or unknown token, 403 for another client's route, both with an ERROR
+/// payload). Uploads follow the binary protocol's
 /// BEGIN/CHUNK/END with the offset in a header, so a client resumes an upload the same way
 /// over either transport:
 ///
@@ -29,16 +34,16 @@ final class HTTPRouter: Sendable {
 
     let metrics: ServerMetrics
     private let store: UploadStore
-    private let verifier: TokenVerifier
+    private let authority: TokenAuthority
     private let status: @Sendable () -> StatusReport
     private let sessionRoutes: HTTPSessionRoutes
     private let mixedReality: MixedRealityBoard
     private let encoder: JSONEncoder
 
-    init(daemon: EdgeDaemon, verifier: TokenVerifier) {
+    init(daemon: EdgeDaemon, authority: TokenAuthority) {
         metrics = daemon.metrics
         store = daemon.store
-        self.verifier = verifier
+        self.authority = authority
         status = { [daemon] in daemon.statusReport() }
         sessionRoutes = HTTPSessionRoutes(daemon: daemon)
         mixedReality = daemon.mixedReality
@@ -88,7 +93,38 @@ final class HTTPRouter: Sendable {
         }
     }
 
+    /// What a request's head alone says about it.
+    enum Access {
+        /// No token needed (operations routes, unknown paths).
+        case open
+        /// A token-protected route, and the bearer token grants it.
+        case granted
+        /// The answer: no valid bearer token (401), or a client id the token does not own (403).
+        case refused(Result)
+    }
+
+    /// Checks the bearer token of a request head, before any of its body is read.
+    func access(for head: HTTPRequestHead) -> Access {
+        let path = head.uri.prefix { $0 != "?" }
+        let segments = path.split(separator: "/")
+        guard segments.count >= 2, segments[0] == "v1", let route = Self.protectedRoutes[segments[1]] else { return .open }
+        let header = head.headers.first(name: "authorization") ?? ""
+        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
+        guard let grant = authority.grant(for: token) else {
+            return .refused(refuse(.unauthorized, "a valid bearer token is required", status: .unauthorized, route: route))
+        }
+        if segments.count >= 3, !grant.allows(clientID: String(segments[2])) {
+            return .refused(refuse(.unauthorized, "the token does not grant client \(segments[2])", status: .forbidden, route: route))
+        }
+        return .granted
+    }
+
+    /// Token-protected top-level routes under `/v1`, with their metrics labels.
+    private static let protectedRoutes: [Substring: String] = ["sessions": "sessions", "uploads": "uploads", "robots": "mr"]
+
+    /// Routes a complete request; token-protected routes are checked again (``access(for:)``).
     func route(_ request: HTTPRequest) -> Result {
+        if case .refused(let refusal) = access(for: request.head) { return refusal }
         let segments = request.segments
         switch (request.method, segments.first) {
         case (.GET, "healthz") where segments.count == 1:
@@ -98,13 +134,10 @@ final class HTTPRouter: Sendable {
         case (.GET, "v1") where segments.count == 2 && segments[1] == "status":
             return operations(.status)
         case (.GET, "v1") where segments.count == 4 && segments[1] == "sessions" && segments[3] == "events":
-            guard authorized(request) else { return unauthorized(route: "sessions") }
             return sessionRoutes.events(clientID: String(segments[2]))
         case (_, "v1") where segments.count >= 2 && segments[1] == "sessions":
-            guard authorized(request) else { return unauthorized(route: "sessions") }
             return .immediate(sessionRoutes.route(request, rest: segments.dropFirst(2)), route: "sessions")
         case (.GET, "v1") where segments.count == 4 && segments[1] == "robots" && segments[3] == "mr":
-            guard authorized(request) else { return unauthorized(route: "mr") }
             return .deferred(route: "mr") { [mixedReality] in Self.mixedRealityFrame(mixedReality, clientID: String(segments[2])) }
         case (_, "v1") where segments.count >= 4 && segments[1] == "uploads":
             return routeUpload(request, clientID: String(segments[2]), uploadID: String(segments[3]), rest: segments.dropFirst(4))
@@ -119,13 +152,12 @@ final class HTTPRouter: Sendable {
 
     private func routeUpload(_ request: HTTPRequest, clientID: String, uploadID: String, rest: ArraySlice<Substring>) -> Result {
         let route = "uploads"
-        guard authorized(request) else { return unauthorized(route: route) }
         let key = UploadKey(clientID: clientID, uploadID: uploadID)
         let store = self.store
         let metrics = self.metrics
         switch (request.method, rest.first) {
         case (.POST, nil):
-            guard let length = request.headers.first(name: "upload-length").flatMap({ Int64($0) }),
+            guard let length = request.headers.first(name: "upload-length").flatMap({ UInt64($0) }),
                 let digest = request.headers.first(name: "upload-sha256")?.hexBytes
             else {
                 return .immediate(.text(.badRequest, "BEGIN needs upload-length (bytes) and upload-sha256 (64 hex digits) headers\n"), route: route)
@@ -142,7 +174,7 @@ final class HTTPRouter: Sendable {
                 }
             }
         case (.PATCH, nil):
-            guard let offset = request.headers.first(name: "upload-offset").flatMap({ Int64($0) }) else {
+            guard let offset = request.headers.first(name: "upload-offset").flatMap({ UInt64($0) }) else {
                 return .immediate(.text(.badRequest, "CHUNK needs an upload-offset header\n"), route: route)
             }
             let bytes = Array(request.body.readableBytesView)
@@ -166,15 +198,14 @@ final class HTTPRouter: Sendable {
         }
     }
 
-    private func unauthorized(route: String) -> Result {
+    /// An ERROR payload (as every session route answers) with `status`; 401 adds the challenge.
+    private func refuse(_ code: ProtocolError.Code, _ message: String, status: HTTPResponseStatus, route: String) -> Result {
         metrics.authFailures.increment()
-        return .immediate(.text(.unauthorized, "a valid bearer token is required\n", headers: ["www-authenticate": "Bearer"]), route: route)
-    }
-
-    private func authorized(_ request: HTTPRequest) -> Bool {
-        let header = request.headers.first(name: "authorization") ?? ""
-        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
-        return verifier.accepts(token)
+        metrics.errorSent(code.description)
+        var response = HTTPSessionRoutes.payload(.error(ProtocolError(code, message)))
+        response.status = status
+        if status == .unauthorized { response.headers.replaceOrAdd(name: "www-authenticate", value: "Bearer") }
+        return .immediate(response, route: route)
     }
 
     /// A robot's MR frame as PNG; where its real part came from and its slot in headers.

@@ -52,6 +52,21 @@ final class HTTPSessionConnection: SessionConnection {
         send(.bye(Bye(reason: .replaced, message: reason)))
     }
 
+    /// The daemon is shutting down: BYE(shutting_down) to the event stream, which then ends (or
+    /// to the inbox, for a polling client).
+    func sayGoodbyeForShutdown() {
+        let bye = Message.bye(Bye(reason: .shuttingDown, message: "the server is shutting down"))
+        state.withLockedValue { state in
+            guard let stream = state.stream else {
+                state.inbox.append(bye)
+                return
+            }
+            write(bye, to: stream)
+            stream.finish()
+            state.stream = nil
+        }
+    }
+
     /// Everything queued, oldest first; the inbox is empty afterwards.
     func drain() -> [Message] {
         state.withLockedValue { state in

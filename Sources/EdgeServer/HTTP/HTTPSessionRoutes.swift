@@ -126,12 +126,13 @@ struct HTTPSessionRoutes: Sendable {
             case .unexpectedMessage: .conflict
             default: .badRequest
             }
-        var response = Self.payload(.error(error.truncatedForWire))
+        var response = Self.payload(.error(error.clampedForWire()))
         response.status = status
         return response
     }
 
-    private static func payload(_ message: Message) -> HTTPResponse {
+    /// A message's payload as a 200 response (`splatedge-type` names it).
+    static func payload(_ message: Message) -> HTTPResponse {
         var body = ByteBuffer()
         do {
             try message.writePayload(to: &body)

@@ -18,6 +18,15 @@ final class HTTPVersionSniffer: ChannelInboundHandler, RemovableChannelHandler {
         self.configure = configure
     }
 
+    /// A drain closes connections whose protocol is not known yet: there is no request to finish.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         if buffered == nil {

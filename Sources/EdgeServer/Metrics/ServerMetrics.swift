@@ -110,6 +110,11 @@ final class ServerMetrics: Sendable {
         return counter
     }
 
+    /// A connection closed at accept because its listener's ``ConnectionGate`` was full.
+    func connectionsRefused(listener: String) {
+        counter("edge_connections_refused_total", [("transport", listener)]).increment()
+    }
+
     /// An upload refused at END or CHUNK, by reason.
     func uploadRejected(_ reason: String) {
         counter("edge_uploads_rejected_total", [("reason", reason)]).increment()

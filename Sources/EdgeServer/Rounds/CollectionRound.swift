@@ -114,7 +114,7 @@ struct CollectionRound: Sendable {
         }
         let predictionSeconds = (ContinuousClock.now - predictionStarted).seconds
         report.predictionWallSeconds = predictionSeconds
-        metrics.predictionTime.record(.nanoseconds(Int64(predictionSeconds * 1e9)))
+        metrics.predictionTime.record(.seconds(checked: predictionSeconds))
         report.pilotOutages = report.collectors.filter(\.pilotOutage).count
         metrics.pilotOutages.increment(by: Int64(report.pilotOutages))
 
@@ -132,7 +132,7 @@ struct CollectionRound: Sendable {
         report.solverIterations = result.iterations
         report.solverFeasible = result.feasible
         report.solverMaxViolation = result.maxViolation
-        metrics.solverTime.record(.nanoseconds(Int64(result.timeSeconds * 1e9)))
+        metrics.solverTime.record(.seconds(checked: result.timeSeconds))
         metrics.objective.set(result.objective)
         var powers = [Double](repeating: 0, count: participants.count)
         for (i, k) in candidates.enumerated() where result.x[i] == 1 { powers[k] = result.powers[i] }

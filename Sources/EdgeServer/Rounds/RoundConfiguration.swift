@@ -38,12 +38,14 @@ struct RoundConfiguration: Sendable, Equatable {
         guard collectors >= 1 else { throw .invalid("sttgs.collectors", "must be ≥ 1") }
         // SCHEDULE carries deadlines as u32 microseconds.
         guard roundSeconds.isFinite, roundSeconds > 0, roundSeconds < 4000 else { throw .invalid("sttgs.round_s", "must be in (0, 4000)") }
-        for (key, value) in [
-            ("sttgs.registration_window_s", registrationWindowSeconds), ("sttgs.time_scale", timeScale),
-            ("sttgs.power_sum_w", powerSum), ("sttgs.power_max_w", powerMax),
-        ] where !(value.isFinite && value > 0) {
+        for (key, value) in [("sttgs.power_sum_w", powerSum), ("sttgs.power_max_w", powerMax)] where !(value.isFinite && value > 0) {
             throw .invalid(key, "must be a finite number > 0")
         }
-        guard graceMilliseconds.isFinite, graceMilliseconds >= 0 else { throw .invalid("sttgs.grace_ms", "must be finite and ≥ 0") }
+        try ServerConfiguration.requireDuration(registrationWindowSeconds, "sttgs.registration_window_s", minimum: 0.001)
+        try ServerConfiguration.requireDuration(graceMilliseconds / 1000, "sttgs.grace_ms", minimum: 0)
+        // Wall time = emulated time ÷ scale: a round must last between a millisecond and a week.
+        guard timeScale.isFinite, (roundSeconds / ServerConfiguration.maxDurationSeconds...roundSeconds * 1000).contains(timeScale) else {
+            throw .invalid("sttgs.time_scale", "must make sttgs.round_s last between 1 ms and a week of wall time (got \(timeScale))")
+        }
     }
 }

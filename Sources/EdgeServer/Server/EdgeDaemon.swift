@@ -115,12 +115,17 @@ final class EdgeDaemon: Sendable {
     }
 
     private func serve(additionalServices: [any Service], signals: [UnixSignal]) async throws {
-        let router = HTTPRouter(
-            daemon: self, verifier: TokenVerifier(tokens: configuration.tokens, allowAnonymous: configuration.allowAnonymous))
+        let router = HTTPRouter(daemon: self, authority: TokenAuthority(configuration: configuration))
         let http: HTTPListener
         let binary: BinaryListener
         do {
-            http = try await HTTPListener(configuration: configuration, router: router, group: group, metrics: metrics, logger: logger)
+            http = try await HTTPListener(
+                configuration: configuration, router: router, group: group, metrics: metrics, logger: logger
+            ) { [sessions] in
+                for session in sessions.sessions() {
+                    (session.snapshot.connection as? HTTPSessionConnection)?.sayGoodbyeForShutdown()
+                }
+            }
             binary = try await BinaryListener(server: self, group: group)
         } catch {
             readyPromise.fail(error)
@@ -128,7 +133,7 @@ final class EdgeDaemon: Sendable {
         }
         let janitor = SessionJanitor(
             sessions: sessions, interval: .seconds(1),
-            idleTimeout: .nanoseconds(Int64(configuration.limits.idleTimeoutSeconds * 1e9)))
+            idleTimeout: .seconds(checked: configuration.limits.idleTimeoutSeconds))
         // ServiceGroup shuts services down one by one in reverse order: the listeners drain
         // first (together), while extra services such as the slot loop keep serving the
         // connections that are still finishing.

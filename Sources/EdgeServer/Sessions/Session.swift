@@ -5,7 +5,7 @@ import Protocol
 ///
 /// Transports attach a connection to a session (``attach(_:)``) and detach it when the
 /// connection ends; the registry keeps a detached session for the resume grace period. The slot
-/// loop (issue 7) reads sessions through ``SessionRegistry/sessions(role:)`` and talks to the
+/// loop reads sessions through ``SessionRegistry/sessions(role:)`` and talks to the
 /// client through the attached ``SessionConnection``.
 final class Session: Sendable {
     /// Server-assigned, stable across resumes (WELCOME's session id): the run id in the high
@@ -66,11 +66,12 @@ final class Session: Sendable {
 
     /// Records a message from the client; state-carrying messages replace their predecessor.
     func received(_ message: Message) {
+        let kept = message.withUnitQuaternions
         state.withLockedValue { state in
             state.lastActivity = .now
             state.messagesReceived += 1
-            switch message {
-            case .pose, .channelReport, .image: state.latest[message.type] = message
+            switch kept {
+            case .pose, .channelReport, .image: state.latest[kept.type] = kept
             default: break
             }
         }
@@ -108,4 +109,23 @@ protocol SessionConnection: Sendable {
 
 extension SessionConnection {
     var isPolled: Bool { false }
+}
+
+extension Message {
+    /// The message with every pose's orientation normalised, so that the slot loop, the MR board
+    /// and the rounds (grids, cameras, quantised keys) only ever see unit quaternions, whatever
+    /// finite non-zero quaternion the client sent.
+    fileprivate var withUnitQuaternions: Message {
+        switch self {
+        case .pose(var report):
+            report.pose = report.pose.normalized
+            report.plannedPoses = report.plannedPoses.map(\.normalized)
+            return .pose(report)
+        case .image(var image):
+            image.pose = image.pose.normalized
+            return .image(image)
+        default:
+            return self
+        }
+    }
 }

@@ -8,7 +8,7 @@ import NIOConcurrencyHelpers
 /// closed for good: either its client says BYE, or it stays detached for longer than the resume
 /// grace window (``expireDetached(now:)``, called periodically by the daemon).
 final class SessionRegistry: Sendable {
-    private let verifier: TokenVerifier
+    private let authority: TokenAuthority
     private let maxSessions: Int
     private let resumeGrace: Duration
     private let catalog: Catalog
@@ -19,9 +19,9 @@ final class SessionRegistry: Sendable {
     private let nextIndex = NIOLockedValueBox(UInt32(1))
 
     init(configuration: ServerConfiguration, catalog: Catalog, metrics: ServerMetrics, runID: Int64?, logger: Logger) {
-        verifier = TokenVerifier(tokens: configuration.tokens, allowAnonymous: configuration.allowAnonymous)
+        authority = TokenAuthority(configuration: configuration)
         maxSessions = configuration.limits.maxSessions
-        resumeGrace = .nanoseconds(Int64(configuration.limits.resumeGraceSeconds * 1e9))
+        resumeGrace = .seconds(checked: configuration.limits.resumeGraceSeconds)
         self.catalog = catalog
         self.metrics = metrics
         self.runID = runID
@@ -30,17 +30,25 @@ final class SessionRegistry: Sendable {
 
     /// Authenticates a HELLO and binds `connection` to a new or resumed session.
     ///
+    /// The token must grant `clientID` in `role` (``TokenGrant``): a token cannot open, resume or
+    /// replace the session of a client id it does not own.
+    ///
     /// - Throws: ``SessionError`` — `unauthorized` (no session is created), `session_limit`,
     ///   an invalid client id, or a reconnect that changes the role.
     func open(
         clientID: String, role: SessionRole, token: String, transport: String, connection: any SessionConnection
     ) throws(SessionError) -> (session: Session, resumed: Bool) {
-        guard verifier.accepts(token) else {
+        guard let grant = authority.grant(for: token) else {
             metrics.authFailures.increment()
             throw SessionError(.unauthorized, token.isEmpty ? "a token is required" : "the token is not valid")
         }
+        guard grant.allows(clientID: clientID, role: role) else {
+            metrics.authFailures.increment()
+            throw SessionError(.unauthorized, "the token does not grant client \(clientID) as \(role.rawValue)")
+        }
         guard UploadKey.isSafeName(clientID) else {
-            throw SessionError(.invalidClient, "client id \"\(clientID)\" must be 1–128 characters of A–Z a–z 0–9 . _ -")
+            throw SessionError(
+                .invalidClient, "client id \"\(clientID)\" must be 1–64 bytes of A–Z a–z 0–9 . _ - (the daemon names files after it)")
         }
         let result: Result<(Session, Bool, (any SessionConnection)?), SessionError> = sessions.withLockedValue { sessions in
             if let existing = sessions[clientID] {

@@ -26,13 +26,13 @@ struct MemoryBiasMap: Sendable {
 
     /// The cell `pose` looks at.
     func cell(of pose: Pose) -> SIMD2<Int> {
-        let q = pose.orientation
-        let norm = (q * q).sum().squareRoot()
-        let (x, y, z, w) = (q.x / norm, q.y / norm, q.z / norm, q.w / norm)
+        let q = pose.unitOrientation
+        let (x, y, z, w) = (q.x, q.y, q.z, q.w)
         // The camera's +z axis (its view direction) in the world: third column of R(q).
         let forward = SIMD2(2 * (x * z + w * y), 2 * (y * z - w * x))
         let target = SIMD2(pose.position.x, pose.position.y) + Self.lookDistance * forward
-        return SIMD2(Int((target.x / cellMetres).rounded(.down)), Int((target.y / cellMetres).rounded(.down)))
+        return SIMD2(
+            Int(saturating: (target.x / cellMetres).rounded(.down)), Int(saturating: (target.y / cellMetres).rounded(.down)))
     }
 
     /// The predicted loss at `pose`.

@@ -1,4 +1,5 @@
 import Optimizers
+import Protocol
 import SlotModel
 
 /// The slot loop's settings (`[gsmr]`, `[irac]`, `[world]` in the TOML file; τ is
@@ -67,6 +68,14 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     /// Render worker pool size (`world.render_workers`; default 2).
     var renderWorkers = 2
 
+    /// The largest payload the daemon may have to send or receive in one binary frame: a HELLO,
+    /// or a FRAME at ``frameSize`` (raw RGB, or a PNG of at most that plus its per-row filter
+    /// bytes and headers).
+    var largestServerPayload: Int {
+        let width = frameSize.width, height = frameSize.height
+        return max(Hello.maxPayloadLength, 3 * width * height + height + 4096)
+    }
+
     /// Checks names and ranges.
     func validate() throws(ConfigurationError) {
         guard GSCLOSolverName(rawValue: gsmrSolver).map(GSCLOSolverName.budgetSolvers.contains) == true else {
@@ -82,6 +91,8 @@ struct SlotLoopConfiguration: Sendable, Equatable {
         ] where !(value.isFinite && value > 0) {
             throw .invalid(key, "must be a finite number > 0")
         }
+        // SCHEDULE carries the latency budget as u32 microseconds.
+        guard latencyBudget <= 4000 else { throw .invalid("irac.latency_s", "must be at most 4000 s") }
         guard lossPrior.isFinite, lossPrior >= 0 else { throw .invalid("gsmr.loss_prior", "must be finite and ≥ 0") }
         guard userPowerBudget.isFinite, userPowerBudget >= 0 else { throw .invalid("irac.power_w", "must be finite and ≥ 0") }
         guard maxRenderedUsers >= 0 else { throw .invalid("irac.max_users", "must be ≥ 0") }

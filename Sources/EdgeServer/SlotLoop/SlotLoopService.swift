@@ -30,7 +30,7 @@ final class SlotLoopService: Service, Sendable {
         self.daemon = daemon
         configuration = daemon.configuration.slotLoop
         metrics = SlotMetrics(registry: daemon.metrics.registry)
-        tau = .nanoseconds(Int64(daemon.configuration.slotLengthMilliseconds * 1e6))
+        tau = .seconds(checked: daemon.configuration.slotLengthMilliseconds / 1000)
     }
 
     func run() async throws {
@@ -117,7 +117,7 @@ final class SlotLoopService: Service, Sendable {
                 slot: slot, pose: SlotPlanner.horizonPoses(report, slot: slot, limit: 1)[0], uploadsImage: decision.x == 1))
             if !feasible { metrics.solverErrors.increment() }
             robotRecords.append(decision)
-            metrics.robotSolverTime.record(.nanoseconds(Int64(decision.solverMilliseconds * 1e6)))
+            metrics.robotSolverTime.record(.seconds(checked: decision.solverMilliseconds / 1000))
             if decision.x == 1 { metrics.imagesScheduled.increment() }
             send(session, Schedule(
                 slot: slot, decision: decision.x == 1, powerWatts: decision.powerW,
@@ -130,7 +130,7 @@ final class SlotLoopService: Service, Sendable {
         let probes = planner.latestSwitchingGains(users.map(\.0.id), slot: slot)
         let plan = planner.planUsers(users.map(\.0), poses: userPoses, deltas: probes.map(\.delta), slot: slot)
         if !plan.feasible, !users.isEmpty { metrics.solverErrors.increment() }
-        metrics.userSolverTime.record(.nanoseconds(Int64(plan.seconds * 1e9)))
+        metrics.userSolverTime.record(.seconds(checked: plan.seconds))
         var userRecords: [SlotRecord.User] = users.indices.map { k in
             let served = plan.decision.served[k]
             let power = plan.decision.powers[k]
@@ -181,7 +181,7 @@ final class SlotLoopService: Service, Sendable {
         }
         planner.observeEdgeLatency(renderStart: (renderStarted - startedAt).seconds, lastFrame: latestReady, frames: served.count)
         let renderMilliseconds = (ContinuousClock.now - renderStarted).seconds * 1000
-        metrics.renderTime.record(.nanoseconds(Int64(renderMilliseconds * 1e6)))
+        metrics.renderTime.record(.seconds(checked: renderMilliseconds / 1000))
 
         let userPower = userRecords.map(\.powerW).reduce(0, +)
         metrics.userPower.record(userPower)

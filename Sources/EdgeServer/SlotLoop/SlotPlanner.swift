@@ -236,10 +236,12 @@ struct PoseKey: Hashable, Sendable {
     init(_ pose: Pose) {
         position = SIMD3((pose.position.x * 100).rounded(), (pose.position.y * 100).rounded(), (pose.position.z * 100).rounded()).toInt
         let q = pose.orientation * 1000
-        orientation = SIMD4(Int(q.x.rounded()), Int(q.y.rounded()), Int(q.z.rounded()), Int(q.w.rounded()))
+        orientation = SIMD4(
+            Int(saturating: q.x.rounded()), Int(saturating: q.y.rounded()), Int(saturating: q.z.rounded()),
+            Int(saturating: q.w.rounded()))
     }
 }
 
 private extension SIMD3 where Scalar == Double {
-    var toInt: SIMD3<Int> { SIMD3<Int>(Int(x), Int(y), Int(z)) }
+    var toInt: SIMD3<Int> { SIMD3<Int>(Int(saturating: x), Int(saturating: y), Int(saturating: z)) }
 }

@@ -53,14 +53,16 @@ final class UploadStore: Sendable {
     ///
     /// - Returns: the durable offset the client continues from (the total size when the upload
     ///   is already committed).
-    func begin(_ key: UploadKey, totalSize: Int64, sha256: [UInt8]) async throws(UploadStoreError) -> UploadProgress {
+    func begin(_ key: UploadKey, totalSize: UInt64, sha256: [UInt8]) async throws(UploadStoreError) -> UploadProgress {
         try key.validate()
         guard sha256.count == SHA256.byteCount else {
             throw UploadStoreError(.invalid, "the digest must be \(SHA256.byteCount) bytes, got \(sha256.count)")
         }
-        guard totalSize >= 0, totalSize <= maxUploadBytes else {
+        // Any u64 is legal on the wire; only sizes the store accepts become Int64.
+        guard totalSize <= UInt64(maxUploadBytes) else {
             throw UploadStoreError(.size, "total size \(totalSize) is outside 0...\(maxUploadBytes)")
         }
+        let totalSize = Int64(totalSize)
         let manifest = UploadManifest(key: key, totalSize: totalSize, sha256Hex: sha256.hexString, durableOffset: 0)
         return try await onThreadPool { () throws(UploadStoreError) in try self.beginBlocking(manifest) }
     }
@@ -69,7 +71,13 @@ final class UploadStore: Sendable {
     ///
     /// A chunk that lies entirely below the durable offset is a retransmission after a lost ACK
     /// and is acknowledged without writing, so a resuming client can never duplicate bytes.
-    func write(_ key: UploadKey, offset: Int64, bytes: [UInt8]) async throws(UploadStoreError) -> UploadProgress {
+    func write(_ key: UploadKey, offset: UInt64, bytes: [UInt8]) async throws(UploadStoreError) -> UploadProgress {
+        // Totals never exceed maxUploadBytes (an Int64), so a larger offset cannot be the
+        // durable one, and offset + length of a representable offset cannot overflow.
+        guard offset <= UInt64(maxUploadBytes) else {
+            throw UploadStoreError(.size, "offset \(offset) lies past the largest upload (\(maxUploadBytes) bytes)")
+        }
+        let offset = Int64(offset)
         let upload = try claim(key)
         do {
             let (updated, progress) = try await onThreadPool { () throws(UploadStoreError) in

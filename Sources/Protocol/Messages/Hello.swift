@@ -52,6 +52,13 @@ public struct Hello: Hashable, Sendable {
         return try ProtocolVersion.negotiate(offered: minVersion...maxVersion, supported: supported)
     }
 
+    /// The largest HELLO payload the field limits allow (1,417 bytes): what a receiver needs to
+    /// buffer of a peer that has not yet authenticated.
+    public static var maxPayloadLength: Int {
+        3 + (2 + clientIDField.bytes.upperBound) + (2 + tokenField.bytes.upperBound)
+            + 2 + capabilitiesField.maxCount * (2 + capabilityField.bytes.upperBound)
+    }
+
     static let clientIDField = StringField(name: "HELLO.client_id", bytes: 1...64)
     static let tokenField = StringField(name: "HELLO.token", bytes: 0...256)
     static let capabilityField = StringField(name: "HELLO.capability", bytes: 1...32)

@@ -23,6 +23,25 @@ public struct Pose: Hashable, Sendable {
     /// Bytes on the wire.
     static let wireSize = 56
 
+    /// The largest |coordinate| a pose may have, in metres (100 km: past any cell, any robot's
+    /// world and any metropolitan edge network). Receivers compute grids, cameras, path loss and
+    /// powers from positions; a bound on the wire keeps all of them finite and representable.
+    public static let maxCoordinateMetres = 100_000.0
+
+    /// The orientation scaled to a unit quaternion, exactly for every finite non-zero input.
+    ///
+    /// The components are divided by the largest magnitude first, so neither the sum of squares
+    /// of tiny components (1e−200) underflows to zero nor that of huge ones (1e300) overflows.
+    public var unitOrientation: SIMD4<Double> {
+        let scale = orientation.replacing(with: -orientation, where: orientation .< 0).max()
+        guard scale > 0, scale.isFinite else { return SIMD4(0, 0, 0, 1) }
+        let scaled = orientation / scale
+        return scaled / (scaled * scaled).sum().squareRoot()
+    }
+
+    /// The pose with ``unitOrientation``.
+    public var normalized: Pose { Pose(position: position, orientation: unitOrientation) }
+
     private static let coordinate = FloatField(name: "pose.position", domain: .finite)
     private static let quaternion = FloatField(name: "pose.orientation", domain: .finite)
 }
@@ -53,6 +72,10 @@ extension Pose: PayloadCodable {
     }
 
     private func validate() throws(ProtocolError) {
+        for i in 0..<3 where abs(position[i]) > Self.maxCoordinateMetres {
+            throw ProtocolError(
+                .invalidValue, "pose.position has |\(position[i])| m > \(Self.maxCoordinateMetres) m")
+        }
         guard orientation != .zero else {
             throw ProtocolError(.invalidValue, "pose.orientation is the zero quaternion")
         }
