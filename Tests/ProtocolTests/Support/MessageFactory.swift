@@ -116,7 +116,19 @@ struct MessageFactory {
     mutating func pose() -> Pose {
         var orientation = SIMD4(finite(), finite(), finite(), finite())
         if orientation == .zero { orientation.w = 1 }
-        return Pose(position: SIMD3(finite(), finite(), finite()), orientation: orientation)
+        return Pose(position: SIMD3(coordinate(), coordinate(), coordinate()), orientation: orientation)
+    }
+
+    /// A legal coordinate: finite with |x| ≤ ``Pose/maxCoordinateMetres``, the bound included.
+    mutating func coordinate() -> Double {
+        let limit = Pose.maxCoordinateMetres
+        switch Int.random(in: 0..<4, using: &rng) {
+        case 0: return limit * (Bool.random(using: &rng) ? 1 : -1)
+        case 1: return Double.random(in: -limit...limit, using: &rng)
+        default:
+            let value = finite()
+            return value.magnitude <= limit ? value : value.truncatingRemainder(dividingBy: limit)
+        }
     }
 
     mutating func image() -> EncodedImage {
