@@ -111,7 +111,8 @@ struct HTTP2FastPathTests {
             ("GET", "/nope", [], "404", "no route"),
             ("HEAD", "/healthz", [], "404", ""),
             ("GET", "/v1/uploads/c1/7", auth, "404", "unknown_upload"),
-            ("GET", "/v1/uploads/c1/7", [], "401", "a valid bearer token"),
+            // An ERROR payload (binary), so only the status is compared here.
+            ("GET", "/v1/uploads/c1/7", [], "401", ""),
         ]
         let rounds = 12
         var futures: [(Int, EventLoopFuture<H2FrameClient.Response>)] = []

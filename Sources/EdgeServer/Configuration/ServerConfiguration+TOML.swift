@@ -53,8 +53,10 @@ extension ServerConfiguration {
         if let limits = try sections.section("limits") {
             try limits.requireOnly([
                 "max_sessions", "max_frame_bytes", "session_inflight_bytes", "idle_timeout_seconds",
-                "resume_grace_seconds", "http_max_body_bytes",
+                "resume_grace_seconds", "http_max_body_bytes", "max_connections", "max_unauthenticated_connections",
             ])
+            try limits.read("max_connections", into: &configuration.limits.maxConnections)
+            try limits.read("max_unauthenticated_connections", into: &configuration.limits.maxUnauthenticatedConnections)
             try limits.read("max_sessions", into: &configuration.limits.maxSessions)
             try limits.read("max_frame_bytes", into: &configuration.limits.maxFrameBytes)
             try limits.read("session_inflight_bytes", into: &configuration.limits.sessionInflightBytes)

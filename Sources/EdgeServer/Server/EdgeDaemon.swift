@@ -32,6 +32,8 @@ final class EdgeDaemon: Sendable {
     private let startedAt = ContinuousClock.now
     private let state = NIOLockedValueBox(RunState())
     private let readyPromise: EventLoopPromise<BoundAddresses>
+    /// Held until the daemon is released: no second daemon opens the same data directory.
+    private let directoryLock: DataDirectoryLock
     private let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
 
     private struct RunState {
@@ -53,6 +55,7 @@ final class EdgeDaemon: Sendable {
         self.logger = logger
         mixedReality = MixedRealityBoard(renderSize: configuration.slotLoop.mixedRealitySize)
         try DurableFile.makeDirectories(configuration.dataDirectory)
+        directoryLock = try DataDirectoryLock(directory: configuration.dataDirectory)
         catalog = try Catalog(path: configuration.dataDirectory + "/catalog.sqlite")
         metrics = ServerMetrics()
         threadPool = NIOThreadPool(numberOfThreads: 2)
