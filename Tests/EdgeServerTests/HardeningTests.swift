@@ -30,7 +30,7 @@ struct HardeningTests {
         #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
     }
 
-    @Test("binary: total_size and offsets ≥ 2^63 (and offset + length past u64) are upload_size, not a trap")
+    @Test("binary: total_size and offsets ≥ 2^63 are upload_size, not a trap")
     func hugeUploadNumbersOverTCP() async throws {
         let daemon = try await TestDaemon.start()
         let (connection, _) = try await daemon.session("uploader")
@@ -39,7 +39,8 @@ struct HardeningTests {
             Self.expectError(try await connection.request(.uploadBegin(UploadBegin(uploadID: 1, totalSize: size, sha256: digest, kind: .dataset, name: "d"))), .uploadSize)
         }
         #expect(try await connection.beginUpload(UploadBegin(uploadID: 2, totalSize: 10, sha256: digest, kind: .dataset, name: "d")) == 0)
-        for offset in [UInt64(1) << 63, .max, .max - 1] {
+        // offset + length past u64 is the codec's invalid_value (its own test); these are the largest legal ones.
+        for offset: UInt64 in [1 << 63, .max - 2, (1 << 63) + 12345] {
             Self.expectError(try await connection.request(.uploadChunk(UploadChunk(uploadID: 2, offset: offset, data: ByteBuffer(bytes: [1, 2])))), .uploadSize)
         }
         await connection.close()
