@@ -24,11 +24,10 @@ struct BinaryConnection: Sendable {
     }
 
     func run() async {
-        guard let admission else {
+        guard admission != nil else {
             try? await channel.channel.close()
             return
         }
-        defer { admission.release() }
         var state = ConnectionState()
         try? await channel.executeThenClose { inbound, _ in
             // Errors are handled inside the body: executeThenClose closes the channel as soon as

@@ -24,6 +24,7 @@ final class BinaryListener: Service, Sendable {
         let codec = CodecConfiguration(maxPayloadLength: configuration.limits.maxFrameBytes)
         let inflightLimit = configuration.limits.sessionInflightBytes
         let idleTimeout = configuration.idleTimeout
+        let handshakeTimeout = configuration.handshakeTimeout
         let gate = ConnectionGate(
             maxConnections: configuration.limits.maxConnections,
             maxUnauthenticated: configuration.limits.maxUnauthenticatedConnections)
@@ -42,7 +43,7 @@ final class BinaryListener: Service, Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(host: configuration.binary.host, port: configuration.binary.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let admission = gate.admit()
+                    let admission = gate.admit(channel, handshakeTimeout: handshakeTimeout)
                     if admission == nil { metrics.connectionsRefused(listener: "binary") }
                     // Until WELCOME, nothing but a HELLO is valid: buffer no more than one.
                     let handshake = HandshakeLimit()
@@ -90,7 +91,8 @@ final class BinaryListener: Service, Sendable {
 struct AcceptedConnection: Sendable {
     var channel: NIOAsyncChannel<WireFrame, WireFrame>
     var limiter: InflightLimiter
-    /// Its place in the listener's ``ConnectionGate``; nil when the gate refused it (the
-    /// connection task closes it at once: failing the initialiser would end the listener).
+    /// Its place in the listener's ``ConnectionGate`` (released when the channel closes); nil
+    /// when the gate refused it (the connection task closes it at once: failing the
+    /// initialiser would end the listener).
     var admission: ConnectionAdmission?
 }

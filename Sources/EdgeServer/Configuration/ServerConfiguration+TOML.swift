@@ -54,7 +54,9 @@ extension ServerConfiguration {
             try limits.requireOnly([
                 "max_sessions", "max_frame_bytes", "session_inflight_bytes", "idle_timeout_seconds",
                 "resume_grace_seconds", "http_max_body_bytes", "max_connections", "max_unauthenticated_connections",
+                "handshake_timeout_seconds",
             ])
+            try limits.read("handshake_timeout_seconds", into: &configuration.limits.handshakeTimeoutSeconds)
             try limits.read("max_connections", into: &configuration.limits.maxConnections)
             try limits.read("max_unauthenticated_connections", into: &configuration.limits.maxUnauthenticatedConnections)
             try limits.read("max_sessions", into: &configuration.limits.maxSessions)

@@ -76,9 +76,12 @@ struct ServerConfiguration: Sendable, Equatable {
         var httpMaxBodyBytes = 16 << 20
         /// Open connections per listener; more are closed at accept.
         var maxConnections = 4096
-        /// Connections per listener that have not authenticated yet (binary: no accepted HELLO;
-        /// HTTP: no request with a valid bearer token); more are closed at accept.
+        /// Connections per listener still in their handshake (binary: no accepted HELLO; HTTP: no
+        /// complete request head yet); more are closed at accept.
         var maxUnauthenticatedConnections = 256
+        /// A connection that has not authenticated this long after accept is closed, so that
+        /// silent or slow peers cannot keep the unauthenticated places taken.
+        var handshakeTimeoutSeconds: Double = 10
     }
 
     /// Every grant: the explicit ones, then one unrestricted grant per flat token.
@@ -93,6 +96,7 @@ struct ServerConfiguration: Sendable, Equatable {
 
     var shutdownGrace: TimeAmount { .seconds(checked: shutdownGraceSeconds) }
     var idleTimeout: TimeAmount { .seconds(checked: limits.idleTimeoutSeconds) }
+    var handshakeTimeout: TimeAmount { .seconds(checked: limits.handshakeTimeoutSeconds) }
 
     /// Checks every rule that a single key cannot express.
     ///
@@ -120,6 +124,7 @@ struct ServerConfiguration: Sendable, Equatable {
         try Self.requirePositive(limits.maxUnauthenticatedConnections, "limits.max_unauthenticated_connections")
         try Self.requireDuration(limits.idleTimeoutSeconds, "limits.idle_timeout_seconds", minimum: 0.01)
         try Self.requireDuration(limits.resumeGraceSeconds, "limits.resume_grace_seconds", minimum: 0)
+        try Self.requireDuration(limits.handshakeTimeoutSeconds, "limits.handshake_timeout_seconds", minimum: 0.01)
         if limits.maxFrameBytes > Int(UInt32.max) {
             throw .invalid("limits.max_frame_bytes", "must fit the u32 length field")
         }

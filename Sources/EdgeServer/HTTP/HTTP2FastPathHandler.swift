@@ -50,8 +50,13 @@ final class HTTP2FastPathHandler: ChannelInboundHandler {
     /// Responses are written while the connection reads and flushed together when it is done.
     private var flushPending = false
 
-    init(router: HTTPRouter) {
+    /// The connection's place in the listener's gate: a request head ends its handshake.
+    private let admission: ConnectionAdmission?
+    private var sawRequest = false
+
+    init(router: HTTPRouter, admission: ConnectionAdmission? = nil) {
         self.router = router
+        self.admission = admission
         answeredCounters = HTTPRouter.OperationsRoute.allCases.map {
             router.metrics.httpResponseCounter(route: $0.label, status: HTTPResponseStatus.ok.code)
         }
@@ -59,6 +64,10 @@ final class HTTP2FastPathHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        if !sawRequest, case .headers = frame.payload {
+            sawRequest = true
+            admission?.authenticated()
+        }
         guard case .headers(let request) = frame.payload, request.endStream,
             let route = Self.operationsRoute(request.headers)
         else {

@@ -37,6 +37,7 @@ final class HTTPListener: Service, Sendable {
         let sslContext = try configuration.tlsEnabled ? Self.makeSSLContext(configuration) : nil
         let maxBody = configuration.limits.httpMaxBodyBytes
         let idleTimeout = configuration.idleTimeout
+        let handshakeTimeout = configuration.handshakeTimeout
         let gate = ConnectionGate(
             maxConnections: configuration.limits.maxConnections,
             maxUnauthenticated: configuration.limits.maxUnauthenticatedConnections)
@@ -55,12 +56,11 @@ final class HTTPListener: Service, Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 metrics.httpConnections.increment()
-                guard let admission = gate.admit() else {
+                guard let admission = gate.admit(channel, handshakeTimeout: handshakeTimeout) else {
                     metrics.connectionsRefused(listener: "http")
                     channel.close(promise: nil)
                     return channel.eventLoop.makeSucceededVoidFuture()
                 }
-                channel.closeFuture.whenComplete { _ in admission.release() }
                 let http1: @Sendable (any Channel) throws -> Void = { channel in
                     try Self.configureHTTP1(channel, router: router, maxBody: maxBody, admission: admission)
                 }
@@ -159,7 +159,7 @@ final class HTTPListener: Service, Sendable {
         try sync.addHandler(NIOHTTP2Handler(mode: .server, connectionConfiguration: connection))
         // In frame mode the manager counts streams from the handler's stream events.
         try sync.addHandler(NIOHTTP2ServerConnectionManagementHandler(eventLoop: channel.eventLoop, configuration: managerConfiguration))
-        try sync.addHandler(HTTP2FastPathHandler(router: router))
+        try sync.addHandler(HTTP2FastPathHandler(router: router, admission: admission))
         let multiplexer = HTTP2StreamMultiplexer(mode: .server, channel: channel) { stream in
             stream.eventLoop.makeCompletedFuture {
                 try stream.pipeline.syncOperations.addHandlers([

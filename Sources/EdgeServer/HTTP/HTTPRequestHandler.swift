@@ -24,6 +24,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var bodyTooLarge = false
     /// The answer decided from the head alone (a bad bearer token): the body is discarded.
     private var refusal: HTTPRouter.Result?
+    /// The route takes no body (operations routes, unknown paths): none is kept.
+    private var discardBody = false
     /// Ends the open event stream, if any (called once, when the channel goes inactive).
     private var endStream: (@Sendable () -> Void)?
 
@@ -41,14 +43,16 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             body = nil
             bodyTooLarge = false
             refusal = nil
-            // The bearer token is checked before any body byte is kept.
+            // A request head ends the connection's handshake; the bearer token is checked before
+            // any body byte is kept, and only token-protected routes take a body at all.
+            admission.authenticated()
             switch router.access(for: head) {
-            case .open: break
-            case .granted: admission.authenticated()
+            case .open: discardBody = true
+            case .granted: discardBody = false
             case .refused(let answer): refusal = answer
             }
         case .body(var chunk):
-            guard !bodyTooLarge, refusal == nil else { return }
+            guard !bodyTooLarge, refusal == nil, !discardBody else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
                 bodyTooLarge = true
                 body = nil

@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// A listener's bound on open connections and on connections that have not authenticated yet
 /// (``ServerConfiguration/Limits/maxConnections``, ``ServerConfiguration/Limits/maxUnauthenticatedConnections``).
@@ -21,8 +22,20 @@ final class ConnectionGate: Sendable {
         self.maxUnauthenticated = maxUnauthenticated
     }
 
-    /// A ticket for a new connection, or nil when either bound is reached (close it at once).
-    func admit() -> ConnectionAdmission? {
+    /// A ticket for `channel`, or nil when either bound is reached (close it at once). The
+    /// channel is closed if it has not authenticated within `handshakeTimeout`, and its place is
+    /// released when it closes.
+    func admit(_ channel: any Channel, handshakeTimeout: TimeAmount) -> ConnectionAdmission? {
+        guard let admission = admit() else { return nil }
+        channel.closeFuture.whenComplete { _ in admission.release() }
+        let timer = channel.eventLoop.scheduleTask(in: handshakeTimeout) {
+            if !admission.isAuthenticated { channel.close(promise: nil) }
+        }
+        admission.whenAuthenticated { timer.cancel() }
+        return admission
+    }
+
+    private func admit() -> ConnectionAdmission? {
         let admitted = counts.withLockedValue { counts -> Bool in
             guard counts.open < maxConnections, counts.unauthenticated < maxUnauthenticated else { return false }
             counts.open += 1
@@ -52,14 +65,14 @@ final class ConnectionGate: Sendable {
 final class ConnectionAdmission: Sendable {
     private let gate: ConnectionGate
     private let state = NIOLockedValueBox((authenticated: false, released: false))
-    /// Lifts the binary decoder's handshake limit, if the connection has one.
-    private let onAuthenticated: NIOLockedValueBox<(@Sendable () -> Void)?> = NIOLockedValueBox(nil)
+    /// What to do once authenticated (cancel the handshake timer, lift the frame limit).
+    private let onAuthenticated = NIOLockedValueBox<[@Sendable () -> Void]>([])
 
     fileprivate init(gate: ConnectionGate) { self.gate = gate }
 
     /// Called once the connection has authenticated (binary: WELCOME; HTTP: a valid bearer).
     func whenAuthenticated(_ action: @escaping @Sendable () -> Void) {
-        onAuthenticated.withLockedValue { $0 = action }
+        onAuthenticated.withLockedValue { $0.append(action) }
     }
 
     var isAuthenticated: Bool { state.withLockedValue { $0.authenticated } }
@@ -73,7 +86,7 @@ final class ConnectionAdmission: Sendable {
         }
         guard first else { return }
         gate.authenticated()
-        onAuthenticated.withLockedValue { $0 }?()
+        for action in onAuthenticated.withLockedValue({ $0 }) { action() }
     }
 
     /// The connection closed.
