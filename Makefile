@@ -7,7 +7,7 @@ DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libsqlite3-dev libsyst
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test demo bench bench-daemon loadtest check-daemon-tools clean
+.PHONY: deps build release test fuzz demo bench bench-daemon loadtest check-daemon-tools clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -28,6 +28,13 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0 $(SWIFT) test --skip-build
+
+# The network fuzz test without its CI size: FUZZ_FRAMES seeded frames (default 1,000,000) over
+# both transports against a daemon with its slot loop, while a healthy session streams.
+FUZZ_FRAMES ?= 1000000
+fuzz: deps
+	$(SWIFT) build --build-tests
+	SPLATEDGE_FUZZ_FRAMES=$(FUZZ_FRAMES) SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0 $(SWIFT) test --skip-build --filter NetworkFuzzTests
 
 # One daemon, a few client-sim robots and users on loopback for ~30 s, then a summary table
 # (deploy/demo.sh; DEMO_SECONDS, DEMO_ROBOTS, DEMO_USERS, GSMR_SOLVER, IRAC_SOLVER, DEMO_COLLECTORS,

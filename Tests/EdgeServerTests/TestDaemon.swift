@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import Protocol
+import ServiceLifecycle
 import SplatClient
 import Testing
 
@@ -21,7 +22,7 @@ struct TestDaemon {
 
     /// Starts a daemon; `configure` adjusts the test configuration first.
     static func start(
-        dataDirectory: String? = nil, _ configure: (inout ServerConfiguration) -> Void = { _ in }
+        dataDirectory: String? = nil, withSlotLoop: Bool = false, _ configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestDaemon {
         var configuration = ServerConfiguration()
         configuration.binary.port = 0
@@ -34,7 +35,8 @@ struct TestDaemon {
         var logger = Logger(label: "edge-serverd-test")
         logger.logLevel = .warning
         let server = try EdgeDaemon(configuration: configuration, logger: logger, eventLoopThreads: 2)
-        let runTask = Task { try await server.run(signals: []) }
+        let services: [any Service] = withSlotLoop ? [SlotLoopService(daemon: server)] : []
+        let runTask = Task { try await server.run(additionalServices: services, signals: []) }
         let addresses = try await server.ready
         return TestDaemon(server: server, addresses: addresses, dataDirectory: configuration.dataDirectory, runTask: runTask)
     }
