@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "SplatClient",
             dependencies: [
-                "Protocol",
+                "Protocol", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -129,6 +129,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
+        .testTarget(name: "SplatClientTests", dependencies: ["SplatClient", "Protocol", "SeededRandom"]),
         .testTarget(name: "WirelessTests", dependencies: ["Wireless", "SeededRandom", .product(name: "Numerics", package: "swift-numerics")]),
         .testTarget(name: "RendererTests", dependencies: ["Renderer", "SeededRandom"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Wireless", "SeededRandom"]),

@@ -38,12 +38,27 @@ struct Agent: Sendable {
 
     var clientID: String { "\(role == .robot ? "robot" : "user")-\(settings.seed)-\(index)" }
 
-    /// Connects, says HELLO and follows the daemon's schedules for the run's duration.
+    /// Connects, says HELLO (retrying a full or restarting daemon, ``AdmissionRetry``) and
+    /// follows the daemon's schedules for the run's duration; says BYE however the run ends, so
+    /// its seat is free at once instead of after the resume grace.
     func run() async throws -> AgentReport {
-        let connection = try await settings.transport.connect(host: settings.host, port: settings.port, token: settings.token)
-        let welcome = try await connection.hello(Hello(role: role, clientID: clientID, token: settings.token))
+        let retry = AdmissionRetry(deadline: .now + .seconds(settings.duration))
+        let (connection, welcome) = try await retry.run(seed: settings.seed &+ UInt64(index)) {
+            let connection = try await settings.transport.connect(host: settings.host, port: settings.port, token: settings.token)
+            do {
+                return (connection, try await connection.hello(Hello(role: role, clientID: clientID, token: settings.token)))
+            } catch {
+                await connection.close()
+                throw error
+            }
+        }
         let run = AgentRun(agent: self, connection: connection, welcome: welcome)
-        try await run.followSchedules()
+        do {
+            try await run.followSchedules()
+        } catch {
+            await connection.bye(.normal)
+            throw error
+        }
         await connection.bye(.normal)
         return run.report
     }

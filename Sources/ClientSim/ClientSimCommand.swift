@@ -60,12 +60,27 @@ struct ClientSimCommand: AsyncParsableCommand {
         if role == .collector { return try await runCollectors(settings) }
         let world = try SlotWorld(seed: worldSeed, gaussianCount: worldGaussians, smallFraction: smallFraction)
         let clientRole: ClientRole = role == .robot ? .robot : .user
-        let reports = try await withThrowingTaskGroup(of: AgentReport.self) { group in
+        // One agent's failure (refused for good, its connection lost) ends that agent only.
+        let outcomes = await withTaskGroup(of: (Int, Result<AgentReport, any Error>).self) { group in
             for index in firstIndex..<(firstIndex + count) {
-                group.addTask { try await Agent(role: clientRole, index: index, settings: settings, world: world).run() }
+                let agent = Agent(role: clientRole, index: index, settings: settings, world: world)
+                group.addTask {
+                    do { return (index, .success(try await agent.run())) } catch { return (index, .failure(error)) }
+                }
             }
-            return try await group.reduce(into: []) { $0.append($1) }
+            return await group.reduce(into: []) { $0.append($1) }
         }
+        var reports: [AgentReport] = []
+        var failures = 0
+        for (index, outcome) in outcomes.sorted(by: { $0.0 < $1.0 }) {
+            switch outcome {
+            case .success(let report): reports.append(report)
+            case .failure(let error):
+                failures += 1
+                FileHandle.standardError.write(Data("client-sim: \(role.rawValue) \(index) stopped: \(error)\n".utf8))
+            }
+        }
+
         var summary = RoleSummary()
         for report in reports.sorted(by: { $0.client < $1.client }) {
             try report.write(to: out)
@@ -76,6 +91,10 @@ struct ClientSimCommand: AsyncParsableCommand {
         print(summary.line(
             role: role.rawValue, solver: times.map { role == .robot ? $0.robotSolver : $0.userSolver } ?? "-",
             solverTimes: times.map { role == .robot ? $0.robot : $0.user } ?? "-"))
+        if failures > 0 {
+            FileHandle.standardError.write(Data("client-sim: \(failures) of \(count) agents failed\n".utf8))
+            throw ExitCode.failure
+        }
     }
 }
 

@@ -46,9 +46,17 @@ struct CollectorAgent: Sendable {
     /// Connects and registers. Callers register collectors one after another, so that link ids
     /// (and with them the radio placement) follow collector indices in a fresh daemon.
     func register() async throws -> Registered {
-        let connection = try await SplatConnection.connect(host: settings.host, port: settings.port)
-        let welcome = try await connection.hello(Hello(
-            role: .collector, clientID: clientID, token: settings.token, capabilities: registration.capabilities))
+        let retry = AdmissionRetry(deadline: .now + .seconds(settings.duration))
+        let (connection, welcome) = try await retry.run(seed: settings.seed &+ UInt64(index)) {
+            let connection = try await SplatConnection.connect(host: settings.host, port: settings.port)
+            do {
+                return (connection, try await connection.hello(Hello(
+                    role: .collector, clientID: clientID, token: settings.token, capabilities: registration.capabilities)))
+            } catch {
+                await connection.close()
+                throw error
+            }
+        }
         let (message, position) = registrationPose(welcome)
         try await connection.send(message)
         return Registered(connection: connection, welcome: welcome, position: position)
