@@ -44,8 +44,7 @@ struct BinaryConnection: Sendable {
                     link.startDraining()
                 }
             } catch let error as ProtocolError {
-                server.metrics.errorSent(error.code.description)
-                await link.fail(error)
+                await link.fail(error) { [metrics = server.metrics] in metrics.errorSent(error.code.description) }
             } catch {
                 // The peer reset the connection or the channel closed under us; nothing to tell it.
             }

@@ -91,10 +91,14 @@ final class ConnectionLink: SessionConnection {
 
     /// A frame the decoder rejected: ERROR with its code (and the frame's request id where its
     /// header was readable), then BYE, then close.
-    func fail(_ error: ProtocolError) async {
+    /// `whenSent` runs once the ERROR has reached the socket (a peer that reset the connection
+    /// never gets it, and it is not counted as sent).
+    func fail(_ error: ProtocolError, whenSent: @escaping @Sendable () -> Void) async {
         let version = state.withLockedValue { $0.version }
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenSuccess { whenSent() }
         channel.write(
-            WireFrame(version: version, requestID: error.requestID ?? 0, message: .error(error.clampedForWire())), promise: nil)
+            WireFrame(version: version, requestID: error.requestID ?? 0, message: .error(error.clampedForWire())), promise: written)
         sayGoodbye(.protocolViolation, error.message)
         await closed()
     }
