@@ -2,8 +2,8 @@
 """Pre-authentication flood against a running edge-serverd (loopback), for docs/PERFORMANCE.md.
 
 Opens N connections to each listener that never authenticate: binary ones send a frame header
-declaring a 16 MiB UPLOAD_CHUNK and then `--body` bytes of it; HTTP ones send a POST head with
-`content-length: 16777216` (h1) and then `--body` bytes. Holds them for `--hold` seconds while
+declaring a `--declared`-byte UPLOAD_CHUNK (16 MiB by default) and then `--body` bytes of it;
+HTTP ones send a POST head with that `content-length` (h1), no token, and then `--body` bytes. Holds them for `--hold` seconds while
 sampling the daemon's RSS, and prints the peak next to the baseline and how many connections the
 daemon still held open (the rest it closed at accept or after its handshake timeout).
 
@@ -40,13 +40,15 @@ def open_all(port, count, first_bytes, body):
 
 
 def still_open(sockets):
+    """Connections the daemon has not closed: reading drains any answer (an ERROR frame, a 401)
+    and stops at end of stream (closed) or at an empty buffer (still open)."""
     alive = 0
     for s in sockets:
         s.setblocking(False)
         try:
-            data = s.recv(65536)
-            if data:
-                alive += 1  # an answer (ERROR frame) but not yet closed
+            while True:
+                if not s.recv(65536):
+                    break  # end of stream: closed by the daemon
         except BlockingIOError:
             alive += 1
         except OSError:
@@ -61,10 +63,11 @@ def main():
     parser.add_argument("--http-port", type=int, required=True)
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--body", type=int, default=65536)
+    parser.add_argument("--declared", type=int, default=16 << 20, help="declared frame/body length (≤ 2^32 - 1)")
     parser.add_argument("--hold", type=float, default=3)
     args = parser.parse_args()
 
-    declared = 16 << 20
+    declared = args.declared
     body = bytes(args.body)
     # magic "GS", version 1, type UPLOAD_CHUNK (0x09), length, request id
     header = struct.pack(">HBBII", 0x4753, 1, 0x09, declared, 1)

@@ -28,8 +28,9 @@ struct ResourceBoundTests {
     func handshakeTimeout() async throws {
         let daemon = try await TestDaemon.start { $0.limits.handshakeTimeoutSeconds = 0.3 }
         let dawdler = try await RawTCPClient.connect(port: daemon.binaryPort)
-        // Two bytes of a header now and then: never idle, never a HELLO.
-        try await dawdler.write([0x47])
+        // One byte of a header: not silent, never a HELLO. (On a starved runner the daemon may
+        // have closed it already, which is the point too.)
+        try? await dawdler.write([0x47])
         #expect(await dawdler.closedByServer(within: .seconds(5)))
         // An authenticated session outlives the handshake timeout.
         let (session, _) = try await daemon.session("patient-robot")

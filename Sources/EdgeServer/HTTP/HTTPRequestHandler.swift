@@ -22,8 +22,6 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var bodyTooLarge = false
-    /// The answer decided from the head alone (a bad bearer token): the body is discarded.
-    private var refusal: HTTPRouter.Result?
     /// The route takes no body (operations routes, unknown paths): none is kept.
     private var discardBody = false
     /// Ends the open event stream, if any (called once, when the channel goes inactive).
@@ -42,17 +40,27 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = head
             body = nil
             bodyTooLarge = false
-            refusal = nil
-            // A request head ends the connection's handshake; the bearer token is checked before
-            // any body byte is kept, and only token-protected routes take a body at all.
-            admission.authenticated()
+            // The bearer token is checked before any body byte is read into memory, and only
+            // token-protected routes keep a body at all. A request that is not refused ends the
+            // connection's handshake; a refused one is answered at once and its connection (over
+            // HTTP/2, its stream) closed, so an unauthenticated peer cannot hold it by never
+            // finishing a large body.
             switch router.access(for: head) {
-            case .open: discardBody = true
-            case .granted: discardBody = false
-            case .refused(let answer): refusal = answer
+            case .open:
+                admission.authenticated()
+                discardBody = true
+            case .granted:
+                admission.authenticated()
+                discardBody = false
+            case .refused(let answer):
+                self.head = nil
+                discardBody = true
+                if case .immediate(let response, let route) = answer {
+                    write(response, route: route, keepAlive: false, omitBody: head.method == .HEAD, context: context)
+                }
             }
         case .body(var chunk):
-            guard !bodyTooLarge, refusal == nil, !discardBody else { return }
+            guard !bodyTooLarge, !discardBody else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
                 bodyTooLarge = true
                 body = nil
@@ -66,11 +74,6 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = nil
             let keepAlive = isHTTP2Stream || head.isKeepAlive
             let isHead = head.method == .HEAD
-            if case .immediate(let response, let route) = refusal {
-                refusal = nil
-                write(response, route: route, keepAlive: keepAlive, omitBody: isHead, context: context)
-                return
-            }
             if bodyTooLarge {
                 write(
                     .text(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes\n"), route: "body_limit",
@@ -101,7 +104,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         router.metrics.httpResponse(route: route, status: response.status.code)
         var headers = response.headers
         headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
-        if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
+        // Over HTTP/2 closing ends the stream (RST_STREAM), never the connection.
+        if !keepAlive && !isHTTP2Stream { headers.replaceOrAdd(name: "connection", value: "close") }
         let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if response.body.readableBytes > 0 && !omitBody {
