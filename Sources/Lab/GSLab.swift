@@ -12,6 +12,8 @@ struct GSLab: AsyncParsableCommand {
             SolveCommand.self,
             RenderCommand.self,
             WorldCommand.self,
+            TrainCommand.self,
+            GradCommand.self,
             CompressCommand.self,
             GSMRCommand.self,
             IRACCommand.self,
