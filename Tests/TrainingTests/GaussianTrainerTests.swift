@@ -6,16 +6,19 @@ import Testing
 
 @Suite struct GaussianTrainerTests {
     /// Training from noisy points on 21 views of a known scene raises the PSNR of the 3 held-out
-    /// views by at least 4 dB in 300 steps (measured: see the expectation's message).
+    /// views by at least 5 dB in 300 steps (measured 17.4 → 24.9 dB with densification at 200;
+    /// right after a densification the held-out PSNR dips for ~50 steps, so the last one is at 200).
     @Test func heldOutPSNRRisesFromNoisyPoints() throws {
         let dataset = TrainingFixtures.dataset()
         #expect(dataset.train.count == 21 && dataset.test.count == 3)
         let start = try dataset.points!.initialScene(shDegree: 0)
-        let trainer = try GaussianTrainer(scene: start, views: dataset.train, configuration: TrainingFixtures.shortRun(iterations: 300, threads: 2))
+        var configuration = TrainingFixtures.shortRun(iterations: 300, threads: 2)
+        configuration.densifyUntil = 250
+        let trainer = try GaussianTrainer(scene: start, views: dataset.train, configuration: configuration)
         let before = try trainer.evaluate(dataset.test)
         for _ in 0..<300 { trainer.step() }
         let after = try trainer.evaluate(dataset.test)
-        #expect(after.psnr >= before.psnr + 4, "held-out PSNR \(before.psnr) → \(after.psnr) dB, SSIM \(before.ssim) → \(after.ssim)")
+        #expect(after.psnr >= before.psnr + 5, "held-out PSNR \(before.psnr) → \(after.psnr) dB, SSIM \(before.ssim) → \(after.ssim)")
         #expect(after.ssim > before.ssim)
         #expect(trainer.scene.count != start.count, "densification ran")
     }

@@ -51,7 +51,9 @@ import Testing
         }
     }
 
-    static func expectSame(_ loaded: [TrainingView], _ expected: [TrainingView], imageTolerance: Float = 1e-6) {
+    /// Same names, cameras and pixels (within `imageTolerance`, or on average within
+    /// `meanTolerance` for lossy files).
+    static func expectSame(_ loaded: [TrainingView], _ expected: [TrainingView], imageTolerance: Float = 1e-6, meanTolerance: Float? = nil) {
         #expect(loaded.count == expected.count)
         for (a, b) in zip(loaded, expected) {
             #expect(a.name == b.name)
@@ -63,7 +65,12 @@ import Testing
                 let d = x - y
                 #expect(max(abs(d.x), abs(d.y), abs(d.z)) < 1e-5)
             }
-            #expect(zip(a.image.pixels, b.image.pixels).allSatisfy { abs($0 - $1) <= imageTolerance })
+            if let meanTolerance {
+                let mean = zip(a.image.pixels, b.image.pixels).reduce(Float(0)) { $0 + abs($1.0 - $1.1) } / Float(a.image.pixels.count)
+                #expect(mean <= meanTolerance)
+            } else {
+                #expect(zip(a.image.pixels, b.image.pixels).allSatisfy { abs($0 - $1) <= imageTolerance })
+            }
         }
     }
 
@@ -133,8 +140,8 @@ import Testing
         try images.write(to: model.appendingPathComponent("images.bin"))
         try points.write(to: model.appendingPathComponent("points3D.bin"))
         let dataset = try TrainingDataset.load(directory: root.path, holdOutEvery: 0)
-        // JPEG at quality 100 is lossy by a few levels.
-        Self.expectSame(dataset.train, views, imageTolerance: 12 / 255)
+        // JPEG is lossy (4:2:0 chroma at the splats' sharp colour edges on 33×25 images): on average.
+        Self.expectSame(dataset.train, views, meanTolerance: 8 / 255)
         #expect(dataset.points?.positions == [SIMD3(0.25, 0.5, -2)])
     }
 
@@ -160,10 +167,28 @@ import Testing
         let json = try JSONSerialization.data(withJSONObject: ["camera_model": "OPENCV", "frames": frames])
         try json.write(to: root.appendingPathComponent("transforms.json"))
         let dataset = try TrainingDataset.load(directory: root.path)
-        Self.expectSame(dataset.train + dataset.test, Array(views[1..<8]) + [views[0], views[8]])
+        // A view's name is its file_path.
+        let named = try views.map { try TrainingView(name: "images/\($0.name)", camera: $0.camera, image: $0.image) }
+        Self.expectSame(dataset.train + dataset.test, Array(named[1..<8]) + [named[0], named[8]])
         let half = try TrainingDataset.load(directory: root.path, resolution: (16, 12))
         #expect(half.train[0].image.width == 16 && half.train[0].camera.height == 12)
         #expect(abs(half.train[0].camera.fx - views[1].camera.fx * 16 / 33) < 1e-4)
+    }
+
+    /// A smooth grey ramp (orientation) and a flat colour (channel order) survive a JPEG round
+    /// trip through libjpeg-turbo within a few levels (colour ramps would meet 4:2:0 chroma).
+    @Test func jpegRoundTripKeepsOrientationAndChannels() throws {
+        var ramp = RGBImage(width: 37, height: 21)
+        for y in 0..<21 {
+            for x in 0..<37 { ramp[x, y] = SIMD3(repeating: 0.1 + 0.5 * Float(x) / 36 + 0.3 * Float(y) / 20) }
+        }
+        let flat = RGBImage(width: 16, height: 8, fill: SIMD3(0.9, 0.5, 0.1))
+        for image in [ramp, flat] {
+            let decoded = try RGBImage(jpegData: try image.jpegData(quality: 98))
+            #expect(decoded.width == image.width && decoded.height == image.height)
+            let worst = zip(decoded.pixels, image.pixels).map { abs($0 - $1) }.max()!
+            #expect(worst <= 3 / 255, "worst error \(worst * 255) levels")
+        }
     }
 
     @Test func reportsMissingFilesUnsupportedModelsAndMismatchedSizes() throws {
