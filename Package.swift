@@ -124,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "Lab",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios", "SplatClient", "Training",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios", "SplatClient", "Training", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),

@@ -13,6 +13,7 @@ struct GSLab: AsyncParsableCommand {
             RenderCommand.self,
             WorldCommand.self,
             TrainCommand.self,
+            WorldDatasetCommand.self,
             GradCommand.self,
             CompressCommand.self,
             GSMRCommand.self,

@@ -103,6 +103,9 @@ public final class GaussianTrainer {
         return max(radius * 1.1, 1e-6)
     }
 
+    /// What the last step's forward did.
+    public var lastFrameStatistics: GaussianRasterizer.FrameStatistics { rasterizer.lastFrameStatistics }
+
     /// Render options of the trainer at its current SH degree.
     public var renderOptions: RenderOptions {
         RenderOptions(background: configuration.background, threads: configuration.threads, maxSHDegree: activeSHDegree)

@@ -24,7 +24,7 @@ extension TrainingDataset {
         ("RADIAL_FISHEYE", 5), ("THIN_PRISM_FISHEYE", 12),
     ]
 
-    static func loadCOLMAP(model: URL, images: URL, resolution: (width: Int, height: Int)?, holdOutEvery: Int) throws -> TrainingDataset {
+    static func loadCOLMAP(model: URL, images: URL, resolution: (width: Int, height: Int)?) throws -> (views: [TrainingView], points: PointCloud?) {
         let binary = FileManager.default.fileExists(atPath: model.appendingPathComponent("cameras.bin").path)
         let cameras: [Int: COLMAPCamera]
         let posed: [COLMAPImage]
@@ -48,7 +48,7 @@ extension TrainingDataset {
                                     rotation: rotationRows(image.rotation), translation: SIMD3<Float>(image.translation))
             return try view(name: image.name, camera: camera, imagePath: images.appendingPathComponent(image.name).path, resolution: resolution)
         }
-        return TrainingDataset(views: views, points: points, holdOutEvery: holdOutEvery)
+        return (views, points)
     }
 
     static func camera(model: String, width: Int, height: Int, parameters p: [Double], file: String) throws -> COLMAPCamera {

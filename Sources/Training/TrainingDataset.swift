@@ -5,7 +5,7 @@ import Renderer
 /// from the formats the field uses: a COLMAP model (`sparse/0/` or `sparse/`, text or binary,
 /// PINHOLE / SIMPLE_PINHOLE cameras) with its `images/`, or a nerfstudio / Blender
 /// `transforms.json` (Blender's `transforms_train.json` + `transforms_test.json` keep their own
-/// split). PNG and JPEG images.
+/// split; elsewhere a `test_list.txt` gives an explicit one). PNG and JPEG images.
 public struct TrainingDataset: Sendable {
     /// Views trained on.
     public var train: [TrainingView]
@@ -50,16 +50,33 @@ public struct TrainingDataset: Sendable {
         }
         if files.fileExists(atPath: root.appendingPathComponent("transforms.json").path) {
             let views = try loadTransforms(root.appendingPathComponent("transforms.json"), resolution: resolution)
-            return TrainingDataset(views: views, points: nil, holdOutEvery: holdOutEvery)
+            return try split(views, points: nil, root: root, holdOutEvery: holdOutEvery)
         }
         for model in ["sparse/0", "sparse", "."] {
             let folder = root.appendingPathComponent(model)
             if ["cameras.bin", "cameras.txt"].contains(where: { files.fileExists(atPath: folder.appendingPathComponent($0).path) }) {
-                return try loadCOLMAP(model: folder, images: root.appendingPathComponent("images"),
-                                      resolution: resolution, holdOutEvery: holdOutEvery)
+                let (views, points) = try loadCOLMAP(model: folder, images: root.appendingPathComponent("images"), resolution: resolution)
+                return try split(views, points: points, root: root, holdOutEvery: holdOutEvery)
             }
         }
         throw TrainingError(.missingFile, "\(directory) holds neither transforms.json, transforms_train.json nor a COLMAP model (sparse/0/cameras.bin or .txt)")
+    }
+
+    /// The explicit split of `test_list.txt` in the dataset's root (one held-out view name per
+    /// line) when present, else every `holdOutEvery`-th view by name.
+    static func split(_ views: [TrainingView], points: PointCloud?, root: URL, holdOutEvery: Int) throws -> TrainingDataset {
+        let listFile = root.appendingPathComponent("test_list.txt")
+        guard let data = FileManager.default.contents(atPath: listFile.path) else {
+            return TrainingDataset(views: views, points: points, holdOutEvery: holdOutEvery)
+        }
+        let names = Set(String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let known = Set(views.map(\.name))
+        if let unknown = names.subtracting(known).sorted().first {
+            throw TrainingError(.malformed, "test_list.txt names \(unknown), which is not a view of the dataset")
+        }
+        let sorted = views.sorted { $0.name < $1.name }
+        return TrainingDataset(train: sorted.filter { !names.contains($0.name) }, test: sorted.filter { names.contains($0.name) }, points: points)
     }
 
     /// `camera` with its intrinsics scaled to `resolution` (nil: unchanged) and `image` resampled.

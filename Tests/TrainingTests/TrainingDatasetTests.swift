@@ -23,24 +23,8 @@ import Testing
         }
     }
 
-    /// COLMAP's (w, x, y, z) for a rotation matrix (Shepperd's method).
     static func quaternion(_ r: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>)) -> SIMD4<Double> {
-        let m = [r.0, r.1, r.2].map { SIMD3<Double>($0) }
-        let trace = m[0].x + m[1].y + m[2].z
-        if trace > 0 {
-            let s = (trace + 1).squareRoot() * 2
-            return SIMD4(s / 4, (m[2].y - m[1].z) / s, (m[0].z - m[2].x) / s, (m[1].x - m[0].y) / s)
-        }
-        if m[0].x > m[1].y && m[0].x > m[2].z {
-            let s = (1 + m[0].x - m[1].y - m[2].z).squareRoot() * 2
-            return SIMD4((m[2].y - m[1].z) / s, s / 4, (m[0].y + m[1].x) / s, (m[0].z + m[2].x) / s)
-        }
-        if m[1].y > m[2].z {
-            let s = (1 + m[1].y - m[0].x - m[2].z).squareRoot() * 2
-            return SIMD4((m[0].z - m[2].x) / s, (m[0].y + m[1].x) / s, s / 4, (m[1].z + m[2].y) / s)
-        }
-        let s = (1 + m[2].z - m[0].x - m[1].y).squareRoot() * 2
-        return SIMD4((m[1].x - m[0].y) / s, (m[0].z + m[2].x) / s, (m[1].z + m[2].y) / s, s / 4)
+        TrainingDataset.quaternion(rows: r)
     }
 
     static func writeImages(_ views: [TrainingView], to folder: URL, jpeg: Bool = false) throws {
@@ -189,6 +173,19 @@ import Testing
             let worst = zip(decoded.pixels, image.pixels).map { abs($0 - $1) }.max()!
             #expect(worst <= 3 / 255, "worst error \(worst * 255) levels")
         }
+    }
+
+    /// The writer's COLMAP text model and explicit split read back to the same views.
+    @Test func writtenCOLMAPModelReadsBackWithItsExplicitSplit() throws {
+        let root = try Self.temporaryDirectory()
+        let views = try Self.views()
+        let cloud = try PointCloud(positions: [SIMD3(1, 2, 3)], colors: [SIMD3(0.2, 0.4, 1)])
+        try TrainingDataset(train: Array(views[2...]), test: Array(views[..<2]), points: cloud).writeCOLMAPText(to: root.path)
+        let loaded = try TrainingDataset.load(directory: root.path)
+        Self.expectSame(loaded.train, Array(views[2...]), imageTolerance: 0.5 / 255)
+        Self.expectSame(loaded.test, Array(views[..<2]), imageTolerance: 0.5 / 255)
+        #expect(loaded.points?.positions == [SIMD3(1, 2, 3)])
+        #expect(abs(loaded.points!.colors[0].x - 51 / 255) < 1e-6)
     }
 
     @Test func reportsMissingFilesUnsupportedModelsAndMismatchedSizes() throws {
