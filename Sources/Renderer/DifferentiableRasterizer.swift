@@ -65,7 +65,9 @@ public final class DifferentiableRasterizer {
         let pairs = base.lastFrameStatistics.tilePairs
         if pairGradients.count < max(pairs, 1) { pairGradients = [SplatGradient](repeating: SplatGradient(), count: max(pairs, 1)) }
         if slotGradients.count < scene.count { slotGradients = [SplatGradient](repeating: SplatGradient(), count: scene.count) }
-        let slots = base.visibleSlots
+        // Slots hold Gaussians in scene order, so ascending slots read the scene's arrays
+        // (SH above all) front to back instead of in depth order, which misses the cache.
+        let slots = base.visibleSlots.sorted()
         base.withPreparedFrame { lists, indices in
             pixelGradient.withUnsafeBufferPointer { dPixel in
             transmittance.withUnsafeBufferPointer { t in

@@ -110,29 +110,44 @@ public struct SeparableGaussianFilter<Scalar: BinaryFloatingPoint> {
     public func apply(_ input: [Scalar], width: Int, height: Int) -> [Scalar] {
         var horizontal = [Scalar](repeating: 0, count: input.count)
         var output = [Scalar](repeating: 0, count: input.count)
-        let radius = radius
         input.withUnsafeBufferPointer { source in
-        horizontal.withUnsafeMutableBufferPointer { middle in
-        output.withUnsafeMutableBufferPointer { target in
+            horizontal.withUnsafeMutableBufferPointer { middle in
+                output.withUnsafeMutableBufferPointer { target in
+                    apply(source.baseAddress!, into: target.baseAddress!, scratch: middle.baseAddress!, width: width, height: height)
+                }
+            }
+        }
+        return output
+    }
+
+    /// Filters the plane at `input` into `output` using `scratch` (both `width·height`, neither
+    /// overlapping `input`), allocating nothing — for loops that filter every frame.
+    @inlinable
+    public func apply(_ input: UnsafePointer<Scalar>, into output: UnsafeMutablePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
+                      width: Int, height: Int) {
+        let radius = radius
+        scratch.update(repeating: 0, count: width * height)
+        output.update(repeating: 0, count: width * height)
         weights.withUnsafeBufferPointer { w in
+            // Horizontal pass tap by tap, so each inner loop runs along contiguous memory and
+            // vectorises; zero padding is the shortened range of each tap.
             for row in 0..<height {
-                let line = source.baseAddress! + row * width
-                for x in 0..<width {
-                    var sum: Scalar = 0
-                    for k in max(-radius, -x)...min(radius, width - 1 - x) { sum += w[k + radius] * line[x + k] }
-                    middle[row * width + x] = sum
+                let line = input + row * width
+                let out = scratch + row * width
+                for k in max(-radius, 1 - width)...min(radius, width - 1) {
+                    let weight = w[k + radius]
+                    for x in max(0, -k)..<min(width, width - k) { out[x] += weight * line[x + k] }
                 }
             }
             // Vertical pass row by row, so the inner loop runs along contiguous memory.
             for row in 0..<height {
-                let out = target.baseAddress! + row * width
+                let out = output + row * width
                 for k in max(-radius, -row)...min(radius, height - 1 - row) {
                     let weight = w[k + radius]
-                    let line = middle.baseAddress! + (row + k) * width
+                    let line = scratch + (row + k) * width
                     for x in 0..<width { out[x] += weight * line[x] }
                 }
             }
-        }}}}
-        return output
+        }
     }
 }

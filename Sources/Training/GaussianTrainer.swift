@@ -131,7 +131,7 @@ public final class GaussianTrainer {
         let render = rasterizer.forward(scene, camera: view.camera, options: renderOptions)
         lap(\.forward)
         let value = TrainingLoss.evaluate(render: render.pixels, target: view.image.pixels, width: render.width, height: render.height,
-                                          lambda: Float(configuration.ssimWeight), gradient: &pixelGradient)
+                                          lambda: Float(configuration.ssimWeight), threads: configuration.threads, gradient: &pixelGradient)
         lap(\.loss)
         rasterizer.backward(scene, pixelGradient: pixelGradient, into: &gradient)
         lap(\.backward)
