@@ -26,7 +26,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Random start points when the dataset has none (uniform in [−1.3, 1.3]³, as the reference).") var randomPoints: Int = 100_000
     @Option(help: "Largest SH degree trained.") var shDegree: Int = 3
     @Option(help: "Hold out every n-th view (0: none) when the dataset has no split.") var holdOut: Int = 8
+    @Option(help: "Densify after this iteration (reference: 500).") var densifyFrom: Int = 500
     @Option(help: "Densify until this iteration (reference: 15000).") var densifyUntil: Int = 15_000
+    @Option(help: "Densify every n iterations (reference: 100).") var densifyInterval: Int = 100
+    @Option(help: "Prune oversized Gaussians after this iteration (default: the first opacity reset).") var pruneLargeAfter: Int?
+    @Option(help: "Oversized: pixel radius above this (reference: 20; 'inf' turns it off, as gsplat's default).") var pruneScreenRadius: Double = 20
     @Option(help: "Opacity reset interval, 0 = never (reference: 3000).") var opacityReset: Int = 3000
     @Option(help: "Progress line every n iterations.") var progressEvery: Int = 100
 
@@ -52,11 +56,15 @@ struct TrainCommand: ParsableCommand {
         c.threads = threads
         c.seed = seed
         c.maxSHDegree = shDegree
+        c.densifyFrom = densifyFrom
         c.densifyUntil = densifyUntil
+        c.densifyInterval = densifyInterval
+        c.pruneLargeAfter = pruneLargeAfter
+        c.pruneScreenRadius = pruneScreenRadius
         c.opacityResetInterval = opacityReset
         let trainer = try GaussianTrainer(scene: start, views: dataset.train, configuration: c)
         let first = dataset.train[0].camera
-        print("dataset \(data): \(dataset.train.count) training + \(dataset.test.count) held-out views at \(first.width)×\(first.height); "
+        Self.emit("dataset \(data): \(dataset.train.count) training + \(dataset.test.count) held-out views at \(first.width)×\(first.height); "
             + "\(start.count) initial Gaussians; extent \(String(format: "%.3f", trainer.extent)); loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         var log = TrainingLog(outputPath: out)
         let clock = Date()
@@ -68,7 +76,7 @@ struct TrainCommand: ParsableCommand {
             if report.iteration % progressEvery == 0 || report.iteration == iterations {
                 let rate = Double(report.iteration) / elapsed
                 let eta = Double(iterations - report.iteration) / max(rate, 1e-9)
-                print(String(format: "it %6d/%d  loss %.4f  PSNR %.2f dB  Gaussians %7d  %.1f it/s  ETA %@",
+                Self.emit(String(format: "it %6d/%d  loss %.4f  PSNR %.2f dB  Gaussians %7d  %.1f it/s  ETA %@",
                              report.iteration, iterations, recent.loss / Double(recent.count), recent.psnr / Double(recent.count),
                              report.gaussians, rate, Self.duration(eta)))
                 log.addTraining(iteration: report.iteration, seconds: elapsed, loss: recent.loss / Double(recent.count),
@@ -83,7 +91,7 @@ struct TrainCommand: ParsableCommand {
                     try render.write(to: "\(folder)/\(base).png")
                     try view.image.write(to: "\(folder)/\(base)-gt.png")
                 }
-                print(String(format: "eval it %d: held-out PSNR %.2f dB  SSIM %.4f  L1 %.4f  (%d views, %d Gaussians, %.1f s)",
+                Self.emit(String(format: "eval it %d: held-out PSNR %.2f dB  SSIM %.4f  L1 %.4f  (%d views, %d Gaussians, %.1f s)",
                              report.iteration, result.psnr, result.ssim, result.l1, result.views, trainer.scene.count, elapsed))
                 log.addEvaluation(iteration: report.iteration, seconds: elapsed, result: result, gaussians: trainer.scene.count)
             }
@@ -92,9 +100,15 @@ struct TrainCommand: ParsableCommand {
         try log.write()
         let t = trainer.timings
         let total = Double(iterations)
-        print(String(format: "done: %d Gaussians → %@ in %@; per iteration: forward %.2f ms, loss %.2f ms, backward %.2f ms, Adam %.2f ms, densification %.2f ms",
+        Self.emit(String(format: "done: %d Gaussians → %@ in %@; per iteration: forward %.2f ms, loss %.2f ms, backward %.2f ms, Adam %.2f ms, densification %.2f ms",
                      trainer.scene.count, out, Self.duration(Date().timeIntervalSince(clock)), 1e3 * t.forward / total,
                      1e3 * t.loss / total, 1e3 * t.backward / total, 1e3 * t.optimizer / total, 1e3 * t.densification / total))
+    }
+
+    /// Writes a line to standard output at once (print is block-buffered when redirected, and a
+    /// long run's progress should reach a log file as it happens).
+    static func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     static func parseResolution(_ text: String) throws -> (width: Int, height: Int) {

@@ -25,7 +25,8 @@ extension GaussianTrainer {
         let c = configuration
         guard iteration < c.densifyUntil else { return }
         if iteration > c.densifyFrom, c.densifyInterval > 0, iteration % c.densifyInterval == 0 {
-            densify(pruneLarge: c.opacityResetInterval > 0 && iteration > c.opacityResetInterval)
+            let pruneLargeAfter = c.pruneLargeAfter ?? (c.opacityResetInterval > 0 ? c.opacityResetInterval : Int.max)
+            densify(pruneLarge: iteration > pruneLargeAfter)
         }
         if c.opacityResetInterval > 0, iteration % c.opacityResetInterval == 0 { resetOpacities() }
     }

@@ -46,6 +46,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// since the last densification) or whose largest scale exceeds `pruneWorldScale` × extent
     /// are also pruned. Defaults 20 and 0.1.
     public var pruneScreenRadius = 20.0, pruneWorldScale = 0.1
+    /// Size pruning starts after this step (nil: after the first opacity reset, as the reference).
+    public var pruneLargeAfter: Int? = nil
     /// Background colour of renders (the reference's default: black).
     public var background: SIMD3<Float> = .zero
     /// Worker threads; results do not depend on it.
