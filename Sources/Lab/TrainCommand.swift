@@ -33,6 +33,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Oversized: pixel radius above this (reference: 20; 'inf' turns it off, as gsplat's default).") var pruneScreenRadius: Double = 20
     @Option(help: "Opacity reset interval, 0 = never (reference: 3000).") var opacityReset: Int = 3000
     @Option(help: "Progress line every n iterations.") var progressEvery: Int = 100
+    @Option(help: "Write a checkpoint to <out without .ply>-checkpoint/ every n iterations (0: never).") var checkpointEvery: Int = 0
+    @Option(help: "Continue the run checkpointed in this directory (same data, seed and settings, --iterations included: it sets the schedule).") var resume: String?
+    @Option(help: "Stop after this iteration (writing a checkpoint and the model), to resume later.") var stopAfter: Int?
 
     func run() throws {
         guard iterations >= 1, threads >= 1, (0...3).contains(shDegree), progressEvery >= 1 else {
@@ -62,18 +65,23 @@ struct TrainCommand: ParsableCommand {
         c.pruneLargeAfter = pruneLargeAfter
         c.pruneScreenRadius = pruneScreenRadius
         c.opacityResetInterval = opacityReset
-        let trainer = try GaussianTrainer(scene: start, views: dataset.train, configuration: c)
+        let trainer = try resume.map { try GaussianTrainer(resumingFrom: $0, views: dataset.train, configuration: c) }
+            ?? GaussianTrainer(scene: start, views: dataset.train, configuration: c)
+        let base = URL(fileURLWithPath: out).deletingPathExtension().path
         let first = dataset.train[0].camera
         Self.emit("dataset \(data): \(dataset.train.count) training + \(dataset.test.count) held-out views at \(first.width)×\(first.height); "
             + "\(start.count) initial Gaussians; extent \(String(format: "%.3f", trainer.extent)); loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         var log = TrainingLog(outputPath: out)
         let clock = Date()
         var recent = (loss: 0.0, psnr: 0.0, count: 0)
-        for _ in 0..<iterations {
+        let firstIteration = trainer.iteration
+        if firstIteration > 0 { Self.emit("resumed at iteration \(trainer.iteration) with \(trainer.scene.count) Gaussians") }
+        let last = min(iterations, stopAfter ?? iterations)
+        for _ in trainer.iteration..<max(trainer.iteration, last) {
             let report = trainer.step()
             recent = (recent.loss + Double(report.loss), recent.psnr + Double(report.psnr), recent.count + 1)
             let elapsed = Date().timeIntervalSince(clock)
-            if report.iteration % progressEvery == 0 || report.iteration == iterations {
+            if report.iteration % progressEvery == 0 || report.iteration == last {
                 let rate = Double(report.iteration) / elapsed
                 let eta = Double(iterations - report.iteration) / max(rate, 1e-9)
                 Self.emit(String(format: "it %6d/%d  loss %.4f  PSNR %.2f dB  Gaussians %7d  %.1f it/s  ETA %@",
@@ -83,8 +91,8 @@ struct TrainCommand: ParsableCommand {
                                 psnr: recent.psnr / Double(recent.count), gaussians: report.gaussians)
                 recent = (0, 0, 0)
             }
-            if evaluations.contains(report.iteration) || report.iteration == iterations {
-                let folder = out + "-renders/it\(report.iteration)"
+            if evaluations.contains(report.iteration) || report.iteration == last {
+                let folder = base + "-renders/it\(report.iteration)"
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 let result = try trainer.evaluate(dataset.test) { view, render in
                     let base = URL(fileURLWithPath: view.name).deletingPathExtension().lastPathComponent
@@ -95,11 +103,14 @@ struct TrainCommand: ParsableCommand {
                              report.iteration, result.psnr, result.ssim, result.l1, result.views, trainer.scene.count, elapsed))
                 log.addEvaluation(iteration: report.iteration, seconds: elapsed, result: result, gaussians: trainer.scene.count)
             }
+            if (checkpointEvery > 0 && report.iteration % checkpointEvery == 0) || (report.iteration == last && last < iterations) {
+                try trainer.writeCheckpoint(to: base + "-checkpoint")
+            }
         }
         try trainer.scene.writePLY(to: out)
         try log.write()
         let t = trainer.timings
-        let total = Double(iterations)
+        let total = Double(max(1, trainer.iteration - firstIteration))
         Self.emit(String(format: "done: %d Gaussians → %@ in %@; per iteration: forward %.2f ms, loss %.2f ms, backward %.2f ms, Adam %.2f ms, densification %.2f ms",
                      trainer.scene.count, out, Self.duration(Date().timeIntervalSince(clock)), 1e3 * t.forward / total,
                      1e3 * t.loss / total, 1e3 * t.backward / total, 1e3 * t.optimizer / total, 1e3 * t.densification / total))

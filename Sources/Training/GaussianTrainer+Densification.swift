@@ -78,6 +78,7 @@ extension GaussianTrainer {
     /// Two children per parent, centred at samples of the parent's own Gaussian (seeded draws
     /// in parent order) with scales divided by 0.8·2 and the parent's rotation, opacity and SH.
     func splitChildren(of parents: [Int]) -> GaussianScene {
+        var random = SeededGenerator(seed: configuration.seed, stream: RandomStream.splits.rawValue, index: UInt64(iteration))
         var children = scene.subset(parents.flatMap { [$0, $0] })
         children.withMutableParameters { p in
             for (k, parent) in parents.flatMap({ [$0, $0] }).enumerated() {

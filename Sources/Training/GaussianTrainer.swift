@@ -11,7 +11,8 @@ import SeededRandom
 ///
 /// A run is a function of its inputs and `configuration.seed`: the thread count changes no bit
 /// (the reverse pass reduces in a fixed order, Adam is element-wise, and every random draw
-/// comes from one seeded generator in program order).
+/// comes from a generator keyed by the seed and the epoch or step, which also lets a checkpoint
+/// resume bit-identically without generator state).
 public final class GaussianTrainer {
     /// The scene being trained (its SH degree is the highest trained; ``activeSHDegree`` is used).
     public internal(set) var scene: GaussianScene
@@ -37,8 +38,9 @@ public final class GaussianTrainer {
     var gradientSum: [Float]
     var gradientViews: [Float]
     var maxScreenRadius: [Float]
-    var random: SeededGenerator
+    /// Training views still to visit in this epoch (popped from the end), and epochs begun.
     var viewOrder: [Int] = []
+    var epoch = 0
     let rasterizer = DifferentiableRasterizer()
     var gradient: SceneGradient
     var pixelGradient: [Float] = []
@@ -91,7 +93,6 @@ public final class GaussianTrainer {
         gradientSum = [Float](repeating: 0, count: lifted.count)
         gradientViews = gradientSum
         maxScreenRadius = gradientSum
-        random = SeededGenerator(seed: configuration.seed)
         gradient = SceneGradient(zeroFor: lifted)
     }
 
@@ -118,7 +119,11 @@ public final class GaussianTrainer {
         if configuration.shDegreeInterval > 0, iteration % configuration.shDegreeInterval == 0 {
             activeSHDegree = min(activeSHDegree + 1, scene.shDegree)
         }
-        if viewOrder.isEmpty { viewOrder = Array(views.indices).shuffled(using: &random) }
+        if viewOrder.isEmpty {
+            var order = SeededGenerator(seed: configuration.seed, stream: RandomStream.viewOrder.rawValue, index: UInt64(epoch))
+            viewOrder = Array(views.indices).shuffled(using: &order)
+            epoch += 1
+        }
         let viewIndex = viewOrder.removeLast()
         let view = views[viewIndex]
 
@@ -159,4 +164,12 @@ public final class GaussianTrainer {
         let mse = squared / Double(max(1, render.pixels.count))
         return mse == 0 ? .infinity : Float(10 * log10(1 / mse))
     }
+}
+
+/// The keyed random streams of a run (see ``SeededGenerator/init(seed:stream:index:)``).
+enum RandomStream: UInt64 {
+    /// Indexed by epoch: the order of the training views.
+    case viewOrder = 1
+    /// Indexed by step: the samples of split Gaussians.
+    case splits = 2
 }

@@ -91,3 +91,29 @@ import Testing
         #expect(abs(scene[0].sh[0].x * SphericalHarmonics.c0 + 0.5 - 0.2) < 1e-6)
     }
 }
+
+@Suite struct GaussianTrainerCheckpointTests {
+    /// 160 steps straight equal 90 steps, a checkpoint, a fresh trainer resumed from it and 70
+    /// more — through densification (at 100) and a split's random draws.
+    @Test func resumingFromACheckpointIsBitIdentical() throws {
+        let dataset = TrainingFixtures.dataset(width: 40, height: 30)
+        let start = try dataset.points!.initialScene(shDegree: 0)
+        var c = TrainingFixtures.shortRun(iterations: 160, threads: 2, seed: 9)
+        c.densifyFrom = 50
+        c.densifyInterval = 50
+        let straight = try GaussianTrainer(scene: start, views: dataset.train, configuration: c)
+        for _ in 0..<160 { straight.step() }
+        let first = try GaussianTrainer(scene: start, views: dataset.train, configuration: c)
+        for _ in 0..<90 { first.step() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("splatedge-checkpoint-\(UUID().uuidString)").path
+        try first.writeCheckpoint(to: directory)
+        let resumed = try GaussianTrainer(resumingFrom: directory, views: dataset.train, configuration: c)
+        #expect(resumed.iteration == 90 && resumed.scene == first.scene)
+        for _ in 90..<160 { resumed.step() }
+        #expect(resumed.scene.count != start.count)
+        #expect(resumed.scene == straight.scene)
+        #expect(throws: TrainingError.self) {
+            try GaussianTrainer(resumingFrom: directory, views: Array(dataset.train.dropLast()), configuration: c)
+        }
+    }
+}
