@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SplatClient", targets: ["SplatClient"]),
         .library(name: "Wireless", targets: ["Wireless"]),
         .library(name: "Renderer", targets: ["Renderer"]),
+        .library(name: "Training", targets: ["Training"]),
         .library(name: "Optimizers", targets: ["Optimizers"]),
         .library(name: "SeededRandom", targets: ["SeededRandom"]),
         .library(name: "Scenarios", targets: ["Scenarios"]),
@@ -40,6 +41,9 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", path: "Sources/CPNG",
             providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Sources/CJPEG",
+            providers: [.apt(["libjpeg62-turbo-dev"])]),
 
         // Libraries: no project dependencies except Optimizers → Wireless.
         .target(
@@ -68,6 +72,11 @@ let package = Package(
         // would leave the debug-built daemon of the end-to-end tests unable to keep its slots.
         .target(
             name: "Renderer", dependencies: ["CPNG", "SeededRandom"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // The CPU trainer on the differentiable rasteriser: datasets, loss, Adam, densification.
+        // Its loops are generic/SIMD code like the renderer's, so it is optimised in debug too.
+        .target(
+            name: "Training", dependencies: ["Renderer", "SeededRandom", "CJPEG"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // What edge-serverd's slot loop and client-sim must agree on: poses ↔ cameras, the
         // emulated links, the world and its small model.
@@ -115,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "Lab",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios", "SplatClient",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios", "SplatClient", "Training", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
@@ -132,6 +141,7 @@ let package = Package(
         .testTarget(name: "SplatClientTests", dependencies: ["SplatClient", "Protocol", "SeededRandom"]),
         .testTarget(name: "WirelessTests", dependencies: ["Wireless", "SeededRandom", .product(name: "Numerics", package: "swift-numerics")]),
         .testTarget(name: "RendererTests", dependencies: ["Renderer", "SeededRandom"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Renderer", "SeededRandom"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Wireless", "SeededRandom"]),
         .testTarget(name: "COpenBLASTests", dependencies: ["COpenBLAS"]),
         .testTarget(

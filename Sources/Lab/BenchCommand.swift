@@ -11,6 +11,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             ProtocolBenchCommand.self,
             RenderBenchCommand.self,
+            TrainBenchCommand.self,
             GSMRBenchCommand.self,
             IRACBenchCommand.self,
             STTGSBenchCommand.self,

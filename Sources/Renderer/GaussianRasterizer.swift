@@ -10,6 +10,8 @@ import Dispatch
 /// `options.threads`: tiles are independent and the depth order is a stable sort.
 public final class GaussianRasterizer {
     private var projected: [ProjectedGaussian] = []
+    /// The scene index of the Gaussian in each slot of `projected` (read by the reverse pass).
+    private var projectedIndices: [UInt32] = []
     private var sortKeys: [UInt32] = []
     private var sortValues: [UInt32] = []
     private var sortScratchKeys: [UInt32] = []
@@ -77,46 +79,72 @@ public final class GaussianRasterizer {
         pixels: UnsafeMutablePointer<Float>, alpha: UnsafeMutablePointer<Float>?
     ) {
         let frame = FrameConstants(camera: camera, options: options, sceneDegree: scene.shDegree)
-        project(scene, frame: frame, threads: options.threads)
-        let tileCount = frame.tilesX * frame.tilesY
-        binByTileAndDepth(tileCount: tileCount, tilesX: frame.tilesX)
+        prepare(scene, frame: frame, threads: options.threads, usesCells: true)
         let target = TileTarget(
             pixels: pixels, alpha: alpha, width: camera.width, height: camera.height,
             tilesX: frame.tilesX, background: options.background)
+        blendTiles(frame: frame, threads: options.threads, into: target)
+    }
+
+    /// Projects, sorts and bins `scene` for `frame`. `usesCells: false` skips the spatial-cell
+    /// cache, which a scene edited in place every iteration (training) would only churn.
+    func prepare(_ scene: GaussianScene, frame: FrameConstants, threads: Int, usesCells: Bool) {
+        project(scene, frame: frame, threads: threads, usesCells: usesCells)
+        binByTileAndDepth(tileCount: frame.tilesX * frame.tilesY, tilesX: frame.tilesX)
+    }
+
+    /// Blends every tile of the prepared frame into `target`.
+    func blendTiles(frame: FrameConstants, threads: Int, into target: TileTarget) {
+        let tileCount = frame.tilesX * frame.tilesY
+        withPreparedFrame { lists, _ in
+            Self.forEachWorker(threads: threads, items: tileCount) { worker, workers in
+                let blender = TileBlender()
+                // Interleaved tiles balance the load; each tile is written by one worker.
+                for tile in stride(from: worker, to: tileCount, by: workers) {
+                    blender.rasterize(tile: tile, lists: lists, into: target)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with the prepared frame's tile lists and the scene index of every slot.
+    func withPreparedFrame<Result>(_ body: (TileLists, UnsafePointer<UInt32>) -> Result) -> Result {
         projected.withUnsafeBufferPointer { gaussians in
             tileStarts.withUnsafeBufferPointer { starts in
                 tileEntries.withUnsafeBufferPointer { entries in
-                    let lists = TileLists(gaussians: gaussians.baseAddress!, starts: starts.baseAddress!, entries: entries.baseAddress!)
-                    Self.forEachWorker(threads: options.threads, items: tileCount) { worker, workers in
-                        let blender = TileBlender()
-                        // Interleaved tiles balance the load; each tile is written by one worker.
-                        for tile in stride(from: worker, to: tileCount, by: workers) {
-                            blender.rasterize(tile: tile, lists: lists, into: target)
-                        }
+                    projectedIndices.withUnsafeBufferPointer { indices in
+                        body(TileLists(gaussians: gaussians.baseAddress!, starts: starts.baseAddress!, entries: entries.baseAddress!),
+                             indices.baseAddress!)
                     }
                 }
             }
         }
     }
 
+    /// Sorted slots of the prepared frame's visible Gaussians, front to back.
+    var visibleSlots: [UInt32] { sortValues }
+
     /// Projects every Gaussian of the scene, in parallel over contiguous chunks. Each worker
     /// keeps only the visible ones, packed in index order at the start of its chunk of
     /// `projected` (culled Gaussians, usually most of the scene, cost no write).
-    private func project(_ scene: GaussianScene, frame: FrameConstants, threads: Int) {
+    private func project(_ scene: GaussianScene, frame: FrameConstants, threads: Int, usesCells: Bool) {
         let n = scene.count
-        if projected.count < n { projected = [ProjectedGaussian](repeating: ProjectedGaussian(), count: n) }
+        if projected.count < max(n, 1) { projected = [ProjectedGaussian](repeating: ProjectedGaussian(), count: max(n, 1)) }
+        if projectedIndices.count < max(n, 1) { projectedIndices = [UInt32](repeating: 0, count: max(n, 1)) }
         let workers = max(1, min(threads, n))
         let chunk = (n + workers - 1) / workers
         var visibleCounts = [Int](repeating: 0, count: workers)
-        let cells = frame.cullsByRadiusBound ? cells(of: scene) : nil
+        let cells = frame.cullsByRadiusBound && usesCells ? cells(of: scene) : nil
         if let cells { cells.visibleCells(frame: frame, into: &cellIsVisible) }
         scene.withUnsafeView { view in
             guard let view else { return }
             projected.withUnsafeMutableBufferPointer { output in
+            projectedIndices.withUnsafeMutableBufferPointer { indexOutput in
             visibleCounts.withUnsafeMutableBufferPointer { counts in
             (cells?.cellOfGaussian ?? []).withUnsafeBufferPointer { cellOf in
             cellIsVisible.withUnsafeBufferPointer { cellVisible in
                 let out = UnsafeSendablePointer(output.baseAddress!)
+                let indexOut = UnsafeSendablePointer(indexOutput.baseAddress!)
                 let visible = UnsafeSendablePointer(counts.baseAddress!)
                 // (An empty array's buffer may still have a base address.)
                 let filter = cells == nil ? CellFilter(cellOfGaussian: nil, cellIsVisible: nil)
@@ -129,11 +157,12 @@ public final class GaussianRasterizer {
                         let g = ProjectedGaussian(projecting: i, of: view, frame: frame)
                         guard g.isVisible else { continue }
                         out.pointer[kept] = g
+                        indexOut.pointer[kept] = UInt32(i)
                         kept += 1
                     }
                     visible.pointer[worker] = kept - begin
                 }
-            }}}}
+            }}}}}
         }
         collectVisible(chunk: chunk, visibleCounts: visibleCounts)
     }
@@ -184,7 +213,7 @@ public final class GaussianRasterizer {
                 }
                 for t in 0..<tileCount { starts[t + 1] += starts[t] }
                 let pairs = Int(starts[tileCount])
-                if tileEntries.count < pairs { tileEntries = [UInt32](repeating: 0, count: pairs) }
+                if tileEntries.count < max(pairs, 1) { tileEntries = [UInt32](repeating: 0, count: max(pairs, 1)) }
                 tileEntries.withUnsafeMutableBufferPointer { entries in
                     var cursor = Array(starts[0..<tileCount])
                     for index in sortValues {

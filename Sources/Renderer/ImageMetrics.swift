@@ -51,7 +51,7 @@ public enum ImageMetrics {
     /// Σ over pixels of the SSIM map of one channel.
     private static func ssimSum(_ a: RGBImage, _ b: RGBImage, channel: Int) -> Double {
         let (w, h) = (a.width, a.height)
-        let filter = SeparableGaussianFilter(radius: 5, sigma: 1.5)
+        let filter = SeparableGaussianFilter<Double>(radius: 5, sigma: 1.5)
         var x = [Double](repeating: 0, count: w * h), y = x
         for i in 0..<(w * h) {
             x[i] = Double(a.pixels[3 * i + channel])
@@ -88,43 +88,66 @@ public enum ImageMetrics {
 }
 
 /// A normalised 1D Gaussian kernel applied along rows then columns with zero padding — equal to
-/// the 2D convolution with the outer-product window, at 2·(2r+1) instead of (2r+1)² taps.
-struct SeparableGaussianFilter {
-    let radius: Int
-    let weights: [Double]
+/// the 2D convolution with the outer-product window, at 2·(2r+1) instead of (2r+1)² taps. The
+/// window is symmetric, so with zero padding the filter is its own adjoint (the SSIM gradient of
+/// the trainer runs its inputs through it again).
+public struct SeparableGaussianFilter<Scalar: BinaryFloatingPoint> {
+    /// Taps on each side of the centre.
+    public let radius: Int
+    /// The 2r+1 normalised weights.
+    public let weights: [Scalar]
 
-    init(radius: Int, sigma: Double) {
+    /// The kernel exp(−k²/2σ²) for k in −radius…radius, normalised to sum 1.
+    public init(radius: Int, sigma: Double) {
         let raw = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         let sum = raw.reduce(0, +)
         self.radius = radius
-        self.weights = raw.map { $0 / sum }
+        self.weights = raw.map { Scalar($0 / sum) }
     }
 
-    func apply(_ input: [Double], width: Int, height: Int) -> [Double] {
-        var horizontal = [Double](repeating: 0, count: input.count)
-        var output = [Double](repeating: 0, count: input.count)
+    /// The filtered `width`×`height` plane (row-major).
+    @inlinable
+    public func apply(_ input: [Scalar], width: Int, height: Int) -> [Scalar] {
+        var horizontal = [Scalar](repeating: 0, count: input.count)
+        var output = [Scalar](repeating: 0, count: input.count)
         input.withUnsafeBufferPointer { source in
-        horizontal.withUnsafeMutableBufferPointer { middle in
-        output.withUnsafeMutableBufferPointer { target in
+            horizontal.withUnsafeMutableBufferPointer { middle in
+                output.withUnsafeMutableBufferPointer { target in
+                    apply(source.baseAddress!, into: target.baseAddress!, scratch: middle.baseAddress!, width: width, height: height)
+                }
+            }
+        }
+        return output
+    }
+
+    /// Filters the plane at `input` into `output` using `scratch` (both `width·height`, neither
+    /// overlapping `input`), allocating nothing — for loops that filter every frame.
+    @inlinable
+    public func apply(_ input: UnsafePointer<Scalar>, into output: UnsafeMutablePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
+                      width: Int, height: Int) {
+        let radius = radius
+        scratch.update(repeating: 0, count: width * height)
+        output.update(repeating: 0, count: width * height)
         weights.withUnsafeBufferPointer { w in
+            // Horizontal pass tap by tap, so each inner loop runs along contiguous memory and
+            // vectorises; zero padding is the shortened range of each tap.
             for row in 0..<height {
-                let line = source.baseAddress! + row * width
-                for x in 0..<width {
-                    var sum = 0.0
-                    for k in max(-radius, -x)...min(radius, width - 1 - x) { sum += w[k + radius] * line[x + k] }
-                    middle[row * width + x] = sum
+                let line = input + row * width
+                let out = scratch + row * width
+                for k in max(-radius, 1 - width)...min(radius, width - 1) {
+                    let weight = w[k + radius]
+                    for x in max(0, -k)..<min(width, width - k) { out[x] += weight * line[x + k] }
                 }
             }
             // Vertical pass row by row, so the inner loop runs along contiguous memory.
             for row in 0..<height {
-                let out = target.baseAddress! + row * width
+                let out = output + row * width
                 for k in max(-radius, -row)...min(radius, height - 1 - row) {
                     let weight = w[k + radius]
-                    let line = middle.baseAddress! + (row + k) * width
+                    let line = scratch + (row + k) * width
                     for x in 0..<width { out[x] += weight * line[x] }
                 }
             }
-        }}}}
-        return output
+        }
     }
 }

@@ -1,4 +1,6 @@
-/// Where a frame's tiles are written: interleaved RGB output and optional alpha.
+/// Where a frame's tiles are written: interleaved RGB output and optional alpha; a training
+/// forward also keeps, per pixel, the final transmittance and how many entries of its tile's
+/// list were consumed up to the last one blended (0: none) — what the reverse pass needs.
 struct TileTarget: @unchecked Sendable {
     let pixels: UnsafeMutablePointer<Float>
     let alpha: UnsafeMutablePointer<Float>?
@@ -6,6 +8,8 @@ struct TileTarget: @unchecked Sendable {
     let height: Int
     let tilesX: Int
     let background: SIMD3<Float>
+    var transmittance: UnsafeMutablePointer<Float>? = nil
+    var contributors: UnsafeMutablePointer<Int32>? = nil
 }
 
 /// The per-tile depth-ordered Gaussian lists of a frame.
@@ -32,9 +36,9 @@ typealias LaneIndices = SIMD8<Int32>
 /// Gaussian only the rows, and in each row the chunks, that overlap the ellipse where its alpha
 /// can reach 1/255 are visited (a conservative bound), so small splats cost what they cover.
 final class TileBlender {
-    private static let lanes = PixelLanes.scalarCount
-    private static let chunksPerRow = RenderOptions.tileSize / lanes
-    private static let chunks = RenderOptions.tileSize * chunksPerRow
+    static let lanes = PixelLanes.scalarCount
+    static let chunksPerRow = RenderOptions.tileSize / lanes
+    static let chunks = RenderOptions.tileSize * chunksPerRow
 
     private let red = UnsafeMutablePointer<PixelLanes>.allocate(capacity: chunks)
     private let green = UnsafeMutablePointer<PixelLanes>.allocate(capacity: chunks)
@@ -43,6 +47,8 @@ final class TileBlender {
     /// Lanes that take no more input: their transmittance would have dropped below the cutoff,
     /// or they lie beyond the image's right edge.
     private let stopped = UnsafeMutablePointer<PixelMask>.allocate(capacity: chunks)
+    /// Per lane, entries of the tile's list consumed up to the last one blended (training only).
+    private let contributors = UnsafeMutablePointer<LaneIndices>.allocate(capacity: chunks)
     /// Column offsets 0, 1, … of a chunk's lanes.
     private let laneColumns: LaneIndices
     // The reference's thresholds as whole vectors: Swift's vector-with-scalar comparisons
@@ -63,6 +69,7 @@ final class TileBlender {
         blue.deallocate()
         transmittance.deallocate()
         stopped.deallocate()
+        contributors.deallocate()
     }
 
     func rasterize(tile: Int, lists: TileLists, into target: TileTarget) {
@@ -81,30 +88,17 @@ final class TileBlender {
         }
         let laneOffsets = PixelLanes(laneColumns)
         var remaining = rows * columns
+        let records = target.contributors != nil
+        if records { contributors.update(repeating: LaneIndices(), count: Self.chunks) }
+        let start = Int(lists.starts[tile])
 
-        for entry in Int(lists.starts[tile])..<Int(lists.starts[tile + 1]) {
+        for entry in start..<Int(lists.starts[tile + 1]) {
             let g = lists.gaussians[Int(lists.entries[entry])]
-            let firstRow = max(0, floorIndex(g.meanY - g.rowExtent - 0.5) - y0)
-            let lastRow = min(rows - 1, ceilingIndex(g.meanY + g.rowExtent - 0.5) - y0)
-            let firstChunk = max(0, floorIndex(g.meanX - g.columnExtent - 0.5) - x0) / Self.lanes
-            let lastChunk = min(columns - 1, ceilingIndex(g.meanX + g.columnExtent - 0.5) - x0) / Self.lanes
-            guard firstRow <= lastRow, firstChunk <= lastChunk else { continue }
-            for r in firstRow...lastRow {
+            guard let band = Self.band(of: g, x0: x0, y0: y0, rows: rows, columns: columns) else { continue }
+            let consumed = LaneIndices(repeating: Int32(entry - start + 1))
+            for r in band.rows {
                 let dy = g.meanY - (Float(y0 + r) + 0.5)
-                var chunks = firstChunk...lastChunk
-                // Narrow the chunks by this row's span when the splat's box spans several.
-                if firstChunk < lastChunk {
-                    // Columns where A·dx² + 2B·dx·dy + C·dy² ≤ reach (dx = meanX − pixel centre).
-                    let discriminant = g.conicB * g.conicB * dy * dy - g.conicA * (g.conicC * dy * dy - g.reach)
-                    guard discriminant >= 0 else { continue }
-                    let root = discriminant.squareRoot()
-                    let dxLow = (-g.conicB * dy - root) / g.conicA
-                    let dxHigh = (-g.conicB * dy + root) / g.conicA
-                    let firstColumn = max(0, floorIndex(g.meanX - dxHigh - 0.5) - x0)
-                    let lastColumn = min(columns - 1, ceilingIndex(g.meanX - dxLow - 0.5) - x0)
-                    guard firstColumn <= lastColumn else { continue }
-                    chunks = (firstColumn / Self.lanes)...(lastColumn / Self.lanes)
-                }
+                guard let chunks = Self.chunks(of: g, dy: dy, band: band, x0: x0, columns: columns) else { continue }
                 // Whole chunks: lanes outside the span have alpha < 1/255, so the rules below
                 // skip them just as a per-pixel loop over every pixel would.
                 for chunkColumn in chunks {
@@ -112,7 +106,8 @@ final class TileBlender {
                     let open = .!stopped[chunk]
                     guard any(open) else { continue }
                     let centres = laneOffsets + PixelLanes(repeating: Float(x0 + chunkColumn * Self.lanes) + 0.5)
-                    let stops = blend(g, dy: dy, centres: centres, lanes: open, chunk: chunk)
+                    let (stops, blends) = blend(g, dy: dy, centres: centres, lanes: open, chunk: chunk)
+                    if records { contributors[chunk].replace(with: consumed, where: blends) }
                     if any(stops) {
                         stopped[chunk] = stopped[chunk] .| stops
                         // A true lane is −1 as an integer.
@@ -130,10 +125,9 @@ final class TileBlender {
     /// `power > 0` or `alpha < 1/255`; a pixel whose transmittance would drop below the cutoff
     /// stops instead (this Gaussian is not added). Returns the lanes that stopped.
     @inline(__always)
-    private func blend(_ g: ProjectedGaussian, dy: Float, centres: PixelLanes, lanes open: PixelMask, chunk: Int) -> PixelMask {
+    private func blend(_ g: ProjectedGaussian, dy: Float, centres: PixelLanes, lanes open: PixelMask, chunk: Int) -> (stops: PixelMask, blends: PixelMask) {
         let dx = PixelLanes(repeating: g.meanX) - centres
-        let power = PixelLanes(repeating: -0.5) * (PixelLanes(repeating: g.conicA) * dx * dx + PixelLanes(repeating: g.conicC * dy * dy))
-            - PixelLanes(repeating: g.conicB) * dx * PixelLanes(repeating: dy)
+        let power = Self.power(g, dx: dx, dy: dy)
         let exponential = PixelLanes(repeating: g.opacity) * fastExp(power)
         let alpha = exponential.replacing(with: maximumAlpha, where: maximumAlpha .< exponential)
         let takes = open .& (power .<= PixelLanes()) .& (alpha .>= minimumAlpha)
@@ -146,7 +140,46 @@ final class TileBlender {
         green[chunk] = green[chunk].replacing(with: green[chunk] + PixelLanes(repeating: g.color.y) * weight, where: blends)
         blue[chunk] = blue[chunk].replacing(with: blue[chunk] + PixelLanes(repeating: g.color.z) * weight, where: blends)
         transmittance[chunk] = t.replacing(with: next, where: blends)
-        return stops
+        return (stops, blends)
+    }
+
+    /// The Gaussian's exponent −½(A·dx² + C·dy²) − B·dx·dy per lane, written once so that the
+    /// reverse pass recomputes bit-identical alphas (and so the same skip decisions).
+    @inline(__always)
+    static func power(_ g: ProjectedGaussian, dx: PixelLanes, dy: Float) -> PixelLanes {
+        PixelLanes(repeating: -0.5) * (PixelLanes(repeating: g.conicA) * dx * dx + PixelLanes(repeating: g.conicC * dy * dy))
+            - PixelLanes(repeating: g.conicB) * dx * PixelLanes(repeating: dy)
+    }
+
+    /// The rows of a tile (and the chunk columns of its widest row) that `g` can reach with
+    /// alpha ≥ 1/255 — a conservative box; nil when empty.
+    @inline(__always)
+    static func band(of g: ProjectedGaussian, x0: Int, y0: Int, rows: Int, columns: Int) -> (rows: ClosedRange<Int>, chunks: ClosedRange<Int>)? {
+        let firstRow = max(0, floorIndex(g.meanY - g.rowExtent - 0.5) - y0)
+        let lastRow = min(rows - 1, ceilingIndex(g.meanY + g.rowExtent - 0.5) - y0)
+        let firstChunk = max(0, floorIndex(g.meanX - g.columnExtent - 0.5) - x0) / lanes
+        let lastChunk = min(columns - 1, ceilingIndex(g.meanX + g.columnExtent - 0.5) - x0) / lanes
+        guard firstRow <= lastRow, firstChunk <= lastChunk else { return nil }
+        return (firstRow...lastRow, firstChunk...lastChunk)
+    }
+
+    /// The chunks of the row at vertical offset `dy` (mean − pixel centre) that `g` can reach,
+    /// narrowed by the ellipse's span in that row when the box spans several chunks.
+    @inline(__always)
+    static func chunks(
+        of g: ProjectedGaussian, dy: Float, band: (rows: ClosedRange<Int>, chunks: ClosedRange<Int>), x0: Int, columns: Int
+    ) -> ClosedRange<Int>? {
+        guard band.chunks.count > 1 else { return band.chunks }
+        // Columns where A·dx² + 2B·dx·dy + C·dy² ≤ reach (dx = meanX − pixel centre).
+        let discriminant = g.conicB * g.conicB * dy * dy - g.conicA * (g.conicC * dy * dy - g.reach)
+        guard discriminant >= 0 else { return nil }
+        let root = discriminant.squareRoot()
+        let dxLow = (-g.conicB * dy - root) / g.conicA
+        let dxHigh = (-g.conicB * dy + root) / g.conicA
+        let firstColumn = max(0, floorIndex(g.meanX - dxHigh - 0.5) - x0)
+        let lastColumn = min(columns - 1, ceilingIndex(g.meanX - dxLow - 0.5) - x0)
+        guard firstColumn <= lastColumn else { return nil }
+        return (firstColumn / lanes)...(lastColumn / lanes)
     }
 
     private func write(x0: Int, y0: Int, rows: Int, columns: Int, to target: TileTarget) {
@@ -162,6 +195,8 @@ final class TileBlender {
                 out[1] = green[chunk][lane] + t * bg.y
                 out[2] = blue[chunk][lane] + t * bg.z
                 target.alpha?[base + c] = 1 - t
+                target.transmittance?[base + c] = t
+                target.contributors?[base + c] = contributors[chunk][lane]
             }
         }
     }
@@ -171,7 +206,7 @@ final class TileBlender {
 /// trap. (Pixel x is in a span when its centre x + 0.5 is; rounding outwards on both ends keeps
 /// the span conservative.)
 @inline(__always)
-private func floorIndex(_ value: Float) -> Int {
+func floorIndex(_ value: Float) -> Int {
     let clamped = min(max(value, -1e7), 1e7)
     let i = Int(clamped)
     return Float(i) > clamped ? i - 1 : i
@@ -179,7 +214,7 @@ private func floorIndex(_ value: Float) -> Int {
 
 /// ⌈value⌉ as an Int, clamped like ``floorIndex(_:)``.
 @inline(__always)
-private func ceilingIndex(_ value: Float) -> Int {
+func ceilingIndex(_ value: Float) -> Int {
     let clamped = min(max(value, -1e7), 1e7)
     let i = Int(clamped)
     return Float(i) < clamped ? i + 1 : i
