@@ -115,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "Lab",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios", "SplatClient",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios", "SplatClient", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
