@@ -11,6 +11,7 @@ import Testing
         ("gs-lab", ["irac", "generate"]), ("gs-lab", ["irac", "sweep"]),
         ("gs-lab", ["ilo", "dataset"]), ("gs-lab", ["ilo", "train"]), ("gs-lab", ["ilo", "eval"]),
         ("gs-lab", ["sttgs", "generate"]), ("gs-lab", ["sttgs", "sweep"]),
+        ("gs-lab", ["scc", "generate"]), ("gs-lab", ["scc", "cities"]), ("gs-lab", ["scc", "sweep"]),
         ("gs-lab", ["bench", "protocol"]), ("gs-lab", ["bench", "render"]), ("gs-lab", ["bench", "gsmr"]),
         ("gs-lab", ["bench", "irac"]), ("gs-lab", ["bench", "sttgs"]), ("gs-lab", ["bench", "daemon"]),
     ]
