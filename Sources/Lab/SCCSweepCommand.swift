@@ -17,6 +17,8 @@ struct SCCSweepCommand: ParsableCommand {
     @OptionGroup var tuning: SCCSolverTuningOptions
     @Option(help: "Users per point of the time plot (Fig. 7), comma-separated; empty to skip.") var timeUsers = "50,100,200,400"
     @Option(help: "Instances of the distance sweep (Fig. 8); 0 to skip.") var distanceInstances = 10
+    @Option(help: "Small instances per city compared with the exact front; 0 to skip.") var exactInstances = 10
+    @Option(help: "Users of those small instances (V = 3, M = 4).") var exactUsers = 5
     @Option(help: "Output directory.") var out = "scc-sweep"
 
     /// One solver's answer on one instance.
@@ -26,6 +28,8 @@ struct SCCSweepCommand: ParsableCommand {
         var solver: SCCSolverName
         var hypervolume: Double
         var time: Double
+        /// CPU time of the solving thread (s): immune to other processes on a shared machine.
+        var cpuTime: Double
         var front: [SCCFrontPoint]
     }
 
@@ -47,10 +51,12 @@ struct SCCSweepCommand: ParsableCommand {
                     representative[city] = (seed + k, network.averageDistanceKm)
                 }
                 for solver in solvers {
+                    let cpu = ThreadCPUClock()
                     let result = try SCCSolvers.solve(network.instance, with: solver, options: options)
+                    let cpuTime = cpu.elapsedSeconds
                     let hv = Pareto.normalisedHypervolume(result.front.map(\.objectives), reference: evaluator.reference)
-                    runs.append(Run(city: city, instanceSeed: seed + k, solver: solver, hypervolume: hv, time: result.timeSeconds, front: result.front))
-                    print(String(format: "%@ seed %llu %@: HV %.4f, %d points, %.3f s", city.rawValue, seed + k, solver.rawValue, hv, result.front.count, result.timeSeconds))
+                    runs.append(Run(city: city, instanceSeed: seed + k, solver: solver, hypervolume: hv, time: result.timeSeconds, cpuTime: cpuTime, front: result.front))
+                    print(String(format: "%@ seed %llu %@: HV %.4f, %d points, %.3f s (CPU %.3f s)", city.rawValue, seed + k, solver.rawValue, hv, result.front.count, result.timeSeconds, cpuTime))
                 }
             }
         }
@@ -58,16 +64,17 @@ struct SCCSweepCommand: ParsableCommand {
         try writeFronts(runs, representative: representative)
         let timing = try timeSweep(options: options)
         let distance = try distanceSweep(options: options)
-        let markdown = tableMarkdown(runs) + timing + distance
+        let exactness = try exactComparison(options: options)
+        let markdown = tableMarkdown(runs) + exactness + timing + distance
         try markdown.write(toFile: "\(out)/sweep.md", atomically: true, encoding: .utf8)
         print(markdown)
     }
 
     /// table2.csv (one row per solver and instance).
     func writeTable(_ runs: [Run]) throws {
-        var csv = ["city,instance_seed,solver,hv,time_s,front_points"]
+        var csv = ["city,instance_seed,solver,hv,time_s,cpu_s,front_points"]
         for run in runs {
-            csv.append("\(run.city.rawValue),\(run.instanceSeed),\(run.solver.rawValue),\(run.hypervolume),\(run.time),\(run.front.count)")
+            csv.append("\(run.city.rawValue),\(run.instanceSeed),\(run.solver.rawValue),\(run.hypervolume),\(run.time),\(run.cpuTime),\(run.front.count)")
         }
         try (csv.joined(separator: "\n") + "\n").write(toFile: "\(out)/table2.csv", atomically: true, encoding: .utf8)
     }
@@ -81,17 +88,17 @@ struct SCCSweepCommand: ParsableCommand {
         var lines = [
             "Table II — normalised HV (eq. 35; reference = per-instance upper bound of T and E, docs/SCC.md) and time per instance; \(instances) instances per city, U = \(scenario.users), V = \(scenario.spaces), M = \(scenario.mecs):",
             "",
-            "| solver | HV-CA | HV-VA | HV | time / instance | paper HV-CA | paper HV-VA | paper HV | paper time |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| solver | HV-CA | HV-VA | HV | time / instance | CPU / instance | paper HV-CA | paper HV-VA | paper HV | paper time |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
         for solver in solvers {
             let mine = runs.filter { $0.solver == solver }
             let ca = mean(mine.filter { $0.city == .california }.map(\.hypervolume))
             let va = mean(mine.filter { $0.city == .virginia }.map(\.hypervolume))
-            let all = mean(mine.map(\.hypervolume)), time = mean(mine.map(\.time))
+            let all = mean(mine.map(\.hypervolume)), time = mean(mine.map(\.time)), cpu = mean(mine.map(\.cpuTime))
             let reference = paper[solver].map { String(format: "%.4f | %.4f | %.4f | %@", $0.0, $0.1, $0.2, $0.3) } ?? "– | – | – | –"
-            lines.append(String(format: "| %@ | %.4f | %.4f | %.4f | %.3f s | ", solver.rawValue, ca, va, all, time) + reference + " |")
+            lines.append(String(format: "| %@ | %.4f | %.4f | %.4f | %.3f s | %.3f s | ", solver.rawValue, ca, va, all, time, cpu) + reference + " |")
         }
         return lines.joined(separator: "\n") + "\n\n"
     }
@@ -102,7 +109,7 @@ struct SCCSolverTuningOptions: ParsableArguments {
     @Option(help: "Random: feasible draws per instance.") var randomSamples = 1000
     @Option(help: "Weight-Greedy / weighted exact: points of the w grid.") var weightPoints = 21
     @Option(help: "NSGA-II population and MOEA/D subproblems.") var population = 100
-    @Option(help: "NSGA-II and MOEA/D generations.") var generations = 200
+    @Option(help: "NSGA-II and MOEA/D generations.") var generations = 1000
     @Option(help: "MOEA/D neighbourhood size T.") var neighbours = 10
     @Option(help: "Seed of the randomised solvers.") var solverSeed: UInt64 = 1
 

@@ -9,16 +9,7 @@ import Testing
             Issue.record("gs-lab is not built: run `swift build` first")
             return (-1, "")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        return try EndToEndProcesses.runToCompletion(path, arguments)
     }
 
     @Test(arguments: ["random", "weightgreedy", "nsga2", "moead", "exact"])

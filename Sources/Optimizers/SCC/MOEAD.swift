@@ -12,7 +12,7 @@ public struct MOEAD: Sendable {
     /// Neighbourhood size T.
     public var neighbours = 10
     /// Generations.
-    public var generations = 200
+    public var generations = 1000
     /// Per-gene mutation probability; nil means 1 / genes.
     public var mutationRate: Double?
     /// Seed of every random choice.

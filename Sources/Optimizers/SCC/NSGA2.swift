@@ -8,7 +8,7 @@ public struct NSGA2: Sendable {
     /// Population size N.
     public var populationSize = 100
     /// Generations.
-    public var generations = 200
+    public var generations = 1000
     /// Per-gene mutation probability; nil means 1 / genes (the usual choice).
     public var mutationRate: Double?
     /// Seed of every random choice.

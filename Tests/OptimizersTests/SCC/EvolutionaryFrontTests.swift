@@ -34,22 +34,14 @@ struct EvolutionaryFrontTests {
         #expect(DiscreteSchaffer().enumeratedFront() == expected.map { SCCObjectives(latency: $0.0, energy: $0.1) })
     }
 
-    @Test func nsga2RecoversTheFront() throws {
+    @Test(arguments: ["nsga2", "moead"])
+    func recoversTheFront(algorithm: String) throws {
         let problem = DiscreteSchaffer()
-        var nsga2 = NSGA2()
-        nsga2.populationSize = 40
-        nsga2.generations = 60
-        let found = try nsga2.run(problem).points
-        #expect(SCCTestInstances.sameFront(found, problem.enumeratedFront()))
-    }
-
-    @Test func moeadRecoversTheFront() throws {
-        let problem = DiscreteSchaffer()
-        var moead = MOEAD()
-        moead.subproblems = 40
-        moead.generations = 60
-        let found = try moead.run(problem).points
-        #expect(SCCTestInstances.sameFront(found, problem.enumeratedFront()))
+        var nsga2 = NSGA2(), moead = MOEAD()
+        (nsga2.populationSize, nsga2.generations) = (40, 60)
+        (moead.subproblems, moead.generations) = (40, 60)
+        let found = try algorithm == "nsga2" ? nsga2.run(problem) : moead.run(problem)
+        #expect(SCCTestInstances.sameFront(found.points, problem.enumeratedFront()))
     }
 
     /// MOEA/D's weights are evenly spread with the extremes lifted off zero.
