@@ -25,6 +25,22 @@ extension DiscreteBiObjectiveProblem {
         repair((0..<geneCount).map { Int.random(in: 0..<choices(of: $0), using: &generator) }, using: &generator)
     }
 
+    /// `size` random feasible genomes: the starting population of NSGA-II and MOEA/D. When the
+    /// repair keeps failing (20 tries per member), the population is filled with copies of the
+    /// members found; with none at all it throws `.infeasible`.
+    public func randomFeasiblePopulation(size: Int, using generator: inout SeededGenerator) throws -> [[Int]] {
+        var population: [[Int]] = []
+        for _ in 0..<(20 * size) where population.count < size {
+            if let genome = randomFeasible(using: &generator) { population.append(genome) }
+        }
+        guard !population.isEmpty else {
+            throw OptimizerError(.infeasible, "no feasible assignment found by the greedy repair")
+        }
+        let found = population.count
+        while population.count < size { population.append(population[population.count % found]) }
+        return population
+    }
+
     /// Uniform crossover of two parents, then random-reset mutation of each gene with
     /// probability `mutationRate`, then repair (nil if the repair fails).
     func offspring(

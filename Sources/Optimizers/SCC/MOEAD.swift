@@ -45,7 +45,7 @@ public struct MOEAD: Sendable {
                 return (a.0 * a.0 + a.1 * a.1, $0) < (b.0 * b.0 + b.1 * b.1, $1)
             }.prefix(max(min(neighbours, n), 2)).map { $0 }
         }
-        var population = try NSGA2().initialPopulation(problem, size: n, using: &generator)
+        var population = try problem.randomFeasiblePopulation(size: n, using: &generator)
         var points = population.map(problem.objectives)
         var ideal = SCCObjectives(
             latency: points.map(\.latency).min() ?? 0, energy: points.map(\.energy).min() ?? 0)

@@ -22,7 +22,7 @@ public struct NSGA2: Sendable {
     public func run<Problem: DiscreteBiObjectiveProblem>(_ problem: Problem) throws -> ParetoArchive {
         var generator = SeededGenerator(seed: seed)
         let rate = mutationRate ?? 1 / Double(max(problem.geneCount, 1))
-        var population = try initialPopulation(problem, size: populationSize, using: &generator)
+        var population = try problem.randomFeasiblePopulation(size: populationSize, using: &generator)
         var points = population.map(problem.objectives)
         var (rank, crowding) = Self.rankAndCrowding(points)
         for _ in 0..<generations {
@@ -44,25 +44,6 @@ public struct NSGA2: Sendable {
         var archive = ParetoArchive()
         for (genome, point) in zip(population, points) { archive.insert(point, genome: genome) }
         return archive
-    }
-
-    /// `size` random feasible genomes.
-    func initialPopulation<Problem: DiscreteBiObjectiveProblem>(
-        _ problem: Problem, size: Int, using generator: inout SeededGenerator
-    ) throws -> [[Int]] {
-        var population: [[Int]] = []
-        var attempts = 0
-        while population.count < size {
-            attempts += 1
-            if let genome = problem.randomFeasible(using: &generator) {
-                population.append(genome)
-            } else if attempts > 20 * size && population.isEmpty {
-                throw OptimizerError(.infeasible, "no feasible assignment found by the greedy repair")
-            } else if attempts > 20 * size {
-                population.append(population[population.count % max(population.count, 1)])
-            }
-        }
-        return population
     }
 
     /// Binary tournament: the lower rank wins, then the larger crowding distance.

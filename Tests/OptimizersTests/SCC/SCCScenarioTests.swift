@@ -43,3 +43,21 @@ struct SCCScenarioTests {
         }
     }
 }
+
+@Suite("SCC relocation")
+struct SCCRelocationTests {
+    /// Moving the MECs changes only the distance-dependent costs, each linear in distance.
+    @Test func relocationKeepsEverythingButDistances() throws {
+        let scenario = SCCScenario()
+        var small = scenario
+        (small.users, small.spaces, small.mecs) = (10, 3, 3)
+        let network = try small.network(seed: 2)
+        let moved = try small.relocated(network.instance, to: [(0, 0), (3, 4), (0, 8)])
+        #expect(abs(moved.averageDistanceKm - (5 + 8 + 5) / 3.0) < 1e-12)
+        #expect(moved.instance.probability == network.instance.probability)
+        #expect(moved.instance.mecFrequency == network.instance.mecFrequency)
+        #expect(abs(moved.instance.syncLatency[0][1] - 5 * scenario.syncLatencyPerKm) < 1e-15)
+        #expect(abs(moved.instance.frameEnergyPerBit[2][0] - 8 * scenario.frameEnergyPerBitKm) < 1e-20)
+        #expect(throws: OptimizerError.self) { try small.relocated(network.instance, to: [(0, 0)]) }
+    }
+}
