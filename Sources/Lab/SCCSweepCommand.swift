@@ -86,7 +86,7 @@ struct SCCSweepCommand: ParsableCommand {
             .nsga2: (0.6615, 0.5653, 0.6163, "3 min 18 s"), .moead: (0.6572, 0.5744, 0.6165, "1 min 24 s"),
         ]
         var lines = [
-            "Table II — normalised HV (eq. 35; reference = per-instance upper bound of T and E, docs/SCC.md) and time per instance; \(instances) instances per city, U = \(scenario.users), V = \(scenario.spaces), M = \(scenario.mecs):",
+            "Table II — normalised HV (eq. 35; reference = per-instance upper bound of T and E, docs/SCC.md) and time per instance; \(instances) instances per city, U = \(scenario.users), V = \(scenario.spaces), M = \(scenario.mecs)\(tuning.greedySeeded ? "; NSGA-II and MOEA/D seeded with Weight-Greedy's answers" : ""):",
             "",
             "| solver | HV-CA | HV-VA | HV | time / instance | CPU / instance | paper HV-CA | paper HV-VA | paper HV | paper time |",
             "|---|---|---|---|---|---|---|---|---|---|",
@@ -115,6 +115,8 @@ struct SCCSolverTuningOptions: ParsableArguments {
     @Option(help: "NSGA-II and MOEA/D generations.") var generations = 1000
     @Option(help: "MOEA/D neighbourhood size T.") var neighbours = 10
     @Option(help: "Seed of the randomised solvers.") var solverSeed: UInt64 = 1
+    @Flag(help: "Start NSGA-II and MOEA/D from Weight-Greedy's answers too (not the published algorithms).")
+    var greedySeeded = false
 
     var options: SCCSolverOptions {
         var options = SCCSolverOptions()
@@ -128,6 +130,7 @@ struct SCCSolverTuningOptions: ParsableArguments {
         options.moead.neighbours = neighbours
         options.moead.seed = solverSeed
         options.seed = solverSeed
+        options.seedWithWeightGreedy = greedySeeded
         return options
     }
 }

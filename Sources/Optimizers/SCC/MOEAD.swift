@@ -17,6 +17,10 @@ public struct MOEAD: Sendable {
     public var mutationRate: Double?
     /// Seed of every random choice.
     public var seed: UInt64 = 1
+    /// Feasible genomes offered to every subproblem at the start, each kept where it improves
+    /// the subproblem's Tchebycheff value (e.g. the Weight-Greedy answers); empty, the default,
+    /// is the published algorithm.
+    public var initialGenomes: [[Int]] = []
 
     /// Default settings.
     public init() {}
@@ -53,8 +57,17 @@ public struct MOEAD: Sendable {
         func tchebycheff(_ f: SCCObjectives, _ w: (Double, Double)) -> Double {
             max(w.0 * abs(f.latency - ideal.latency) / scale.latency, w.1 * abs(f.energy - ideal.energy) / scale.energy)
         }
+        for genome in initialGenomes {
+            let f = problem.objectives(genome)
+            ideal = SCCObjectives(latency: min(ideal.latency, f.latency), energy: min(ideal.energy, f.energy))
+            for j in 0..<n where tchebycheff(f, lambda[j]) < tchebycheff(points[j], lambda[j]) {
+                population[j] = genome
+                points[j] = f
+            }
+        }
         var archive = ParetoArchive()
         for (genome, point) in zip(population, points) { archive.insert(point, genome: genome) }
+        for genome in initialGenomes { archive.insert(problem.objectives(genome), genome: genome) }
         for _ in 0..<generations {
             for i in 0..<n {
                 let mates = neighbourhood[i]

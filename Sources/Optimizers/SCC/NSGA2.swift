@@ -13,6 +13,9 @@ public struct NSGA2: Sendable {
     public var mutationRate: Double?
     /// Seed of every random choice.
     public var seed: UInt64 = 1
+    /// Feasible genomes that replace random members of the starting population (e.g. the
+    /// Weight-Greedy answers); empty, the default, is the published algorithm.
+    public var initialGenomes: [[Int]] = []
 
     /// Default settings.
     public init() {}
@@ -23,6 +26,7 @@ public struct NSGA2: Sendable {
         var generator = SeededGenerator(seed: seed)
         let rate = mutationRate ?? 1 / Double(max(problem.geneCount, 1))
         var population = try problem.randomFeasiblePopulation(size: populationSize, using: &generator)
+        for (k, genome) in initialGenomes.prefix(populationSize).enumerated() { population[k] = genome }
         var points = population.map(problem.objectives)
         var (rank, crowding) = Self.rankAndCrowding(points)
         for _ in 0..<generations {

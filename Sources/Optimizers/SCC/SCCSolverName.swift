@@ -34,6 +34,9 @@ public struct SCCSolverOptions: Sendable {
     public var exactFrontSpace = 1e7
     /// Seed of Random (NSGA-II and MOEA/D carry their own).
     public var seed: UInt64 = 1
+    /// Start NSGA-II and MOEA/D from Weight-Greedy's answers as well as random genomes (a
+    /// departure from the published algorithms; off by default).
+    public var seedWithWeightGreedy = false
 
     /// Default options.
     public init() {}
@@ -86,8 +89,18 @@ public enum SCCSolvers {
                     archive.insert(evaluator.objectives(genome), genome: genome)
                 }
             }
-        case .nsga2: archive = try options.nsga2.run(problem)
-        case .moead: archive = try options.moead.run(problem)
+        case .nsga2, .moead:
+            let seeds = options.seedWithWeightGreedy
+                ? options.weightGrid.compactMap { SCCRepair.greedy(evaluator, latencyWeight: $0) } : []
+            if name == .nsga2 {
+                var nsga2 = options.nsga2
+                nsga2.initialGenomes = seeds
+                archive = try nsga2.run(problem)
+            } else {
+                var moead = options.moead
+                moead.initialGenomes = seeds
+                archive = try moead.run(problem)
+            }
         case .exact:
             let space = pow(Double(evaluator.mecCount), Double(evaluator.pairCount))
             if space <= options.exactFrontSpace { return try options.exact.front(evaluator) }

@@ -95,3 +95,24 @@ struct SCCSolverTests {
         #expect(SCCSolverName.allCases.map(\.rawValue) == ["random", "weightgreedy", "nsga2", "moead", "exact"])
     }
 }
+
+@Suite("SCC greedy-seeded evolution")
+struct SCCSeededEvolutionTests {
+    /// Seeded runs start from Weight-Greedy's answers: MOEA/D's archive keeps covering them
+    /// whatever happens, and NSGA-II's starting population (0 generations) holds them.
+    @Test func seededFrontsCoverWeightGreedy() throws {
+        let instance = try SCCTestInstances.small(seed: 6, city: .virginia)
+        let evaluator = SCCEvaluator(instance)
+        var options = SCCSolverTests.fastOptions
+        options.seedWithWeightGreedy = true
+        options.nsga2.generations = 0
+        let greedy = try SCCSolvers.front(evaluator, with: .weightgreedy, options: options).points
+        for solver in [SCCSolverName.nsga2, .moead] {
+            let front = try SCCSolvers.front(evaluator, with: solver, options: options)
+            for g in greedy {
+                #expect(front.covers(g), "\(solver) lost a Weight-Greedy point")
+            }
+            for genome in front.genomes { #expect(evaluator.isFeasible(genome)) }
+        }
+    }
+}
