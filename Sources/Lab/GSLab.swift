@@ -20,6 +20,7 @@ struct GSLab: AsyncParsableCommand {
             IRACCommand.self,
             ILOCommand.self,
             STTGSCommand.self,
+            SCCCommand.self,
             BenchCommand.self,
         ])
 }

@@ -12,7 +12,7 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Instance JSON file.")
     var instance: String
 
-    @Option(help: "Solver name (gsclo: apo, exact, ranking, bils, lowpower, qgs, ...; irac: pmm, ilo, exact, greedy, ...).")
+    @Option(help: "Solver name (gsclo: apo, exact, ranking, bils, lowpower, qgs, ...; irac: pmm, ilo, exact, greedy, ...; scc: random, weightgreedy, nsga2, moead, exact).")
     var solver: String
 
     @Option(help: "Write the result JSON here instead of standard output.")
@@ -27,7 +27,7 @@ struct SolveCommand: ParsableCommand {
         } catch {
             throw OptimizerError(.badFile, "cannot read instance file '\(instance)': \(error.localizedDescription)")
         }
-        let result: SolverResult
+        let result: any Encodable
         switch try Self.problemKey(of: data) {
         case GSCLOInstance.problemKey:
             result = try solveGSCLO(instanceData: data, solver: solver, options: tuning)
@@ -37,6 +37,8 @@ struct SolveCommand: ParsableCommand {
                 searchIterations: tuning.searchIterations, seed: tuning.solverSeed)
         case STTGSInstance.problemKey:
             result = try solveSTTGS(instanceData: data, solver: solver, beta: tuning.beta)
+        case SCCInstance.problemKey:
+            result = try solveSCC(instanceData: data, solver: solver, seed: tuning.solverSeed)
         case let other:
             throw OptimizerError(.invalidInstance, "problem '\(other)' has no solvers in this build")
         }
@@ -84,7 +86,7 @@ struct SolverTuningOptions: ParsableArguments {
     @Option(help: "Branch-and-bound node cap of exact solvers (beyond it they fail rather than guess).")
     var exactNodeLimit: Int = 50_000_000
 
-    @Option(help: "Seed of randomised solvers (BILS, Search moves).")
+    @Option(help: "Seed of randomised solvers (BILS, Search moves, SCC random/nsga2/moead).")
     var solverSeed: UInt64 = 1
 
     @Option(help: "ILO model file for --solver ilo (default: the model shipped with Optimizers).")

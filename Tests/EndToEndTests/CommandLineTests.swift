@@ -11,6 +11,7 @@ import Testing
         ("gs-lab", ["irac", "generate"]), ("gs-lab", ["irac", "sweep"]),
         ("gs-lab", ["ilo", "dataset"]), ("gs-lab", ["ilo", "train"]), ("gs-lab", ["ilo", "eval"]),
         ("gs-lab", ["sttgs", "generate"]), ("gs-lab", ["sttgs", "sweep"]),
+        ("gs-lab", ["scc", "generate"]), ("gs-lab", ["scc", "cities"]), ("gs-lab", ["scc", "sweep"]),
         ("gs-lab", ["bench", "protocol"]), ("gs-lab", ["bench", "render"]), ("gs-lab", ["bench", "gsmr"]),
         ("gs-lab", ["bench", "irac"]), ("gs-lab", ["bench", "sttgs"]), ("gs-lab", ["bench", "daemon"]),
     ]
@@ -22,16 +23,8 @@ import Testing
             Issue.record("\(name) is not built: run `swift build` first")
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments + ["--help"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(name) \(arguments.joined(separator: " ")): \(output)")
+        let (status, output) = try EndToEndProcesses.runToCompletion(path, arguments + ["--help"])
+        #expect(status == 0, "\(name) \(arguments.joined(separator: " ")): \(output)")
         #expect(!output.contains("Validation failed"), "\(name) \(arguments.joined(separator: " ")): \(output)")
         #expect(output.contains("USAGE:"))
     }

@@ -39,6 +39,21 @@ enum EndToEndProcesses {
         return process
     }
 
+    /// Runs `path` with `arguments` to completion; returns its status and its stdout and
+    /// stderr together.
+    static func runToCompletion(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     /// Waits (up to 10 s) until something accepts connections on loopback `port`.
     static func waitForListener(port: Int) async throws {
         for _ in 0..<200 {

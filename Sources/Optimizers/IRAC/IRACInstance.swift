@@ -157,19 +157,6 @@ extension IRACInstance: Codable {
     /// Decodes an instance from JSON bytes, mapping every decoding failure (missing key, wrong
     /// type, non-finite number) to `OptimizerError(.invalidInstance)`.
     public static func decode(json data: Data) throws -> IRACInstance {
-        do {
-            return try JSONDecoder().decode(IRACInstance.self, from: data)
-        } catch let error as OptimizerError {
-            throw error
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw OptimizerError(.invalidInstance, "missing key '\(key.stringValue)'")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
-            let DecodingError.dataCorrupted(context)
-        {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw OptimizerError(.invalidInstance, "bad value at '\(path)': \(context.debugDescription)")
-        } catch {
-            throw OptimizerError(.invalidInstance, "cannot decode instance: \(error)")
-        }
+        try InstanceDecoding.decode(IRACInstance.self, json: data)
     }
 }
