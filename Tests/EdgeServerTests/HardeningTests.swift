@@ -66,33 +66,12 @@ struct HardeningTests {
         try await daemon.stop()
     }
 
-    /// A POSE frame with the given position and orientation, built byte by byte (the encoder
-    /// refuses positions beyond the bound).
-    private static func rawPose(requestID: UInt32, position: SIMD3<Double>, orientation: SIMD4<Double>) -> [UInt8] {
-        var payload = ByteBuffer()
-        payload.writeInteger(UInt64(1))
-        payload.writeInteger(UInt64(2))
-        for value in [position.x, position.y, position.z, orientation.x, orientation.y, orientation.z, orientation.w] {
-            payload.writeInteger(value.bitPattern)
-        }
-        payload.writeInteger(UInt8(0))
-        payload.writeInteger(UInt16(0))
-        var frame = ByteBuffer()
-        frame.writeInteger(WireFrame.magic)
-        frame.writeInteger(UInt8(1))
-        frame.writeInteger(MessageType.pose.rawValue)
-        frame.writeInteger(UInt32(payload.readableBytes))
-        frame.writeInteger(requestID)
-        frame.writeBuffer(&payload)
-        return Array(frame.readableBytesView)
-    }
-
     @Test("poses: coordinates past ±100 km are invalid_value with their request id; extreme quaternions are normalised")
     func extremePoses() async throws {
         let daemon = try await TestDaemon.start()
         for z in [1e17, 1e300, -1e300] {
             let (connection, _) = try await daemon.session("far-robot")
-            try await connection.sendRaw(Self.rawPose(requestID: 31, position: SIMD3(0, 0, z), orientation: SIMD4(0, 0, 0, 1)))
+            try await connection.sendRaw(WireFuzzer.rawPose(requestID: 31, position: SIMD3(0, 0, z), orientation: SIMD4(0, 0, 0, 1)))
             let answer = try #require(try await nextPush(connection))
             Self.expectError(answer, .invalidValue)
             #expect(answer.requestID == 31)
@@ -100,7 +79,7 @@ struct HardeningTests {
         }
         let (connection, _) = try await daemon.session("spinning-robot")
         for q in [SIMD4<Double>(1e-200, 0, 1e-200, 0), SIMD4(1e300, 1e300, -1e300, 1e300), SIMD4(.leastNonzeroMagnitude, 0, 0, 0)] {
-            try await connection.sendRaw(Self.rawPose(requestID: 0, position: SIMD3(1e5, -1e5, 0), orientation: q))
+            try await connection.sendRaw(WireFuzzer.rawPose(requestID: 0, position: SIMD3(1e5, -1e5, 0), orientation: q))
         }
         _ = try await connection.ping()
         let session = try #require(daemon.server.sessions.session(clientID: "spinning-robot"))

@@ -16,7 +16,7 @@ struct WireFuzzer {
     mutating func frame(requestID: UInt32) -> (bytes: [UInt8], legal: Bool) {
         var bytes: [UInt8]
         if Int.random(in: 0..<50, using: &rng) == 0 {
-            bytes = rawPose(requestID: requestID)
+            bytes = pastTheBoundPose(requestID: requestID)
         } else {
             var buffer = ByteBuffer()
             // Every message this generator builds encodes: its values lie in the legal ranges.
@@ -107,12 +107,19 @@ struct WireFuzzer {
     }
 
     /// A POSE whose position lies past the bound (illegal: invalid_value).
-    private mutating func rawPose(requestID: UInt32) -> [UInt8] {
-        var payload = ByteBuffer()
-        payload.writeInteger(integer())
-        payload.writeInteger(integer())
+    private mutating func pastTheBoundPose(requestID: UInt32) -> [UInt8] {
         let far = [1e17, 1e300, -.greatestFiniteMagnitude, Pose.maxCoordinateMetres.nextUp].randomElement(using: &rng)!
-        for value in [0, far, 0, 0, 0, 0, 1.0] { payload.writeInteger(value.bitPattern) }
+        return Self.rawPose(requestID: requestID, slot: integer(), position: SIMD3(0, far, 0), orientation: SIMD4(0, 0, 0, 1))
+    }
+
+    /// A POSE frame built byte by byte, so that it can carry what the encoder refuses.
+    static func rawPose(requestID: UInt32, slot: UInt64 = 1, position: SIMD3<Double>, orientation: SIMD4<Double>) -> [UInt8] {
+        var payload = ByteBuffer()
+        payload.writeInteger(slot)
+        payload.writeInteger(UInt64(2))
+        for value in [position.x, position.y, position.z, orientation.x, orientation.y, orientation.z, orientation.w] {
+            payload.writeInteger(value.bitPattern)
+        }
         payload.writeInteger(UInt8(0))
         payload.writeInteger(UInt16(0))
         var frame = ByteBuffer()

@@ -10,51 +10,41 @@ final class IdleTimeoutHandler: ChannelDuplexHandler {
     typealias OutboundIn = Any
     typealias OutboundOut = WireFrame
 
-    private let timeout: TimeAmount
-    private var lastRead = NIODeadline.now()
-    private var timer: Scheduled<Void>?
+    private let deadline: IdleDeadline
 
-    init(timeout: TimeAmount) { self.timeout = timeout }
+    init(timeout: TimeAmount) { deadline = IdleDeadline(timeout: timeout) }
 
     func channelActive(context: ChannelHandlerContext) {
-        lastRead = .now()
-        schedule(context: context, in: timeout)
+        deadline.touch()
+        arm(context)
         context.fireChannelActive()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { schedule(context: context, in: timeout) }
+        if context.channel.isActive { arm(context) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        deadline.cancel()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        // One timer per connection, re-armed lazily when it fires, instead of one per frame.
-        lastRead = .now()
+        deadline.touch()
         context.fireChannelRead(data)
     }
 
-    private func schedule(context: ChannelHandlerContext, in delay: TimeAmount) {
-        guard timer == nil else { return }
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: delay) {
-            let (handler, context) = loopBound.value
-            handler.timer = nil
-            handler.fire(context: context)
+    private func arm(_ context: ChannelHandlerContext) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        deadline.arm(on: context.eventLoop) {
+            let (handler, context) = bound.value
+            handler.expire(context: context)
         }
     }
 
-    private func fire(context: ChannelHandlerContext) {
-        let silent = NIODeadline.now() - lastRead
-        guard silent >= timeout else {
-            schedule(context: context, in: timeout - silent)
-            return
-        }
-        let error = ProtocolError(.idleTimeout, "no frame for \(timeout.nanoseconds / 1_000_000) ms")
+    /// Tells the peer why, then closes.
+    private func expire(context: ChannelHandlerContext) {
+        let error = ProtocolError(.idleTimeout, "no frame for \(deadline.timeout.nanoseconds / 1_000_000) ms")
         context.write(wrapOutboundOut(WireFrame(message: .error(error))), promise: nil)
         context.writeAndFlush(
             wrapOutboundOut(WireFrame(message: .bye(Bye(reason: .idleTimeout, message: error.message)))), promise: nil)

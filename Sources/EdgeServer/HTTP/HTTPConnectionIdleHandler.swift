@@ -14,51 +14,30 @@ final class HTTPConnectionIdleHandler: ChannelDuplexHandler, RemovableChannelHan
     /// The handler's name in the pipeline, for removal.
     static let name = "splatedge-idle"
 
-    private let timeout: TimeAmount
-    private var lastActivity = NIODeadline.now()
-    private var timer: Scheduled<Void>?
+    private let deadline: IdleDeadline
 
-    init(timeout: TimeAmount) { self.timeout = timeout }
+    init(timeout: TimeAmount) { deadline = IdleDeadline(timeout: timeout) }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        lastActivity = .now()
-        schedule(context: context, in: timeout)
+        deadline.touch()
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        deadline.arm(on: context.eventLoop) { bound.value.close(promise: nil) }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
-    }
+    func handlerRemoved(context: ChannelHandlerContext) { deadline.cancel() }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastActivity = .now()
+        deadline.touch()
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        lastActivity = .now()
+        deadline.touch()
         context.write(data, promise: promise)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        deadline.cancel()
         context.fireChannelInactive()
-    }
-
-    /// One timer per connection, re-armed lazily when it fires, instead of one per read.
-    private func schedule(context: ChannelHandlerContext, in delay: TimeAmount) {
-        guard timer == nil else { return }
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: delay) {
-            let (handler, context) = loopBound.value
-            handler.timer = nil
-            let silent = NIODeadline.now() - handler.lastActivity
-            if silent >= handler.timeout {
-                context.close(promise: nil)
-            } else {
-                handler.schedule(context: context, in: handler.timeout - silent)
-            }
-        }
     }
 }

@@ -42,9 +42,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             bodyTooLarge = false
             // The bearer token is checked before any body byte is read into memory, and only
             // token-protected routes keep a body at all. A request that is not refused ends the
-            // connection's handshake; a refused one is answered at once and its connection (over
-            // HTTP/2, its stream) closed, so an unauthenticated peer cannot hold it by never
-            // finishing a large body.
+            // connection's handshake; a refused one is answered at once and, over HTTP/1.1, its
+            // connection closed, so an unauthenticated peer cannot hold it by never finishing a
+            // large body.
             switch router.access(for: head) {
             case .open:
                 admission.authenticated()
@@ -56,7 +56,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 self.head = nil
                 discardBody = true
                 if case .immediate(let response, let route) = answer {
-                    write(response, route: route, keepAlive: false, omitBody: head.method == .HEAD, context: context)
+                    // HTTP/2: the stream's response ends now; its remaining DATA (within the
+                    // stream's flow-control window) is discarded as it arrives.
+                    write(response, route: route, keepAlive: isHTTP2Stream, omitBody: head.method == .HEAD, context: context)
                 }
             }
         case .body(var chunk):
@@ -104,8 +106,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         router.metrics.httpResponse(route: route, status: response.status.code)
         var headers = response.headers
         headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
-        // Over HTTP/2 closing ends the stream (RST_STREAM), never the connection.
-        if !keepAlive && !isHTTP2Stream { headers.replaceOrAdd(name: "connection", value: "close") }
+        if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
         let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if response.body.readableBytes > 0 && !omitBody {
