@@ -12,9 +12,13 @@ public struct CollectorRegistration: Sendable, Equatable {
     /// V_k in bits (> 0).
     public var bitsPerSample: Double
 
-    /// A registration; nil unless 1 ≤ pilots ≤ items and the bits are positive and finite.
+    /// The largest V_k accepted (1 Pbit per sample): whole bits stay exact in a Double and an Int.
+    public static let maxBitsPerSample = 1e15
+
+    /// A registration; nil unless 1 ≤ pilots ≤ items and 1 ≤ bits ≤ ``maxBitsPerSample``.
     public init?(items: Int, pilots: Int, bitsPerSample: Double) {
-        guard items >= 1, (1...items).contains(pilots), bitsPerSample.isFinite, bitsPerSample >= 1 else { return nil }
+        guard items >= 1, (1...items).contains(pilots), bitsPerSample.isFinite, (1...Self.maxBitsPerSample).contains(bitsPerSample)
+        else { return nil }
         self.items = items
         self.pilots = pilots
         self.bitsPerSample = bitsPerSample.rounded()
@@ -29,8 +33,9 @@ public struct CollectorRegistration: Sendable, Equatable {
             guard parts.count == 2, let value = Double(parts[1]), value.isFinite else { continue }
             values[String(parts[0])] = value
         }
+        // Ranges first: any finite number is legal in a capability, and Int() traps outside its own.
         guard let items = values["sttgs-items"], let pilots = values["sttgs-pilots"], let bits = values["sttgs-bits"],
-              items == items.rounded(), pilots == pilots.rounded(), items < 1e9
+              items == items.rounded(), pilots == pilots.rounded(), (1..<1e9).contains(items), (1...items).contains(pilots)
         else { return nil }
         self.init(items: Int(items), pilots: Int(pilots), bitsPerSample: bits)
     }

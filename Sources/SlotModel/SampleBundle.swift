@@ -43,6 +43,10 @@ public enum SampleBundle {
             var values: [Double] = []
             for _ in 0..<7 { values.append(Double(bitPattern: try reader.integer())) }
             guard values.allSatisfy(\.isFinite) else { throw SampleBundleError("sample \(index) has a non-finite pose") }
+            // The POSE message's rule: renders and losses are computed at these poses.
+            guard values[0..<3].allSatisfy({ abs($0) <= Pose.maxCoordinateMetres }), values[3..<7].contains(where: { $0 != 0 }) else {
+                throw SampleBundleError("sample \(index) has a position beyond ±\(Pose.maxCoordinateMetres) m or a zero quaternion")
+            }
             let width = Int(try reader.integer() as UInt16), height = Int(try reader.integer() as UInt16)
             guard width > 0, height > 0 else { throw SampleBundleError("sample \(index) has an empty image") }
             let pose = Pose(position: SIMD3(values[0], values[1], values[2]), orientation: SIMD4(values[3], values[4], values[5], values[6]))

@@ -49,6 +49,13 @@ struct CollectorWireTests {
         #expect(registration.capabilities.allSatisfy { $0.utf8.count <= 32 }, "HELLO capabilities are at most 32 bytes")
         #expect(CollectorRegistration(capabilities: Array(registration.capabilities.dropLast())) == nil)
         #expect(CollectorRegistration(capabilities: ["sttgs-items=5", "sttgs-pilots=6", "sttgs-bits=10"]) == nil)
+        // The largest, smallest and oddest finite values are refused, never trapped on.
+        for (items, pilots, bits) in [
+            ("1e300", "1", "10"), ("-1e300", "1", "10"), ("5", "1e300", "10"), ("5", "-1e300", "10"), ("5", "2", "1e300"),
+            ("5", "2", "0.1"), ("5", "2", "-0"), ("1e9", "1", "10"), ("5", "2.5", "10"),
+        ] {
+            #expect(CollectorRegistration(capabilities: ["sttgs-items=\(items)", "sttgs-pilots=\(pilots)", "sttgs-bits=\(bits)"]) == nil)
+        }
         #expect(CollectorRegistration(capabilities: ["sttgs-items=5.5", "sttgs-pilots=1", "sttgs-bits=10"]) == nil)
         #expect(CollectorRegistration(capabilities: ["sttgs-items=5", "sttgs-pilots=1", "sttgs-bits=nan"]) == nil)
         #expect(CollectorRegistration.uploadID(round: 3, kind: .pilots) == 7)
