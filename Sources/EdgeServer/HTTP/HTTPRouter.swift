@@ -122,9 +122,9 @@ final class HTTPRouter: Sendable {
     /// Token-protected top-level routes under `/v1`, with their metrics labels.
     private static let protectedRoutes: [Substring: String] = ["sessions": "sessions", "uploads": "uploads", "robots": "mr"]
 
-    /// Routes a complete request; token-protected routes are checked again (``access(for:)``).
+    /// Routes a complete request whose head ``access(for:)`` did not refuse (the request handler
+    /// checks it before reading the body, so the token is hashed once per request).
     func route(_ request: HTTPRequest) -> Result {
-        if case .refused(let refusal) = access(for: request.head) { return refusal }
         let segments = request.segments
         switch (request.method, segments.first) {
         case (.GET, "healthz") where segments.count == 1:
@@ -202,8 +202,7 @@ final class HTTPRouter: Sendable {
     private func refuse(_ code: ProtocolError.Code, _ message: String, status: HTTPResponseStatus, route: String) -> Result {
         metrics.authFailures.increment()
         metrics.errorSent(code.description)
-        var response = HTTPSessionRoutes.payload(.error(ProtocolError(code, message)))
-        response.status = status
+        var response = HTTPSessionRoutes.errorPayload(ProtocolError(code, message), status: status)
         if status == .unauthorized { response.headers.replaceOrAdd(name: "www-authenticate", value: "Bearer") }
         return .immediate(response, route: route)
     }

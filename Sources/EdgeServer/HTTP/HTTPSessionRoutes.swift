@@ -126,7 +126,12 @@ struct HTTPSessionRoutes: Sendable {
             case .unexpectedMessage: .conflict
             default: .badRequest
             }
-        var response = Self.payload(.error(error.clampedForWire()))
+        return Self.errorPayload(error, status: status)
+    }
+
+    /// An ERROR payload (`splatedge-type: ERROR`) with `status`, as every session-route refusal.
+    static func errorPayload(_ error: ProtocolError, status: HTTPResponseStatus) -> HTTPResponse {
+        var response = payload(.error(error.clampedForWire()))
         response.status = status
         return response
     }
