@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import NIOCore
+import Optimizers
 import Protocol
 import ServiceLifecycle
 
@@ -46,11 +47,11 @@ struct EdgeServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Slot length τ in milliseconds (slot.length_ms).")
     var slotMs: Double?
     @Option(name: .long, help: "GSCLO solver for robots (gsmr.solver).")
-    var gsmrSolver: String?
+    var gsmrSolver: GSCLOSolverName?
     @Option(name: .long, help: "IRAC solver for users (irac.solver).")
-    var iracSolver: String?
-    @Option(name: .long, help: "Robot loss estimator: memory-map or oracle (gsmr.loss_estimator).")
-    var lossEstimator: String?
+    var iracSolver: IRACSolverName?
+    @Option(name: .long, help: "Robot loss estimator (gsmr.loss_estimator).")
+    var lossEstimator: SlotLoopConfiguration.LossEstimator?
     @Option(name: .long, help: "Gaussians in the procedural world (world.gaussians).")
     var worldGaussians: Int?
     @Flag(name: .long, help: "Run without the slot loop (listeners and sessions only).")
@@ -76,12 +77,7 @@ struct EdgeServerCommand: AsyncParsableCommand {
         if let slotMs { merged.slotLengthMilliseconds = slotMs }
         if let gsmrSolver { merged.slotLoop.gsmrSolver = gsmrSolver }
         if let iracSolver { merged.slotLoop.iracSolver = iracSolver }
-        if let lossEstimator {
-            guard let parsed = SlotLoopConfiguration.LossEstimator(rawValue: lossEstimator) else {
-                throw .invalid("gsmr.loss_estimator", "\"\(lossEstimator)\" is not memory-map or oracle")
-            }
-            merged.slotLoop.lossEstimator = parsed
-        }
+        if let lossEstimator { merged.slotLoop.lossEstimator = lossEstimator }
         if let worldGaussians { merged.slotLoop.worldGaussians = worldGaussians }
         try merged.validate()
         return merged
@@ -107,7 +103,10 @@ struct EdgeServerCommand: AsyncParsableCommand {
         let logger = Logger(label: "edge-serverd")
         let server = try EdgeDaemon(
             configuration: configuration, logger: logger, eventLoopThreads: threads ?? System.coreCount)
-        let rounds: [any Service] = configuration.rounds.enabled ? [CollectionRoundService(daemon: server)] : []
-        try await server.run(additionalServices: (noSlotLoop ? [] : [SlotLoopService(daemon: server)]) + rounds)
+        try await server.run(additionalServices: server.services(slotLoop: !noSlotLoop, rounds: configuration.rounds.enabled))
     }
 }
+
+extension GSCLOSolverName: ExpressibleByArgument {}
+extension IRACSolverName: ExpressibleByArgument {}
+extension SlotLoopConfiguration.LossEstimator: ExpressibleByArgument {}

@@ -8,27 +8,35 @@ import Testing
 /// The slot loop's bounded per-slot work: image observations and Δ probes are served oldest
 /// first within their budgets, and nothing is starved.
 @Suite struct SlotPlannerBudgetTests {
-    static func planner(observations: Int = 4, probes: Int = 8) throws -> SlotPlanner {
+    static func configuration(observations: Int = 4, probes: Int = 8) -> SlotLoopConfiguration {
         var configuration = SlotLoopConfiguration()
         configuration.observationsPerSlot = observations
         configuration.probesPerSlot = probes
-        return try SlotPlanner(configuration: configuration, tauSeconds: 0.1, channelSeed: 1)
+        return configuration
     }
 
-    static func robot(_ index: UInt32, uploaded sequence: UInt64) -> (Session, Session.State) {
+    static func robots(observations: Int) -> RobotsPolicy {
+        RobotsPolicy(configuration: configuration(observations: observations), tauSeconds: 0.1, channelSeed: 1)
+    }
+
+    static func users(probes: Int) throws -> UsersPolicy {
+        try UsersPolicy(configuration: configuration(probes: probes), tauSeconds: 0.1, channelSeed: 1)
+    }
+
+    static func robot(_ index: UInt32, uploaded sequence: UInt64) -> SlotSnapshot.Client {
         let session = Session(id: UInt64(index), linkID: index, clientID: "robot-\(index)", role: .robot)
         session.received(.image(CapturedImage(
             kind: .mrFrame, sequence: sequence, pose: .identity,
             image: EncodedImage(width: 1, height: 1, encoding: .png, bytes: ByteBuffer()))))
-        return (session, session.snapshot)
+        return SlotSnapshot(slot: 0, sessions: [session]).clients[0]
     }
 
     static func pose(x: Double) -> Pose { Pose(position: SIMD3(x, 0, 1.6), orientation: SIMD4(0, 0, 0, 1)) }
 
     @Test("uploads beyond gsmr.observations_per_slot wait; never-observed robots first, then the longest unobserved")
     func observationsAreBudgetedOldestFirst() throws {
-        var planner = try Self.planner(observations: 2)
-        let ids = { (images: [(UInt64, CapturedImage)]) in images.map(\.0) }
+        var planner = Self.robots(observations: 2)
+        let ids = { (images: [(sessionID: UInt64, image: CapturedImage)]) in images.map(\.0) }
         #expect(ids(planner.newImages([Self.robot(1, uploaded: 5), Self.robot(2, uploaded: 5), Self.robot(3, uploaded: 5)])) == [1, 2])
         // Same uploads again: only robot 3's is still new.
         #expect(ids(planner.newImages([Self.robot(1, uploaded: 5), Self.robot(2, uploaded: 5), Self.robot(3, uploaded: 5)])) == [3])
@@ -40,22 +48,22 @@ import Testing
 
     @Test("at most irac.probes_per_slot users are probed per slot; the others keep their Δ and its age grows")
     func probesAreBudgetedOldestFirst() async throws {
-        var planner = try Self.planner(probes: 1)
+        var planner = try Self.users(probes: 1)
         let world = try SlotWorld(seed: 3, gaussianCount: 1000, smallFraction: 0.2)
-        let pool = RenderPool(workers: 1)
-        let first = await planner.switchingGains([10, 20], poses: [Self.pose(x: 0), Self.pose(x: 1)], slot: 0, world: world, pool: pool)
+        let pool = SlotRenderer(pool: RenderPool(workers: 1), world: world)
+        let first = await planner.switchingGains([10, 20], poses: [Self.pose(x: 0), Self.pose(x: 1)], slot: 0, renderer: pool)
         #expect(first[0].ageSlots == 0 && first[0].delta > 0)
         #expect(first[1].ageSlots == nil && first[1].delta == 0)
         // Both moved: user 20 was never probed, so it goes first; user 10 keeps its Δ, one slot older.
-        let second = await planner.switchingGains([10, 20], poses: [Self.pose(x: 0.5), Self.pose(x: 1.5)], slot: 1, world: world, pool: pool)
+        let second = await planner.switchingGains([10, 20], poses: [Self.pose(x: 0.5), Self.pose(x: 1.5)], slot: 1, renderer: pool)
         #expect(second[0].delta == first[0].delta && second[0].ageSlots == 1)
         #expect(second[1].ageSlots == 0 && second[1].delta > 0)
         // A user that did not move is not probed again, so the budget goes to the one that did.
-        let third = await planner.switchingGains([10, 20], poses: [Self.pose(x: 0.5), Self.pose(x: 1.5)], slot: 2, world: world, pool: pool)
+        let third = await planner.switchingGains([10, 20], poses: [Self.pose(x: 0.5), Self.pose(x: 1.5)], slot: 2, renderer: pool)
         #expect(third[0].ageSlots == 0 && third[1].ageSlots == 1)
         // The same pose gives the same Δ (a deterministic render), whoever asks.
-        var other = try Self.planner(probes: 4)
-        let again = await other.switchingGains([99], poses: [Self.pose(x: 0)], slot: 0, world: world, pool: pool)
+        var other = try Self.users(probes: 4)
+        let again = await other.switchingGains([99], poses: [Self.pose(x: 0)], slot: 0, renderer: pool)
         #expect(again[0].delta == first[0].delta)
     }
 }

@@ -35,7 +35,7 @@ struct TestDaemon {
         var logger = Logger(label: "edge-serverd-test")
         logger.logLevel = .warning
         let server = try EdgeDaemon(configuration: configuration, logger: logger, eventLoopThreads: 2)
-        let services: [any Service] = withSlotLoop ? [SlotLoopService(daemon: server)] : []
+        let services = try server.services(slotLoop: withSlotLoop, rounds: false)
         let runTask = Task { try await server.run(additionalServices: services, signals: []) }
         let addresses = try await server.ready
         return TestDaemon(server: server, addresses: addresses, dataDirectory: configuration.dataDirectory, runTask: runTask)

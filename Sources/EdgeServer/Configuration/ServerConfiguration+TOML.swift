@@ -130,12 +130,7 @@ extension ServerConfiguration {
             try gsmr.read("power_w", into: &loop.robotPowerBudget)
             try gsmr.read("image_bits", into: &loop.robotImageBits)
             try gsmr.read("pose_bits", into: &loop.robotPoseBits)
-            var estimator = loop.lossEstimator.rawValue
-            try gsmr.read("loss_estimator", into: &estimator)
-            guard let parsed = SlotLoopConfiguration.LossEstimator(rawValue: estimator) else {
-                throw .invalid("gsmr.loss_estimator", "\"\(estimator)\" is not memory-map or oracle")
-            }
-            loop.lossEstimator = parsed
+            try gsmr.read("loss_estimator", into: &loop.lossEstimator)
             try gsmr.read("loss_prior", into: &loop.lossPrior)
             try gsmr.read("map_cell_m", into: &loop.mapCellMetres)
             try gsmr.read("mr_size", into: &loop.mixedRealitySize)
@@ -261,6 +256,17 @@ private struct TOMLSection {
         try read(name, into: &text)
         guard let size = ImageSize(text) else { throw .invalid(key(name), "\"\(text)\" is not WIDTHxHEIGHT (1…4096)") }
         target = size
+    }
+
+    /// One of a closed set of names (a solver, an estimator), refused with the list of names.
+    func read<Value: RawRepresentable & CaseIterable>(_ name: String, into target: inout Value) throws(ConfigurationError)
+    where Value.RawValue == String {
+        var text = target.rawValue
+        try read(name, into: &text)
+        guard let value = Value(rawValue: text) else {
+            throw .invalid(key(name), "\"\(text)\" is not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        target = value
     }
 
     func read(_ name: String, into target: inout Bool) throws(ConfigurationError) {

@@ -10,12 +10,12 @@ extension CollectionRound {
     /// prediction errors, what was collected, and the outages.
     func aggregate(_ report: inout RoundReport, pilots: Arrivals, pilotLosses: [Int: [Double?]], datasets: Arrivals) async throws {
         let aggregationStarted = ContinuousClock.now
-        let writer = RoundDatasetWriter(dataDirectory: daemon.configuration.dataDirectory, catalog: daemon.catalog)
+        let writer = RoundDatasetWriter(dataDirectory: dependencies.dataDirectory, catalog: dependencies.catalog)
         var collected = 0.0, collectedTruth = 0.0, errors: [Double] = []
         for k in participants.indices {
             let client = participants[k].session.clientID
             report.collectors[k].datasetUploadBegun =
-                (try? await daemon.store.progress(participants[k].uploadKey(round: index, kind: .dataset))) != nil
+                (try? await dependencies.store.progress(participants[k].uploadKey(round: index, kind: .dataset))) != nil
             if let (_, samples) = pilots[k], let perImage = pilotLosses[k] {
                 report.samplesAggregated += try writer.add(round: index, client: client, kind: "pilot", samples: samples, losses: perImage)
             }

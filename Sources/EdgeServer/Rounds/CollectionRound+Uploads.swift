@@ -26,12 +26,12 @@ extension CollectionRound {
               !Task.isCancelled, !Task.isShuttingDownGracefully {
             for (k, schedule) in schedules where arrived[k] == nil && !rejected.contains(k) {
                 let key = participants[k].uploadKey(round: index, kind: kind)
-                if let committed = try? daemon.catalog.upload(key) {
+                if let committed = try? dependencies.catalog.upload(key) {
                     do {
                         arrived[k] = try read(committed, kind: kind, participant: k, since: startedAt)
                     } catch {
                         rejected.insert(k)
-                        daemon.logger.warning("STT-GS upload unusable", metadata: ["upload": "\(key)", "error": "\(error)"])
+                        dependencies.logger.warning("STT-GS upload unusable", metadata: ["upload": "\(key)", "error": "\(error)"])
                     }
                     continue
                 }
@@ -57,7 +57,7 @@ extension CollectionRound {
     private func read(
         _ committed: CommittedUpload, kind: UploadKind, participant k: Int, since start: Date
     ) throws -> (RoundReport.Upload, [CollectedSample]) {
-        let path = daemon.store.path(of: committed.key)
+        let path = dependencies.store.path(of: committed.key)
         guard let bytes = try DurableFile.readAll(path) else { throw Failure("\(committed.key) is in the catalog but not at \(path)") }
         let samples = try SampleBundle.decode(bytes)
         let registration = participants[k].registration

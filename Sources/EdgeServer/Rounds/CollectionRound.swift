@@ -23,9 +23,11 @@ struct CollectionRound: Sendable {
     let index: UInt64
     let participants: [RoundParticipant]
     let configuration: RoundConfiguration
-    let daemon: EdgeDaemon
+    /// Seed of the shared channel the collectors' gains are drawn from (`slot.channel_seed`).
+    let channelSeed: UInt64
+    let dependencies: RoundDependencies
     let losses: RoundLosses
-    let metrics: RoundMetrics
+    var metrics: RoundMetrics { dependencies.metrics }
     let uplink = CollectorUplink()
 
     /// A round that could not go on (infeasible pilot stage, no pilots, a solver error).
@@ -38,7 +40,7 @@ struct CollectionRound: Sendable {
     func run() async -> RoundReport {
         let started = ContinuousClock.now
         var report = RoundReport(
-            round: index, solver: configuration.solver, pilotScheme: configuration.pilotScheme, timeScale: configuration.timeScale,
+            round: index, solver: configuration.solver.rawValue, pilotScheme: configuration.pilotScheme.rawValue, timeScale: configuration.timeScale,
             roundSeconds: configuration.roundSeconds, powerSumW: configuration.powerSum, powerMaxW: configuration.powerMax,
             stageTwoPowerW: 0, pilotOutages: 0, datasetOutages: 0, samplesAggregated: 0, wallSeconds: 0,
             collectors: participants.map { p in
@@ -53,7 +55,7 @@ struct CollectionRound: Sendable {
         } catch {
             report.failure = "\(error)"
             metrics.failedRounds.increment()
-            daemon.logger.warning("STT-GS round failed", metadata: ["round": "\(index)", "error": "\(error)"])
+            dependencies.logger.warning("STT-GS round failed", metadata: ["round": "\(index)", "error": "\(error)"])
         }
         let close = Schedule(
             slot: index, stage: .idle, decision: false, powerWatts: 0, expectedRateBitsPerSecond: 0, deadlineMicroseconds: 0,
@@ -70,13 +72,13 @@ struct CollectionRound: Sendable {
     private func stages(_ report: inout RoundReport) async throws {
         let everyone = Array(participants.indices)
         let gains = uplink.compositeGains(
-            seed: daemon.configuration.channelSeed, round: index, links: participants.map { ($0.session.linkID, $0.position) })
+            seed: channelSeed, round: index, links: participants.map { ($0.session.linkID, $0.position) })
 
         // Stage 1: pilots.
         let registration = participants.map(\.registration)
         let full = instance(members: everyone, gains: gains, predictedLoss: [Double](repeating: 0, count: participants.count))
         try full.validate()
-        let pilotPlan = try PilotTransmission.schedule(full, scheme: PilotTransmission.Scheme(rawValue: configuration.pilotScheme) ?? .pttm)
+        let pilotPlan = try PilotTransmission.schedule(full, scheme: configuration.pilotScheme)
         guard pilotPlan.pilotTime < configuration.roundSeconds else {
             throw Failure("the pilot stage needs T0 = \(pilotPlan.pilotTime) s of T = \(configuration.roundSeconds) s")
         }
@@ -126,7 +128,7 @@ struct CollectionRound: Sendable {
             instance: instance(members: candidates, gains: subGains, predictedLoss: candidates.map { predicted[$0] }, pilotTime: pilotTime),
             pilotTime: pilotTime)
         report.instance = stageTwo.instance
-        let result = try STTGSSolverName(validating: configuration.solver).solve(stageTwo)
+        let result = try configuration.solver.solve(stageTwo)
         report.objective = result.objective
         report.solverSeconds = result.timeSeconds
         report.solverIterations = result.iterations

@@ -1,5 +1,4 @@
 import Foundation
-import Renderer
 import ServiceLifecycle
 
 /// Runs STT-GS collection rounds beside the slot loop: whenever `sttgs.collectors` new
@@ -7,23 +6,21 @@ import ServiceLifecycle
 /// runs a ``CollectionRound`` with them and writes its report to `<data>/rounds/`. A collector
 /// takes part in one round per session.
 final class CollectionRoundService: Service, Sendable {
-    private let daemon: EdgeDaemon
     private let configuration: RoundConfiguration
-    private let metrics: RoundMetrics
+    private let channelSeed: UInt64
+    private let dependencies: RoundDependencies
 
-    init(daemon: EdgeDaemon) {
-        self.daemon = daemon
-        configuration = daemon.configuration.rounds
-        metrics = RoundMetrics(registry: daemon.metrics.registry)
+    init(configuration: ServerConfiguration, dependencies: RoundDependencies) {
+        self.configuration = configuration.rounds
+        channelSeed = configuration.channelSeed
+        self.dependencies = dependencies
     }
 
     func run() async throws {
-        let world = daemon.configuration.slotLoop
-        // S′: the memory scene of the world the collectors drive through (same seed and size).
-        let model = ProceduralWorld(seed: world.worldSeed, configuration: .init(gaussianCount: world.worldGaussians, shDegree: 1)).memoryScene
-        let losses = RoundLosses(model: model, pool: RenderPool(workers: world.renderWorkers))
-        let directory = daemon.configuration.dataDirectory + "/rounds"
-        daemon.logger.info("STT-GS rounds waiting for collectors", metadata: ["solver": "\(configuration.solver)", "collectors": "\(configuration.collectors)"])
+        let losses = RoundLosses(renderer: dependencies.renderer)
+        let directory = dependencies.dataDirectory + "/rounds"
+        let logger = dependencies.logger
+        logger.info("STT-GS rounds waiting for collectors", metadata: ["solver": "\(configuration.solver)", "collectors": "\(configuration.collectors)"])
         var served: Set<String> = []
         var firstRegistered: ContinuousClock.Instant?
         var round: UInt64 = 0
@@ -33,7 +30,7 @@ final class CollectionRoundService: Service, Sendable {
             } catch {
                 break
             }
-            let ready = daemon.sessions.sessions(role: .collector).filter { !served.contains($0.clientID) }.compactMap(RoundParticipant.init)
+            let ready = dependencies.sessions.sessions(role: .collector).filter { !served.contains($0.clientID) }.compactMap(RoundParticipant.init)
             guard !ready.isEmpty else {
                 firstRegistered = nil
                 continue
@@ -46,14 +43,15 @@ final class CollectionRoundService: Service, Sendable {
             served.formUnion(ready.map(\.session.clientID))
             firstRegistered = nil
             let report = await CollectionRound(
-                index: round, participants: ready, configuration: configuration, daemon: daemon, losses: losses, metrics: metrics
+                index: round, participants: ready, configuration: configuration, channelSeed: channelSeed, dependencies: dependencies,
+                losses: losses
             ).run()
             do {
                 try report.write(to: directory)
             } catch {
-                daemon.logger.warning("round report write failed", metadata: ["error": "\(error)"])
+                logger.warning("round report write failed", metadata: ["error": "\(error)"])
             }
-            daemon.logger.info(
+            logger.info(
                 "STT-GS round done",
                 metadata: ["round": "\(round)", "objective": "\(report.objective ?? .nan)", "report": "\(directory)/round-\(round).json"])
             round += 1

@@ -8,9 +8,9 @@ struct RoundConfiguration: Sendable, Equatable {
     /// Run collection rounds at all (`sttgs.enabled`).
     var enabled = true
     /// Stage-2 JCSPC solver (`sttgs.solver`: pamm, exact, maxrate, fairness, activelearning, unrestricted).
-    var solver = STTGSSolverName.pamm.rawValue
+    var solver = STTGSSolverName.pamm
     /// Stage-1 scheme (`sttgs.pilot_scheme`: pttm or equalpower).
-    var pilotScheme = PilotTransmission.Scheme.pttm.rawValue
+    var pilotScheme = PilotTransmission.Scheme.pttm
     /// A round starts once this many new collectors have registered (`sttgs.collectors`)…
     var collectors = 5
     /// …or this many wall seconds after the first of them did (`sttgs.registration_window_s`).
@@ -29,12 +29,6 @@ struct RoundConfiguration: Sendable, Equatable {
 
     /// Checks names and ranges.
     func validate() throws(ConfigurationError) {
-        guard STTGSSolverName(rawValue: solver) != nil else {
-            throw .invalid("sttgs.solver", "\"\(solver)\" is not one of \(STTGSSolverName.allCases.map(\.rawValue))")
-        }
-        guard PilotTransmission.Scheme(rawValue: pilotScheme) != nil else {
-            throw .invalid("sttgs.pilot_scheme", "\"\(pilotScheme)\" is not one of \(PilotTransmission.Scheme.allCases.map(\.rawValue))")
-        }
         guard collectors >= 1 else { throw .invalid("sttgs.collectors", "must be ≥ 1") }
         // SCHEDULE carries deadlines as u32 microseconds.
         guard roundSeconds.isFinite, roundSeconds > 0, roundSeconds < 4000 else { throw .invalid("sttgs.round_s", "must be in (0, 4000)") }

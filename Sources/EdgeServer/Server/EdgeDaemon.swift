@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import Protocol
 import ServiceLifecycle
+import SlotModel
 import UnixSignals
 
 /// The daemon: owns the catalog, the upload store, sessions and metrics, and runs the listeners
@@ -227,5 +228,34 @@ extension EdgeDaemon {
             // UPLOAD_CHUNK spends 20 payload bytes on upload id, offset and blob length.
             maxChunkLength: UInt32(max(1, maxPayload - 20)),
             maxPlannedPoses: UInt16(configuration.maxPlannedPoses))
+    }
+}
+
+extension EdgeDaemon {
+    /// The composition root of the services beside the listeners: each is built with what it
+    /// uses and nothing more. The slot loop and the collection rounds share one world and one
+    /// render pool (a render of either queues behind the other's in submission order).
+    ///
+    /// - Parameters:
+    ///   - slotLoop: false runs without the slot loop (`--no-slot-loop`).
+    ///   - rounds: run STT-GS collection rounds (`sttgs.enabled`).
+    func services(slotLoop: Bool, rounds: Bool) throws -> [any Service] {
+        let loop = configuration.slotLoop
+        guard slotLoop || rounds else { return [] }
+        let world = try SlotWorld(seed: loop.worldSeed, gaussianCount: loop.worldGaussians, smallFraction: loop.smallFraction)
+        let renderer = SlotRenderer(pool: RenderPool(workers: loop.renderWorkers), world: world)
+        var services: [any Service] = []
+        if slotLoop {
+            mixedReality.attach(world)
+            services.append(SlotLoopService(configuration: configuration, dependencies: .init(
+                sessions: sessions, metrics: SlotMetrics(registry: metrics.registry), statistics: slotStatistics,
+                mixedReality: mixedReality, renderer: renderer, logger: logger, dataDirectory: configuration.dataDirectory)))
+        }
+        if rounds {
+            services.append(CollectionRoundService(configuration: configuration, dependencies: .init(
+                sessions: sessions, store: store, catalog: catalog, metrics: RoundMetrics(registry: metrics.registry),
+                renderer: renderer, logger: logger, dataDirectory: configuration.dataDirectory)))
+        }
+        return services
     }
 }

@@ -14,7 +14,7 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     }
 
     /// GSCLO solver for robots (`gsmr.solver`).
-    var gsmrSolver = GSCLOSolverName.apo.rawValue
+    var gsmrSolver = GSCLOSolverName.apo
     /// Receding horizon W, the most future slots planned (`gsmr.horizon`).
     var gsmrHorizon = 8
     /// Average transmit power budget per robot P in watts (`gsmr.power_w`).
@@ -37,7 +37,7 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var mixedRealitySize = ImageSize(width: 64, height: 48)!
 
     /// IRAC solver for users (`irac.solver`).
-    var iracSolver = IRACSolverName.pmm.rawValue
+    var iracSolver = IRACSolverName.pmm
     /// Downlink power budget P in watts (`irac.power_w`).
     var userPowerBudget = 5e-3
     /// Most users rendered for per slot K_max (`irac.max_users`).
@@ -78,11 +78,8 @@ struct SlotLoopConfiguration: Sendable, Equatable {
 
     /// Checks names and ranges.
     func validate() throws(ConfigurationError) {
-        guard GSCLOSolverName(rawValue: gsmrSolver).map(GSCLOSolverName.budgetSolvers.contains) == true else {
+        guard GSCLOSolverName.budgetSolvers.contains(gsmrSolver) else {
             throw .invalid("gsmr.solver", "\"\(gsmrSolver)\" is not one of \(GSCLOSolverName.budgetSolvers.map(\.rawValue))")
-        }
-        guard IRACSolverName(rawValue: iracSolver) != nil else {
-            throw .invalid("irac.solver", "\"\(iracSolver)\" is not one of \(IRACSolverName.allCases.map(\.rawValue))")
         }
         guard (1...256).contains(gsmrHorizon) else { throw .invalid("gsmr.horizon", "must be in 1...256") }
         for (key, value) in [

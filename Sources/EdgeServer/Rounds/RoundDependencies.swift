@@ -1,0 +1,14 @@
+import Logging
+
+/// What the collection rounds use of the daemon: the collectors' sessions, the store their
+/// uploads land in and its catalog, the shared render workers (for S′'s losses), and where
+/// reports and datasets go.
+struct RoundDependencies: Sendable {
+    var sessions: SessionRegistry
+    var store: UploadStore
+    var catalog: Catalog
+    var metrics: RoundMetrics
+    var renderer: SlotRenderer
+    var logger: Logger
+    var dataDirectory: String
+}

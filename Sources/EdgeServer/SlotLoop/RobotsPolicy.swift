@@ -1,0 +1,172 @@
+import Foundation
+import Optimizers
+import Protocol
+import Renderer
+import SlotModel
+import Wireless
+
+/// GSMR for robots (GSMR §IV): each slot, every robot with a POSE gets the first slot of a
+/// receding-horizon GSCLO plan — upload its image (x = 1) or only its pose — and the power to
+/// send it, under its running average power budget.
+///
+/// The per-frame losses L_t come from the memory-bias map, which learns from the images robots
+/// upload (one memory render and GS loss per image, at most `gsmr.observations_per_slot` per
+/// slot, oldest first, folded in between slots by ``prepare(_:renderer:)``).
+struct RobotsPolicy: SlotPolicy {
+    let configuration: SlotLoopConfiguration
+    let tauSeconds: Double
+    let channelSeed: UInt64
+    let link = EmulatedLink.robotUplink
+    var roles: Set<SessionRole> { [.robot] }
+    private(set) var map: MemoryBiasMap
+    /// Energy spent (sum of applied powers, W·slot) and slots served, per session id.
+    private var energy: [UInt64: (spent: Double, slots: Int)] = [:]
+    /// The sequence of the last image folded into the map, per session id.
+    private var observedImage: [UInt64: UInt64] = [:]
+
+    init(configuration: SlotLoopConfiguration, tauSeconds: Double, channelSeed: UInt64) {
+        self.configuration = configuration
+        self.tauSeconds = tauSeconds
+        self.channelSeed = channelSeed
+        map = MemoryBiasMap(cellMetres: configuration.mapCellMetres, prior: configuration.lossPrior)
+    }
+
+    mutating func plan(_ snapshot: SlotSnapshot) -> SlotPlan {
+        let slot = snapshot.slot
+        let robots = snapshot.posed(.robot)
+        if configuration.lossEstimator == .oracle {
+            for (_, report) in robots where report.slot < slot {
+                if let loss = report.oracleLoss { map.observe(loss: loss, at: report.pose) }
+            }
+        }
+        var plan = SlotPlan()
+        let stage = UInt32(clamping: Int((tauSeconds * 1e6).rounded(.down)))
+        for (client, report) in robots {
+            let decision = planRobot(client, report: report, slot: slot)
+            plan.planned.insert(client.sessionID)
+            plan.robots.append(decision.record)
+            plan.robotSolverSeconds += decision.solverSeconds
+            if !decision.record.feasible { plan.solverFailures += 1 }
+            if decision.record.x == 1 { plan.imagesScheduled += 1 }
+            plan.mixedReality.append(.init(
+                clientID: client.clientID,
+                decision: .init(slot: slot, pose: report.pose(at: slot), uploadsImage: decision.record.x == 1),
+                image: client.image))
+            plan.schedules.append(.init(sessionID: client.sessionID, schedule: Schedule(
+                slot: slot, decision: decision.record.x == 1, powerWatts: decision.record.powerW,
+                expectedRateBitsPerSecond: link.rate(power: decision.record.powerW, gain: decision.record.gain),
+                deadlineMicroseconds: stage, stageDurationMicroseconds: stage)))
+        }
+        return plan
+    }
+
+    /// The GSCLO instance of one robot's horizon at `slot`: the map's losses and the link's
+    /// gains at the poses of its plan, and the horizon's share of its energy budget.
+    func instance(for client: SlotSnapshot.Client, report: PoseReport, slot: UInt64) throws -> GSCLOInstance {
+        let poses = report.horizon(from: slot, limit: configuration.gsmrHorizon)
+        var losses = poses.map(map.loss(at:))
+        if configuration.lossEstimator == .oracle, report.slot == slot, let oracle = report.oracleLoss { losses[0] = oracle }
+        let gains = poses.enumerated().map { i, pose in
+            link.gain(seed: channelSeed, link: client.linkID, slot: slot + UInt64(i), position: pose.position)
+        }
+        return try GSCLOInstance(
+            frames: poses.count, slotSeconds: tauSeconds, bandwidth: link.bandwidth, noise: link.noise,
+            imageBits: configuration.robotImageBits, poseBits: configuration.robotPoseBits,
+            powerBudget: horizonBudget(client.sessionID, gains: gains), losses: losses, gains: gains)
+    }
+
+    /// Plans one robot's horizon and applies its first slot.
+    private mutating func planRobot(
+        _ client: SlotSnapshot.Client, report: PoseReport, slot: UInt64
+    ) -> (record: SlotRecord.Robot, solverSeconds: Double) {
+        let poses = report.horizon(from: slot, limit: configuration.gsmrHorizon)
+        let firstGain = link.gain(seed: channelSeed, link: client.linkID, slot: slot, position: poses[0].position)
+        var decision = (x: false, power: poseOnlyPower(firstGain), feasible: false)
+        var instance: GSCLOInstance?
+        let started = ContinuousClock.now
+        do {
+            let built = try self.instance(for: client, report: report, slot: slot)
+            instance = built
+            let result = try GSCLOSolver.solve(built, solver: configuration.gsmrSolver)
+            decision = (result.x[0] == 1, result.powers[0], result.feasible)
+        } catch {
+            // The pose-only fallback (decision above) keeps the robot served; it is counted as infeasible.
+        }
+        let solverSeconds = (ContinuousClock.now - started).seconds
+        var account = energy[client.sessionID] ?? (0, 0)
+        // The horizon plan may front-load an image and pay for it in later slots; only the first
+        // slot is applied, so never borrow: an image that would lift the running average above
+        // P becomes a pose this slot (the saved energy stays available to later plans).
+        let allowance = configuration.robotPowerBudget * Double(account.slots + 1) - account.spent
+        if decision.x, decision.power > allowance * (1 + 1e-9) {
+            decision = (false, poseOnlyPower(firstGain), decision.feasible)
+        }
+        account.spent += decision.power
+        account.slots += 1
+        energy[client.sessionID] = account
+        let record = SlotRecord.Robot(
+            client: client.clientID, link: client.linkID, x: decision.x ? 1 : 0, powerW: decision.power,
+            bits: decision.x ? configuration.robotImageBits : configuration.robotPoseBits, gain: firstGain,
+            predictedLoss: instance?.losses[0] ?? map.loss(at: poses[0]), exactPose: report.covers(slot),
+            poseSlot: report.slot, horizon: poses.count, horizonBudgetW: instance?.powerBudget ?? configuration.robotPowerBudget,
+            feasible: decision.feasible, solverMilliseconds: solverSeconds * 1000)
+        return (record, solverSeconds)
+    }
+
+    /// The per-slot budget that keeps the robot's running average power at P: what is left of
+    /// P·(n + W) after the energy already spent, spread over the W slots, but never below what
+    /// poses alone need (so the instance stays feasible).
+    func horizonBudget(_ sessionID: UInt64, gains: [Double]) -> Double {
+        let horizon = Double(gains.count)
+        let account = energy[sessionID] ?? (0, 0)
+        let left = (configuration.robotPowerBudget * (Double(account.slots) + horizon) - account.spent) / horizon
+        let poseFloor = gains.map(poseOnlyPower).reduce(0, +) / horizon
+        return max(left, poseFloor * (1 + 1e-9))
+    }
+
+    /// The least power that carries a pose in one slot.
+    func poseOnlyPower(_ gain: Double) -> Double {
+        Shannon.minimumPower(
+            bits: configuration.robotPoseBits, duration: tauSeconds, bandwidth: link.bandwidth, noise: link.noise, gain: gain)
+    }
+
+    // MARK: Between slots
+
+    /// Folds the robots' new uploads into the map: ℓ(memory render at the image's pose, image).
+    mutating func prepare(_ snapshot: SlotSnapshot, renderer: SlotRenderer) async -> SlotPreparation {
+        let started = ContinuousClock.now
+        let images = newImages(snapshot.clients(.robot))
+        let observed = await renderer.map(images.map(\.image)) { image, rasterizer, world in
+            (image.pose, Self.observedLoss(of: image, memory: world.large, rasterizer: rasterizer))
+        }
+        for case (let pose, let loss?) in observed { map.observe(loss: loss, at: pose) }
+        return SlotPreparation(
+            imagesObserved: observed.filter { $0.1 != nil }.count,
+            observeMilliseconds: (ContinuousClock.now - started).seconds * 1000)
+    }
+
+    /// The IMAGE uploads to fold into the map now (session id, image): at most `gsmr.observations_per_slot`, robots
+    /// never observed first, then those observed longest ago. An upload left out is superseded
+    /// by the robot's next one.
+    mutating func newImages(_ robots: [SlotSnapshot.Client]) -> [(sessionID: UInt64, image: CapturedImage)] {
+        let fresh = robots.compactMap { client -> (UInt64, CapturedImage)? in
+            guard let image = client.image, image.kind == .mrFrame,
+                observedImage[client.sessionID].map({ image.sequence > $0 }) ?? true
+            else { return nil }
+            return (client.sessionID, image)
+        }
+        let chosen = oldestFirst(fresh, limit: configuration.observationsPerSlot) { observedImage[$0.0] }
+        for (id, image) in chosen { observedImage[id] = image.sequence }
+        return chosen.map { (sessionID: $0.0, image: $0.1) }
+    }
+
+    /// The loss an uploaded image reveals: ℓ(memory render at its pose, the image).
+    static func observedLoss(of image: CapturedImage, memory: GaussianScene, rasterizer: GaussianRasterizer) -> Double? {
+        guard let real = image.image.pngPixels,
+            let size = ImageSize(width: real.width, height: real.height),
+            let camera = try? image.pose.camera(intrinsics: size.intrinsics)
+        else { return nil }
+        let render = rasterizer.render(memory, camera: camera, options: RenderOptions(threads: 1))
+        return (try? ImageMetrics.gsLoss(render, real)).map(Double.init)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Protocol
+import Renderer
+import SlotModel
+
+/// Carries out a slot's merged ``SlotPlan``: sends the SCHEDULEs (and idle ones to the
+/// policies' clients nobody planned for), renders the FRAMEs earliest deadline first and sends
+/// each as soon as it is encoded, updates the mixed-reality board, counts, and returns the
+/// slot's record and what it measured for the policies.
+struct SlotExecutor: Sendable {
+    let configuration: SlotLoopConfiguration
+    let tauSeconds: Double
+    let metrics: SlotMetrics
+    let board: MixedRealityBoard
+    let renderer: SlotRenderer
+
+    /// Runs `plan` for `snapshot`, whose sessions `outbox` reaches; `roles` are the roles the
+    /// policies schedule; `startedAt` is the slot's start, which FRAME times count from.
+    func execute(
+        _ plan: SlotPlan, snapshot: SlotSnapshot, roles: Set<SessionRole>, outbox: SlotOutbox,
+        startedAt: ContinuousClock.Instant
+    ) async -> (record: SlotRecord, outcome: SlotOutcome) {
+        let slot = snapshot.slot
+        for update in plan.mixedReality {
+            if let image = update.image { board.observe(clientID: update.clientID, image: image) }
+            board.record(clientID: update.clientID, update.decision)
+        }
+        for send in plan.schedules { schedule(send.schedule, to: send.sessionID, outbox) }
+        let stage = UInt32(clamping: Int((tauSeconds * 1e6).rounded(.down)))
+        let idle = snapshot.clients.filter { roles.contains($0.role) && !plan.planned.contains($0.sessionID) }
+        for client in idle {
+            schedule(Schedule(
+                slot: slot, decision: false, powerWatts: 0, expectedRateBitsPerSecond: 0, deadlineMicroseconds: stage,
+                stageDurationMicroseconds: stage), to: client.sessionID, outbox)
+        }
+
+        var users = plan.users
+        let renderStarted = ContinuousClock.now
+        let jobs = FrameRenderOrder.earliestDeadlineFirst(airtimes: plan.frames.map(\.airtimeSeconds)).map { plan.frames[$0] }
+        let intrinsics = configuration.frameSize.intrinsics
+        let sent = await renderer.map(jobs) { job, rasterizer, world -> (delivered: Bool, at: ContinuousClock.Instant) in
+            guard let camera = try? job.pose.camera(intrinsics: intrinsics),
+                let png = try? rasterizer.render(world.large, camera: camera, options: RenderOptions(threads: 1)).pngData()
+            else { return (false, .now) }
+            let frame = RenderedFrame(
+                slot: slot, image: EncodedImage(png: png, width: intrinsics.width, height: intrinsics.height))
+            return (outbox.send(.frame(frame), to: job.sessionID), .now)
+        }
+        var lastFrame: Double?
+        for (job, (delivered, at)) in zip(jobs, sent) {
+            if delivered { metrics.frames.increment() }
+            let ready = (at - startedAt).seconds
+            lastFrame = max(lastFrame ?? 0, ready)
+            users[job.userIndex].frameReadyMilliseconds = ready * 1000
+            users[job.userIndex].deadlineMiss = !delivered || ready + job.airtimeSeconds > configuration.latencyBudget
+            if users[job.userIndex].deadlineMiss { metrics.deadlineMisses.increment() }
+        }
+        let renderMilliseconds = (ContinuousClock.now - renderStarted).seconds * 1000
+
+        metrics.solverErrors.increment(by: Int64(plan.solverFailures))
+        metrics.imagesScheduled.increment(by: Int64(plan.imagesScheduled))
+        for robot in plan.robots { metrics.robotSolverTime.record(.seconds(checked: robot.solverMilliseconds / 1000)) }
+        metrics.userSolverTime.record(.seconds(checked: plan.userSolverSeconds))
+        metrics.renderTime.record(.seconds(checked: renderMilliseconds / 1000))
+        let userPower = users.map(\.powerW).reduce(0, +)
+        metrics.userPower.record(userPower)
+        metrics.robotPower.record(plan.robots.map(\.powerW).reduce(0, +))
+        let record = SlotRecord(
+            slot: slot, late: false, computeMilliseconds: 0, cpuMilliseconds: 0, lagMilliseconds: 0, observeMilliseconds: 0,
+            probeMilliseconds: 0, renderMilliseconds: renderMilliseconds,
+            robotSolver: configuration.gsmrSolver.rawValue, userSolver: configuration.iracSolver.rawValue,
+            robotSolverMilliseconds: plan.robotSolverSeconds * 1000, userSolverMilliseconds: plan.userSolverSeconds * 1000,
+            userPowerW: userPower, userPowerBudgetW: configuration.userPowerBudget, robots: plan.robots, users: users,
+            idleClients: idle.map(\.clientID), imagesObserved: 0)
+        let outcome = SlotOutcome(
+            renderStartSeconds: (renderStarted - startedAt).seconds, lastFrameSeconds: lastFrame, framesRendered: jobs.count)
+        return (record, outcome)
+    }
+
+    private func schedule(_ schedule: Schedule, to sessionID: UInt64, _ outbox: SlotOutbox) {
+        if outbox.send(.schedule(schedule), to: sessionID) { metrics.schedules.increment() }
+    }
+}
+
+/// Where a slot's messages go: the sessions of its snapshot, by session id.
+struct SlotOutbox: Sendable {
+    private let sessions: [UInt64: Session]
+
+    init(_ sessions: [Session]) {
+        self.sessions = Dictionary(sessions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Sends `message` when the session is still attached; false otherwise.
+    func send(_ message: Message, to sessionID: UInt64) -> Bool {
+        sessions[sessionID]?.send(message) ?? false
+    }
+}
