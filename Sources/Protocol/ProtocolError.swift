@@ -54,6 +54,9 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let unexpectedMessage = Code(rawValue: 103)
         /// The session sent nothing for longer than the idle timeout.
         public static let idleTimeout = Code(rawValue: 104)
+        /// The peer did not read the server's messages fast enough: more than the server's
+        /// per-session outbound limit was waiting for its socket.
+        public static let slowConsumer = Code(rawValue: 105)
 
         // 200–299: uploads (raised by the daemon's upload store).
 
@@ -76,7 +79,7 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
             5: "truncated", 6: "trailing_bytes", 7: "count_mismatch", 8: "non_finite_value",
             9: "invalid_utf8", 10: "string_length", 11: "too_many_elements", 12: "invalid_value",
             100: "version_mismatch", 101: "unauthorized", 102: "session_limit",
-            103: "unexpected_message", 104: "idle_timeout",
+            103: "unexpected_message", 104: "idle_timeout", 105: "slow_consumer",
             200: "unknown_upload", 201: "upload_offset", 202: "upload_digest", 203: "upload_size",
             500: "internal_error",
         ]

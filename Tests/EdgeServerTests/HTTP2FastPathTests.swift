@@ -24,7 +24,11 @@ struct HTTP2FastPathTests {
     @Test("the handler answers a GET of /healthz, /metrics or /v1/status from its HEADERS frame; every other frame passes through")
     func classification() async throws {
         let daemon = try await TestDaemon.start()
-        let router = HTTPRouter(daemon: daemon.server, authority: TokenAuthority(grants: [.unrestricted(TestDaemon.token)], allowAnonymous: false))
+        let server = daemon.server
+        let router = HTTPRouter(
+            services: server.sessionServices, authority: TokenAuthority(grants: [.unrestricted(TestDaemon.token)], allowAnonymous: false),
+            mixedReality: server.mixedReality
+        ) { server.statusReport() }
         // An EmbeddedChannel stays on one thread: drive it from a synchronous function.
         try Self.classify(router: router)
         try await daemon.stop()

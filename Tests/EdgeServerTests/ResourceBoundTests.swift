@@ -117,7 +117,7 @@ struct ResourceBoundTests {
     @Test("server messages sent before WELCOME wait for it, so a SCHEDULE never precedes WELCOME")
     func welcomeComesFirst() throws {
         let channel = EmbeddedChannel()
-        let link = ConnectionLink(channel: channel, limiter: InflightLimiter(limit: 1 << 20))
+        let link = ConnectionLink(channel: channel, limiter: InflightLimiter(limit: 1 << 20), outboundLimit: 1 << 20)
         let schedule = Message.schedule(Schedule(
             slot: 1, stage: .slot, decision: true, powerWatts: 0.1, expectedRateBitsPerSecond: 1e6,
             deadlineMicroseconds: 1, stageDurationMicroseconds: 1))

@@ -4,7 +4,8 @@ import NIOCore
 import Protocol
 import ServiceLifecycle
 
-/// One binary TCP connection: the HELLO handshake, then the session's messages, in order.
+/// One binary TCP connection: its ``SessionStateMachine`` fed with the frames in order, and the
+/// actions carried out on the connection.
 ///
 /// Responses (`WELCOME`, `ACK`, `ERROR`, `PONG`) echo the request's id. A frame the decoder
 /// rejects ends the connection with an `ERROR` carrying the decoder's code; a valid message
@@ -12,14 +13,14 @@ import ServiceLifecycle
 /// connection only before HELLO). Everything here is local to this connection's task.
 struct BinaryConnection: Sendable {
     private let channel: NIOAsyncChannel<WireFrame, WireFrame>
-    private let server: EdgeDaemon
+    private let services: SessionServices
     private let link: ConnectionLink
     private let admission: ConnectionAdmission?
 
-    init(_ accepted: AcceptedConnection, server: EdgeDaemon) {
+    init(_ accepted: AcceptedConnection, services: SessionServices, link: ConnectionLink) {
         channel = accepted.channel
-        self.server = server
-        link = ConnectionLink(channel: accepted.channel.channel, limiter: accepted.limiter)
+        self.services = services
+        self.link = link
         admission = accepted.admission
     }
 
@@ -44,17 +45,17 @@ struct BinaryConnection: Sendable {
                     link.startDraining()
                 }
             } catch let error as ProtocolError {
-                await link.fail(error) { [metrics = server.metrics] in metrics.errorSent(error.code.description) }
+                await link.fail(error) { [metrics = services.metrics] in metrics.errorSent(error.code.description) }
             } catch {
                 // The peer reset the connection or the channel closed under us; nothing to tell it.
             }
             await link.closed()
         }
         if let session = state.session {
-            if state.saidBye {
-                server.sessions.close(session, reason: "bye")
+            if state.machine.state == .closed {
+                services.sessions.close(session, reason: "bye")
             } else {
-                server.sessions.detach(session, connection: link)
+                services.sessions.detach(session, connection: link)
             }
         }
     }
@@ -63,108 +64,77 @@ struct BinaryConnection: Sendable {
     private func handle(_ frame: WireFrame, state: inout ConnectionState) async -> Bool {
         let message = frame.message
         let requestID = frame.requestID
-        server.metrics.messageReceived(message.type, transport: .binary)
-        guard let session = state.session else {
-            guard case .hello(let hello) = message else {
-                return refuse(ProtocolError(.unexpectedMessage, "\(message.type) before HELLO"), requestID: requestID)
-            }
+        services.metrics.messageReceived(message.type, transport: .binary)
+        let action = state.machine.receive(message, clientID: state.session?.clientID ?? "")
+        if case .openSession = action {} else { state.session?.received(message) }
+        switch action {
+        case .openSession(let hello):
             return openSession(hello, requestID: requestID, state: &state)
-        }
-        session.received(message)
-        switch message {
-        case .image:
-            // PROTOCOL §4: an IMAGE is a request, answered by ACK (value 0).
-            link.send(.ack(Ack(acknowledgedRequestID: requestID, value: 0)), requestID: requestID, version: state.version)
+        case .record(let reply):
+            if let reply { answer(reply, to: requestID, state) }
             return true
-        case .pose, .channelReport, .pong, .ack:
+        case .upload(let operation):
+            await upload(operation, requestID: requestID, state: state)
             return true
-        case .ping(let heartbeat):
-            link.send(.pong(heartbeat), requestID: requestID, version: state.version)
-            return true
-        case .uploadBegin(let begin):
-            let key = uploadKey(session, begin.uploadID)
-            return await answer(requestID, state: state) { () async throws(UploadStoreError) in
-                let progress = try await server.store.begin(key, totalSize: begin.totalSize, sha256: begin.sha256)
-                return UInt64(progress.durableOffset)
-            } onSuccess: {
-                link.uploadStarted(begin.uploadID)
-            }
-        case .uploadChunk(let chunk):
-            let key = uploadKey(session, chunk.uploadID)
-            let bytes = Array(chunk.data.readableBytesView)
-            return await answer(requestID, state: state) { () async throws(UploadStoreError) in
-                let progress = try await server.store.write(key, offset: chunk.offset, bytes: bytes)
-                server.metrics.uploadBytes.increment(by: bytes.count)
-                return UInt64(progress.durableOffset)
-            }
-        case .uploadEnd(let end):
-            let key = uploadKey(session, end.uploadID)
-            link.uploadEnded(end.uploadID)
-            return await answer(requestID, state: state) { () async throws(UploadStoreError) in
-                let committed = try await server.store.finish(key)
-                server.metrics.uploadsCommitted.increment()
-                return UInt64(committed.size)
-            }
-        case .bye:
-            state.saidBye = true
+        case .closeSession:
             return false
-        case .error(let error):
-            server.logger.notice("client reported an error", metadata: ["client": "\(session.clientID)", "error": "\(error)"])
+        case .logClientError(let error):
+            services.logger.notice("client reported an error", metadata: ["client": "\(state.session?.clientID ?? "")", "error": "\(error)"])
             return true
-        case .hello, .welcome, .schedule, .frame:
-            server.metrics.errorSent(ProtocolError.Code.unexpectedMessage.description)
-            link.send(.error(ProtocolError(.unexpectedMessage, "a client does not send \(message.type) here")), requestID: requestID, version: state.version)
-            return true
+        case .refuse(let error, let endConnection):
+            services.metrics.errorSent(error.code.description)
+            link.send(.error(error.clampedForWire()), requestID: requestID, version: state.machine.version)
+            guard endConnection else { return true }
+            link.sayGoodbye(.protocolViolation, error.message)
+            return false
         }
     }
 
     private func openSession(_ hello: Hello, requestID: UInt32, state: inout ConnectionState) -> Bool {
         do {
-            let (session, welcome) = try server.openSession(hello, transport: "binary", connection: link)
+            let (session, welcome) = try services.gateway.open(hello, transport: .binary, connection: link)
             state.session = session
-            state.version = welcome.version
+            state.machine.sessionOpened(version: welcome.version)
             link.welcome(welcome, requestID: requestID)
             // Authenticated: frames up to the configured maximum from now on.
             admission?.authenticated()
             return true
         } catch {
-            return refuse(error, requestID: requestID)
+            // ERROR then BYE, and the connection ends (no session is created or kept).
+            state.machine.sessionRefused()
+            services.metrics.errorSent(error.code.description)
+            link.send(.error(error.clampedForWire()), requestID: requestID, version: ProtocolVersion.handshake)
+            link.sayGoodbye(.protocolViolation, error.message)
+            return false
         }
     }
 
-    /// Sends ERROR then BYE and ends the connection (no session is created or kept).
-    private func refuse(_ error: ProtocolError, requestID: UInt32) -> Bool {
-        server.metrics.errorSent(error.code.description)
-        link.send(.error(error.clampedForWire()), requestID: requestID, version: ProtocolVersion.handshake)
-        link.sayGoodbye(.protocolViolation, error.message)
-        return false
-    }
-
-    /// Runs a store operation and answers ACK(value) or ERROR; store refusals keep the connection.
-    private func answer(
-        _ requestID: UInt32, state: ConnectionState, _ operation: () async throws(UploadStoreError) -> UInt64,
-        onSuccess: () -> Void = {}
-    ) async -> Bool {
+    /// Runs an upload step and answers ACK(value) or ERROR; store refusals keep the connection.
+    private func upload(_ operation: UploadOperation, requestID: UInt32, state: ConnectionState) async {
+        if case .end(let key) = operation, let id = UInt64(key.uploadID) { link.uploadEnded(id) }
         do {
-            let value = try await operation()
-            onSuccess()
-            link.send(.ack(Ack(acknowledgedRequestID: requestID, value: value)), requestID: requestID, version: state.version)
+            let outcome = try await services.uploads.perform(operation)
+            if case .begin(let key, _, _) = operation, let id = UInt64(key.uploadID) { link.uploadStarted(id) }
+            answer(.ack(Ack(acknowledgedRequestID: requestID, value: outcome.acknowledgedValue)), to: requestID, state)
         } catch {
-            server.metrics.uploadRejected(error.code.rawValue)
-            server.metrics.errorSent(error.code.rawValue)
-            link.send(.error(ProtocolError(error.protocolCode, error.message).clampedForWire()), requestID: requestID, version: state.version)
+            services.metrics.errorSent(error.code.rawValue)
+            link.send(.error(error.protocolError.clampedForWire()), requestID: requestID, version: state.machine.version)
         }
-        return true
     }
 
-    private func uploadKey(_ session: Session, _ uploadID: UInt64) -> UploadKey {
-        UploadKey(clientID: session.clientID, uploadID: String(uploadID))
+    /// A reply echoes the request id (an ACK also names it in its payload).
+    private func answer(_ reply: Message, to requestID: UInt32, _ state: ConnectionState) {
+        var message = reply
+        if case .ack(var ack) = reply {
+            ack.acknowledgedRequestID = requestID
+            message = .ack(ack)
+        }
+        link.send(message, requestID: requestID, version: state.machine.version)
     }
 }
 
 /// What the connection task knows about its peer.
 private struct ConnectionState {
+    var machine = SessionStateMachine(transport: .binary)
     var session: Session?
-    var version = ProtocolVersion.handshake
-    var saidBye = false
 }

@@ -14,13 +14,18 @@ import ServiceLifecycle
 final class BinaryListener: Service, Sendable {
     let localAddress: SocketAddress
     private let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
-    private let server: EdgeDaemon
+    private let services: SessionServices
+    private let outboundLimit: Int
+    private let onDrain: @Sendable () -> Void
 
     /// Connections open and unauthenticated on this listener.
     let gate: ConnectionGate
 
-    init(server: EdgeDaemon, group: any EventLoopGroup) async throws {
-        let configuration = server.configuration
+    /// Binds `binary.host:binary.port`; `onDrain` runs when a graceful shutdown begins.
+    init(
+        configuration: ServerConfiguration, services: SessionServices, group: any EventLoopGroup,
+        onDrain: @escaping @Sendable () -> Void
+    ) async throws {
         let codec = CodecConfiguration(maxPayloadLength: configuration.limits.maxFrameBytes)
         let inflightLimit = configuration.limits.sessionInflightBytes
         let idleTimeout = configuration.idleTimeout
@@ -28,8 +33,8 @@ final class BinaryListener: Service, Sendable {
         let gate = ConnectionGate(
             maxConnections: configuration.limits.maxConnections,
             maxUnauthenticated: configuration.limits.maxUnauthenticatedConnections)
-        let metrics = server.metrics
-        let logger = server.logger
+        let metrics = services.metrics
+        let logger = services.logger
         serverChannel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -60,28 +65,37 @@ final class BinaryListener: Service, Sendable {
                 }
             }
         localAddress = serverChannel.channel.localAddress!
-        self.server = server
+        self.services = services
+        outboundLimit = configuration.limits.sessionOutboundBytes
+        self.onDrain = onDrain
         self.gate = gate
-        server.logger.info("binary listener ready", metadata: ["address": "\(localAddress)"])
+        logger.info("binary listener ready", metadata: ["address": "\(localAddress)"])
     }
 
     func run() async throws {
         let serverChannel = self.serverChannel
-        let server = self.server
+        let services = self.services
+        let outboundLimit = self.outboundLimit
         try await withGracefulShutdownHandler {
             try await serverChannel.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in connections {
-                        server.metrics.binaryConnections.increment()
+                        services.metrics.binaryConnections.increment()
+                        let link = ConnectionLink(
+                            channel: connection.channel.channel, limiter: connection.limiter, outboundLimit: outboundLimit
+                        ) {
+                            services.metrics.errorSent(ProtocolError.Code.slowConsumer.description)
+                            services.logger.warning("a client read too slowly and was cut off", metadata: ["limit_bytes": "\(outboundLimit)"])
+                        }
                         group.addTask {
-                            await BinaryConnection(connection, server: server).run()
+                            await BinaryConnection(connection, services: services, link: link).run()
                         }
                     }
                 }
             }
-        } onGracefulShutdown: {
-            server.markDraining()
-            server.logger.info("binary listener draining: no new connections")
+        } onGracefulShutdown: { [onDrain] in
+            onDrain()
+            services.logger.info("binary listener draining: no new connections")
             serverChannel.channel.close(promise: nil)
         }
     }

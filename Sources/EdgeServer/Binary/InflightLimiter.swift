@@ -61,11 +61,12 @@ final class InflightLimiter: ChannelDuplexHandler, @unchecked Sendable {
 
 extension Message {
     /// Approximate payload bytes: exact for the large variable parts (chunks, images, frames),
-    /// a small constant otherwise; used only for back-pressure accounting.
+    /// a small constant otherwise; used only for back-pressure accounting, both ways.
     var payloadSizeEstimate: Int {
         switch self {
         case .uploadChunk(let chunk): 20 + chunk.data.readableBytes
         case .image(let image): 64 + image.image.bytes.readableBytes
+        case .frame(let frame): 64 + frame.image.bytes.readableBytes
         default: 64
         }
     }

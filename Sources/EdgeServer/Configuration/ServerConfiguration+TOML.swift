@@ -52,7 +52,7 @@ extension ServerConfiguration {
         }
         if let limits = try sections.section("limits") {
             try limits.requireOnly([
-                "max_sessions", "max_frame_bytes", "session_inflight_bytes", "idle_timeout_seconds",
+                "max_sessions", "max_frame_bytes", "session_inflight_bytes", "session_outbound_bytes", "idle_timeout_seconds",
                 "resume_grace_seconds", "http_max_body_bytes", "max_connections", "max_unauthenticated_connections",
                 "handshake_timeout_seconds",
             ])
@@ -62,6 +62,7 @@ extension ServerConfiguration {
             try limits.read("max_sessions", into: &configuration.limits.maxSessions)
             try limits.read("max_frame_bytes", into: &configuration.limits.maxFrameBytes)
             try limits.read("session_inflight_bytes", into: &configuration.limits.sessionInflightBytes)
+            try limits.read("session_outbound_bytes", into: &configuration.limits.sessionOutboundBytes)
             try limits.read("idle_timeout_seconds", into: &configuration.limits.idleTimeoutSeconds)
             try limits.read("resume_grace_seconds", into: &configuration.limits.resumeGraceSeconds)
             try limits.read("http_max_body_bytes", into: &configuration.limits.httpMaxBodyBytes)

@@ -68,6 +68,9 @@ struct ServerConfiguration: Sendable, Equatable {
         var maxFrameBytes = 16 << 20
         /// Bytes one session may have received but not yet processed (back-pressure bound).
         var sessionInflightBytes = 64 << 20
+        /// Bytes the daemon may have queued for one binary client that has not read them yet;
+        /// past it the client is cut off with `slow_consumer` (outbound back-pressure).
+        var sessionOutboundBytes = 8 << 20
         /// A session that sends nothing for this long is closed with `idle_timeout`.
         var idleTimeoutSeconds: Double = 60
         /// A disconnected session's state is kept this long for a reconnect with the same client id.
@@ -119,6 +122,12 @@ struct ServerConfiguration: Sendable, Equatable {
         try Self.requirePositive(limits.maxSessions, "limits.max_sessions")
         try Self.requirePositive(limits.maxFrameBytes, "limits.max_frame_bytes")
         try Self.requirePositive(limits.sessionInflightBytes, "limits.session_inflight_bytes")
+        let largestOutbound = WireFrame.headerLength + slotLoop.largestServerPayload
+        guard limits.sessionOutboundBytes >= largestOutbound else {
+            throw .invalid(
+                "limits.session_outbound_bytes",
+                "must hold at least one FRAME at irac.frame_size (\(largestOutbound) bytes; got \(limits.sessionOutboundBytes))")
+        }
         try Self.requirePositive(limits.httpMaxBodyBytes, "limits.http_max_body_bytes")
         try Self.requirePositive(limits.maxConnections, "limits.max_connections")
         try Self.requirePositive(limits.maxUnauthenticatedConnections, "limits.max_unauthenticated_connections")

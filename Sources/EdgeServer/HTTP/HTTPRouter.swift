@@ -33,20 +33,25 @@ final class HTTPRouter: Sendable {
     }
 
     let metrics: ServerMetrics
-    private let store: UploadStore
+    private let uploads: UploadService
     private let authority: TokenAuthority
     private let status: @Sendable () -> StatusReport
     private let sessionRoutes: HTTPSessionRoutes
     private let mixedReality: MixedRealityBoard
     private let encoder: JSONEncoder
 
-    init(daemon: EdgeDaemon, authority: TokenAuthority) {
-        metrics = daemon.metrics
-        store = daemon.store
+    /// A router for the session `services`, bearer tokens checked by `authority`, `/v1/status`
+    /// from `status` and MR frames from `mixedReality`.
+    init(
+        services: SessionServices, authority: TokenAuthority, mixedReality: MixedRealityBoard,
+        status: @escaping @Sendable () -> StatusReport
+    ) {
+        metrics = services.metrics
+        uploads = services.uploads
         self.authority = authority
-        status = { [daemon] in daemon.statusReport() }
-        sessionRoutes = HTTPSessionRoutes(daemon: daemon)
-        mixedReality = daemon.mixedReality
+        self.status = status
+        sessionRoutes = HTTPSessionRoutes(services: services)
+        self.mixedReality = mixedReality
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -152,49 +157,50 @@ final class HTTPRouter: Sendable {
 
     private func routeUpload(_ request: HTTPRequest, clientID: String, uploadID: String, rest: ArraySlice<Substring>) -> Result {
         let route = "uploads"
-        let key = UploadKey(clientID: clientID, uploadID: uploadID)
-        let store = self.store
-        let metrics = self.metrics
+        switch Self.uploadOperation(request, key: UploadKey(clientID: clientID, uploadID: uploadID), rest: rest) {
+        case .success(let operation):
+            return .deferred(route: route) { [uploads] in
+                do throws(UploadStoreError) {
+                    switch try await uploads.perform(operation) {
+                    case .progress(let progress):
+                        return Self.progress(progress)
+                    case .committed(let committed):
+                        return .text(.created, "\(committed.sha256Hex)\n", headers: ["upload-offset": String(committed.size)])
+                    }
+                } catch {
+                    let code = error.code.rawValue
+                    return .text(error.httpStatus, "\(code): \(error.message)\n", headers: ["splatedge-error": code])
+                }
+            }
+        case .failure(let refusal):
+            return .immediate(refusal.response, route: route)
+        }
+    }
+
+    /// The upload step an `/v1/uploads/{client}/{upload}[/end]` request asks for, or the answer
+    /// to a request that names none.
+    private static func uploadOperation(
+        _ request: HTTPRequest, key: UploadKey, rest: ArraySlice<Substring>
+    ) -> Swift.Result<UploadOperation, HTTPRefusal> {
         switch (request.method, rest.first) {
         case (.POST, nil):
             guard let length = request.headers.first(name: "upload-length").flatMap({ UInt64($0) }),
                 let digest = request.headers.first(name: "upload-sha256")?.hexBytes
             else {
-                return .immediate(.text(.badRequest, "BEGIN needs upload-length (bytes) and upload-sha256 (64 hex digits) headers\n"), route: route)
+                return .failure(HTTPRefusal(.text(.badRequest, "BEGIN needs upload-length (bytes) and upload-sha256 (64 hex digits) headers\n")))
             }
-            return .deferred(route: route) {
-                await Self.respond(metrics) { () async throws(UploadStoreError) in
-                    Self.progress(try await store.begin(key, totalSize: length, sha256: digest))
-                }
-            }
+            return .success(.begin(key, totalSize: length, sha256: digest))
         case (.HEAD, nil), (.GET, nil):
-            return .deferred(route: route) {
-                await Self.respond(metrics) { () async throws(UploadStoreError) in
-                    Self.progress(try await store.progress(key))
-                }
-            }
+            return .success(.progress(key))
         case (.PATCH, nil):
             guard let offset = request.headers.first(name: "upload-offset").flatMap({ UInt64($0) }) else {
-                return .immediate(.text(.badRequest, "CHUNK needs an upload-offset header\n"), route: route)
+                return .failure(HTTPRefusal(.text(.badRequest, "CHUNK needs an upload-offset header\n")))
             }
-            let bytes = Array(request.body.readableBytesView)
-            return .deferred(route: route) {
-                await Self.respond(metrics) { () async throws(UploadStoreError) in
-                    let progress = try await store.write(key, offset: offset, bytes: bytes)
-                    metrics.uploadBytes.increment(by: bytes.count)
-                    return Self.progress(progress)
-                }
-            }
+            return .success(.chunk(key, offset: offset, bytes: Array(request.body.readableBytesView)))
         case (.POST, "end") where rest.count == 1:
-            return .deferred(route: route) {
-                await Self.respond(metrics) { () async throws(UploadStoreError) in
-                    let committed = try await store.finish(key)
-                    metrics.uploadsCommitted.increment()
-                    return .text(.created, "\(committed.sha256Hex)\n", headers: ["upload-offset": String(committed.size)])
-                }
-            }
+            return .success(.end(key))
         default:
-            return .immediate(.text(.methodNotAllowed, "\(request.method) is not an upload operation\n"), route: route)
+            return .failure(HTTPRefusal(.text(.methodNotAllowed, "\(request.method) is not an upload operation\n")))
         }
     }
 
@@ -232,25 +238,11 @@ final class HTTPRouter: Sendable {
         let json = "{\"committed\":\(progress.committed),\"durable_offset\":\(progress.durableOffset),\"total_size\":\(progress.totalSize)}"
         return .json(.ok, Array(json.utf8), headers: ["upload-offset": String(progress.durableOffset)])
     }
+}
 
-    /// Runs a store operation and turns a refusal into the matching status.
-    private static func respond(
-        _ metrics: ServerMetrics, _ operation: () async throws(UploadStoreError) -> HTTPResponse
-    ) async -> HTTPResponse {
-        do {
-            return try await operation()
-        } catch {
-            metrics.uploadRejected(error.code.rawValue)
-            let status: HTTPResponseStatus =
-                switch error.code {
-                case .unknownUpload: .notFound
-                case .offset, .busy: .conflict
-                case .digest: .unprocessableEntity
-                case .size: .payloadTooLarge
-                case .invalid: .badRequest
-                case .io: .internalServerError
-                }
-            return .text(status, "\(error.code.rawValue): \(error.message)\n", headers: ["splatedge-error": error.code.rawValue])
-        }
-    }
+/// A finished answer standing in for an operation a request could not name.
+struct HTTPRefusal: Error {
+    var response: HTTPResponse
+
+    init(_ response: HTTPResponse) { self.response = response }
 }

@@ -20,7 +20,7 @@ struct HTTPSessionRoutes: Sendable {
     /// Server messages kept per HTTP session between polls.
     static let inboxCapacity = 256
 
-    let daemon: EdgeDaemon
+    let services: SessionServices
 
     func route(_ request: HTTPRequest, rest: ArraySlice<Substring>) -> HTTPResponse {
         switch (request.method, rest.count) {
@@ -40,8 +40,8 @@ struct HTTPSessionRoutes: Sendable {
             guard case .hello(let hello) = try Message(type: .hello, payload: request.body) else {
                 throw ProtocolError(.invalidValue, "the body is not a HELLO payload")
             }
-            let connection = HTTPSessionConnection(capacity: Self.inboxCapacity, metrics: daemon.metrics)
-            let (_, welcome) = try daemon.openSession(hello, transport: "http2", connection: connection)
+            let connection = HTTPSessionConnection(capacity: Self.inboxCapacity, metrics: services.metrics)
+            let (_, welcome) = try services.gateway.open(hello, transport: .http2, connection: connection)
             return Self.payload(.welcome(welcome))
         } catch {
             return refusal(error)
@@ -52,24 +52,30 @@ struct HTTPSessionRoutes: Sendable {
         guard let session = attachedSession(clientID) else {
             return refusal(ProtocolError(.unexpectedMessage, "no HTTP session for client \(clientID): POST /v1/sessions first"))
         }
+        let message: Message
         do throws(ProtocolError) {
             let type = try Self.messageType(request.headers.first(name: "splatedge-type"))
-            let message = try Message(type: type, payload: request.body)
-            daemon.metrics.messageReceived(type, transport: .http2)
-            session.received(message)
-            switch message {
-            case .pose, .channelReport, .image:
-                return HTTPResponse(status: .noContent, contentType: Self.payloadType, body: ByteBuffer())
-            case .ping(let heartbeat):
-                return Self.payload(.pong(heartbeat))
-            case .bye:
-                daemon.sessions.close(session, reason: "bye")
-                return HTTPResponse(status: .noContent, contentType: Self.payloadType, body: ByteBuffer())
-            default:
-                throw ProtocolError(.unexpectedMessage, "\(type) is not sent on this route (uploads use /v1/uploads)")
-            }
+            message = try Message(type: type, payload: request.body)
         } catch {
             return refusal(error)
+        }
+        services.metrics.messageReceived(message.type, transport: .http2)
+        var machine = SessionStateMachine(transport: .http2, openAt: ProtocolVersion.implemented.upperBound)
+        let action = machine.receive(message, clientID: clientID)
+        session.received(message)
+        switch action {
+        case .record(let reply?):
+            return Self.payload(reply)
+        case .record(nil):
+            return HTTPResponse(status: .noContent, contentType: Self.payloadType, body: ByteBuffer())
+        case .closeSession:
+            services.sessions.close(session, reason: "bye")
+            return HTTPResponse(status: .noContent, contentType: Self.payloadType, body: ByteBuffer())
+        case .refuse(let error, _):
+            return refusal(error)
+        case .openSession, .upload, .logClientError:
+            // An open session over HTTP carries neither HELLO nor uploads nor client errors here.
+            return refusal(ProtocolError(.unexpectedMessage, "\(message.type) is not sent on this route"))
         }
     }
 
@@ -87,7 +93,7 @@ struct HTTPSessionRoutes: Sendable {
             do {
                 try body.writeWireFrame(WireFrame(message: message))
             } catch {
-                daemon.logger.error("could not encode a queued message", metadata: ["error": "\(error)"])
+                services.logger.error("could not encode a queued message", metadata: ["error": "\(error)"])
             }
         }
         return HTTPResponse(status: .ok, contentType: Self.framesType, body: body)
@@ -112,21 +118,14 @@ struct HTTPSessionRoutes: Sendable {
     }
 
     private func attachedSession(_ clientID: String) -> Session? {
-        guard let session = daemon.sessions.session(clientID: clientID), session.snapshot.connection is HTTPSessionConnection
+        guard let session = services.sessions.session(clientID: clientID), session.snapshot.connection is HTTPSessionConnection
         else { return nil }
         return session
     }
 
     private func refusal(_ error: ProtocolError) -> HTTPResponse {
-        daemon.metrics.errorSent(error.code.description)
-        let status: HTTPResponseStatus =
-            switch error.code {
-            case .unauthorized: .unauthorized
-            case .sessionLimit: .serviceUnavailable
-            case .unexpectedMessage: .conflict
-            default: .badRequest
-            }
-        return Self.errorPayload(error, status: status)
+        services.metrics.errorSent(error.code.description)
+        return Self.errorPayload(error, status: error.httpStatus)
     }
 
     /// An ERROR payload (`splatedge-type: ERROR`) with `status`, as every session-route refusal.

@@ -23,11 +23,14 @@ final class EdgeDaemon: Sendable {
     let catalog: Catalog
     let store: UploadStore
     let sessions: SessionRegistry
+    /// HELLO, uploads, metrics and the log, as both transports use them.
+    let sessionServices: SessionServices
     /// Written by the slot loop, read by `/v1/status`.
     let slotStatistics = SlotStatisticsBox()
     /// Written by the slot loop, composed on request by `GET /v1/robots/{client}/mr`.
     let mixedReality: MixedRealityBoard
     private let runID: Int64
+    private let journal: CatalogJournal
     private let group: MultiThreadedEventLoopGroup
     private let threadPool: NIOThreadPool
     private let startedAt = ContinuousClock.now
@@ -73,7 +76,11 @@ final class EdgeDaemon: Sendable {
             throw error
         }
         group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads)
-        sessions = SessionRegistry(configuration: configuration, catalog: catalog, metrics: metrics, runID: runID, logger: logger)
+        journal = CatalogJournal(catalog: catalog, logger: logger)
+        sessions = SessionRegistry(configuration: configuration, journal: journal, metrics: metrics, runID: runID, logger: logger)
+        sessionServices = SessionServices(
+            gateway: SessionGateway(configuration: configuration, sessions: sessions, slotStatistics: slotStatistics),
+            uploads: UploadService(store: store, metrics: metrics), metrics: metrics, logger: logger)
         readyPromise = group.next().makePromise()
     }
 
@@ -119,7 +126,9 @@ final class EdgeDaemon: Sendable {
     }
 
     private func serve(additionalServices: [any Service], signals: [UnixSignal]) async throws {
-        let router = HTTPRouter(daemon: self, authority: TokenAuthority(configuration: configuration))
+        let router = HTTPRouter(
+            services: sessionServices, authority: TokenAuthority(configuration: configuration), mixedReality: mixedReality
+        ) { [self] in statusReport() }
         let http: HTTPListener
         let binary: BinaryListener
         do {
@@ -130,7 +139,8 @@ final class EdgeDaemon: Sendable {
                     (session.snapshot.connection as? HTTPSessionConnection)?.sayGoodbyeForShutdown()
                 }
             }
-            binary = try await BinaryListener(server: self, group: group)
+            binary = try await BinaryListener(
+                configuration: configuration, services: sessionServices, group: group, onDrain: { [self] in markDraining() })
         } catch {
             readyPromise.fail(error)
             throw error
@@ -178,6 +188,7 @@ final class EdgeDaemon: Sendable {
 
     private func shutdownResources() async throws {
         store.close()
+        await journal.close()
         do { try catalog.stopRun(runID) } catch { logger.warning("catalog: could not close the run", metadata: ["error": "\(error)"]) }
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
@@ -189,45 +200,6 @@ extension Duration {
     var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) * 1e-18
-    }
-}
-
-extension EdgeDaemon {
-    /// Handles a HELLO for any transport: version negotiation, authentication, session limits,
-    /// resume; returns the session and the WELCOME to send.
-    ///
-    /// - Throws: the ``ProtocolError`` to send back (no session exists afterwards).
-    func openSession(
-        _ hello: Hello, transport: String, connection: any SessionConnection
-    ) throws(ProtocolError) -> (Session, Welcome) {
-        let version = try hello.negotiatedVersion()
-        let role: SessionRole =
-            switch hello.role {
-            case .robot: .robot
-            case .user: .user
-            case .collector: .collector
-            }
-        do {
-            let (session, _) = try sessions.open(
-                clientID: hello.clientID, role: role, token: hello.token, transport: transport, connection: connection)
-            session.declare(capabilities: hello.capabilities)
-            return (session, welcome(for: session, version: version))
-        } catch {
-            throw ProtocolError(error.protocolCode, error.message)
-        }
-    }
-
-    /// The WELCOME a session receives after its HELLO.
-    func welcome(for session: Session, version: UInt8) -> Welcome {
-        let maxPayload = configuration.limits.maxFrameBytes
-        return Welcome(
-            version: version, sessionID: session.id, linkID: session.linkID, channelSeed: configuration.channelSeed,
-            slotLengthMicroseconds: UInt32(configuration.slotLengthMilliseconds * 1000),
-            currentSlot: UInt64(slotStatistics.value.slotsCompleted),
-            maxPayloadLength: UInt32(maxPayload),
-            // UPLOAD_CHUNK spends 20 payload bytes on upload id, offset and blob length.
-            maxChunkLength: UInt32(max(1, maxPayload - 20)),
-            maxPlannedPoses: UInt16(configuration.maxPlannedPoses))
     }
 }
 

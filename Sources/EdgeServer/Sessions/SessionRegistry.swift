@@ -11,18 +11,18 @@ final class SessionRegistry: Sendable {
     private let authority: TokenAuthority
     private let maxSessions: Int
     private let resumeGrace: Duration
-    private let catalog: Catalog
+    private let journal: CatalogJournal
     private let metrics: ServerMetrics
     private let runID: Int64?
     private let logger: Logger
     private let sessions = NIOLockedValueBox([String: Session]())  // by client id
     private let nextIndex = NIOLockedValueBox(UInt32(1))
 
-    init(configuration: ServerConfiguration, catalog: Catalog, metrics: ServerMetrics, runID: Int64?, logger: Logger) {
+    init(configuration: ServerConfiguration, journal: CatalogJournal, metrics: ServerMetrics, runID: Int64?, logger: Logger) {
         authority = TokenAuthority(configuration: configuration)
         maxSessions = configuration.limits.maxSessions
         resumeGrace = .seconds(checked: configuration.limits.resumeGraceSeconds)
-        self.catalog = catalog
+        self.journal = journal
         self.metrics = metrics
         self.runID = runID
         self.logger = logger
@@ -71,10 +71,8 @@ final class SessionRegistry: Sendable {
         }
         let (session, resumed, replaced) = try result.get()
         replaced?.close(reason: "the session was resumed by a newer connection")
-        do {
+        journal.record("session") { [runID] catalog in
             try catalog.openSession(id: String(session.id), runID: runID, clientID: clientID, role: role.rawValue, transport: transport)
-        } catch {
-            logger.warning("catalog: could not record session", metadata: ["error": "\(error)"])
         }
         publishCounts()
         logger.info(
@@ -97,11 +95,7 @@ final class SessionRegistry: Sendable {
             return true
         }
         guard removed else { return }
-        do {
-            try catalog.closeSession(id: String(session.id), reason: reason)
-        } catch {
-            logger.warning("catalog: could not close session", metadata: ["error": "\(error)"])
-        }
+        journal.record("session close") { catalog in try catalog.closeSession(id: String(session.id), reason: reason) }
         publishCounts()
         logger.info("session closed", metadata: ["client": "\(session.clientID)", "reason": "\(reason)"])
     }
