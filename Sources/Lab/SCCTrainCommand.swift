@@ -18,6 +18,7 @@ struct SCCTrainCommand: ParsableCommand {
     @Option(help: "Training instances' MECs.") var mecs = 8
     @Option(help: "City of the training instances.") var city = SCCCity.california
     @Option(help: "Label weights per instance.") var labelWeights = 5
+    @Option(help: "Branch-and-bound node limit of an exact label (past it, Weight-Greedy's label).") var exactNodeLimit = 200_000
     @Option(help: "Supervised epochs.") var epochs = 8
     @Option(help: "PPO iterations.") var ppoIterations = 60
     @Option(help: "Rollouts per PPO iteration.") var groupSize = 4
@@ -34,6 +35,7 @@ struct SCCTrainCommand: ParsableCommand {
         trainer.instances = instances
         trainer.validationInstances = validationInstances
         trainer.labelWeights = labelWeights
+        trainer.exactNodeLimit = exactNodeLimit
         trainer.supervisedEpochs = epochs
         trainer.ppoIterations = ppoIterations
         trainer.groupSize = groupSize
