@@ -64,16 +64,6 @@ extension MOCMPOModel {
     /// The model shipped with the Optimizers module (`SCC/MOCMPO/Resources`, loaded once).
     public static func shipped() throws -> MOCMPOModel { try shippedModel.get() }
 
-    private static let shippedModel: Result<MOCMPOModel, OptimizerError> = {
-        guard let url = Bundle.module.url(forResource: formatTag, withExtension: "json") else {
-            return .failure(OptimizerError(.badFile, "the shipped MO-CMPO model \(formatTag).json is missing from the bundle"))
-        }
-        do {
-            return .success(try load(from: url))
-        } catch let error as OptimizerError {
-            return .failure(error)
-        } catch {
-            return .failure(OptimizerError(.badFile, "\(error)"))
-        }
-    }()
+    private static let shippedModel: Result<MOCMPOModel, OptimizerError> =
+        BundledResource.load(formatTag, what: "MO-CMPO model", with: load(from:))
 }
