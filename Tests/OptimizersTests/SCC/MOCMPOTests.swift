@@ -70,7 +70,7 @@ struct MOCMPOTests {
                 continue
             }
             #expect(!result.front.isEmpty)
-            #expect(result.front.allSatisfy(\.feasible))
+            #expect(result.front.allSatisfy { $0.feasible })
         }
     }
 
