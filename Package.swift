@@ -85,7 +85,7 @@ let package = Package(
             dependencies: ["Protocol", "Renderer", "Wireless", "SeededRandom", .product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "Optimizers", dependencies: ["Wireless", "COpenBLAS", "SeededRandom"],
-            resources: [.copy("IRAC/ILO/Resources/ilo-irac-v1.json")]),
+            resources: [.copy("IRAC/ILO/Resources/ilo-irac-v1.json"), .copy("SCC/MOCMPO/Resources/scc-mocmpo-v1.json")]),
         // Renderer-backed sources of the optimisers' scenario quantities (Optimizers itself
         // must not depend on Renderer).
         .target(name: "Scenarios", dependencies: ["Renderer", "Optimizers", "Wireless", "SeededRandom"]),

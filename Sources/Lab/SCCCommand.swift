@@ -10,8 +10,8 @@ extension SCCCity: ExpressibleByArgument {}
 struct SCCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scc",
-        abstract: "SCC: multi-user VR placement over many MECs — generate instances, city statistics, sweep every solver.",
-        subcommands: [SCCGenerateCommand.self, SCCCitiesCommand.self, SCCSweepCommand.self])
+        abstract: "SCC: multi-user VR placement over many MECs — generate instances, city statistics, sweep every solver, train MO-CMPO.",
+        subcommands: [SCCGenerateCommand.self, SCCCitiesCommand.self, SCCSweepCommand.self, SCCTrainCommand.self])
 }
 
 /// Scenario flags shared by the SCC commands (defaults: docs/SCC.md).

@@ -46,7 +46,7 @@ import Testing
         let work = try EndToEndProcesses.scratch("scc-cli")
         defer { try? FileManager.default.removeItem(at: work) }
         _ = try Self.run(["scc", "generate", "--users", "3", "--spaces", "2", "--mecs", "2", "--out", work.path])
-        let solved = try Self.run(["solve", "--instance", work.appendingPathComponent("scc-1.json").path, "--solver", "mocmpo"])
+        let solved = try Self.run(["solve", "--instance", work.appendingPathComponent("scc-1.json").path, "--solver", "modifusco"])
         #expect(solved.status != 0)
         #expect(solved.output.contains("unknown_solver"))
     }

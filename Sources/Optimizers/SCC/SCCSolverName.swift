@@ -15,6 +15,8 @@ public enum SCCSolverName: String, CaseIterable, Sendable, Codable {
     /// The exact front by branch and bound for tiny instances; for larger ones the exact
     /// weighted-sum optima over the weight grid (the front's supported points).
     case exact
+    /// MO-CMPO, the paper's learned solver: consistency model + PPO over a preference-weight grid.
+    case mocmpo
 }
 
 /// Settings a caller may pass to any SCC solver; each solver reads what concerns it.
@@ -29,6 +31,8 @@ public struct SCCSolverOptions: Sendable {
     public var moead = MOEAD()
     /// Branch-and-bound settings.
     public var exact = SCCExact()
+    /// MO-CMPO's settings (model, weight grid, samples, seed).
+    public var mocmpo = MOCMPO()
     /// `exact` enumerates the whole front when M^pairs is at most this; above it, it returns
     /// the weighted-sum optima.
     public var exactFrontSpace = 1e7
@@ -101,6 +105,8 @@ public enum SCCSolvers {
                 moead.initialGenomes = seeds
                 archive = try moead.run(problem)
             }
+        case .mocmpo:
+            archive = try options.mocmpo.run(evaluator)
         case .exact:
             let space = pow(Double(evaluator.mecCount), Double(evaluator.pairCount))
             if space <= options.exactFrontSpace { return try options.exact.front(evaluator) }

@@ -92,7 +92,7 @@ struct SCCSolverTests {
     }
 
     @Test func solverNamesAreStable() {
-        #expect(SCCSolverName.allCases.map(\.rawValue) == ["random", "weightgreedy", "nsga2", "moead", "exact"])
+        #expect(SCCSolverName.allCases.map(\.rawValue) == ["random", "weightgreedy", "nsga2", "moead", "exact", "mocmpo"])
     }
 }
 

@@ -98,16 +98,6 @@ extension ILOModel {
         try shippedModel.get()
     }
 
-    private static let shippedModel: Result<ILOModel, OptimizerError> = {
-        guard let url = Bundle.module.url(forResource: "ilo-irac-v1", withExtension: "json") else {
-            return .failure(OptimizerError(.badFile, "the shipped ILO model ilo-irac-v1.json is missing from the bundle"))
-        }
-        do {
-            return .success(try load(from: url))
-        } catch let error as OptimizerError {
-            return .failure(error)
-        } catch {
-            return .failure(OptimizerError(.badFile, "\(error)"))
-        }
-    }()
+    private static let shippedModel: Result<ILOModel, OptimizerError> =
+        BundledResource.load("ilo-irac-v1", what: "ILO model", with: load(from:))
 }
