@@ -11,8 +11,9 @@ struct WorldDatasetCommand: ParsableCommand {
         commandName: "world-dataset",
         abstract: "Render a training dataset (COLMAP text model + PNGs + test_list.txt) from the procedural world.",
         discussion: """
-            Views are random eye-height cameras in the room (WorldRoute's randomCamera), black background, \
-            images clamped and stored as 8-bit PNG. points3D holds --points ground-truth centres with \
+            Views are random eye-height cameras in the room (--cameras random, WorldRoute's randomCamera) \
+            or an inward-looking ring walked around it with the held-out views spread evenly between the \
+            training views (--cameras ring, ringCamera); black background, images clamped and stored as 8-bit PNG. points3D holds --points ground-truth centres with \
             Gaussian noise of --noise metres and their view-independent (DC) colours.
             """)
 
@@ -22,6 +23,7 @@ struct WorldDatasetCommand: ParsableCommand {
     @Option(help: "SH degree of the world.") var shDegree: Int = 3
     @Option(help: "Training views.") var trainViews: Int = 48
     @Option(help: "Held-out views.") var testViews: Int = 8
+    @Option(help: "Camera layout: random or ring.") var cameras: CameraLayout = .random
     @Option(help: "Image size WxH.") var resolution: String = "160x120"
     @Option(help: "Vertical field of view, degrees.") var fov: Float = 60
     @Option(help: "Start points drawn from the ground-truth centres.") var points: Int = 8000
@@ -38,8 +40,13 @@ struct WorldDatasetCommand: ParsableCommand {
         var rng = SeededGenerator(seed: seed, stream: 21, index: 0)
         let rasterizer = GaussianRasterizer()
         let intrinsics = Camera.Intrinsics(width: width, height: height, verticalFieldOfViewDegrees: fov)
-        let views = try (0..<(trainViews + testViews)).map { k -> TrainingView in
-            let camera = try world.randomCamera(using: &rng, intrinsics: intrinsics)
+        let total = trainViews + testViews
+        let heldOut = Set((0..<testViews).map { j in (2 * j + 1) * total / (2 * testViews) })
+        let views = try (0..<total).map { k -> TrainingView in
+            let camera = switch cameras {
+            case .random: try world.randomCamera(using: &rng, intrinsics: intrinsics)
+            case .ring: try world.ringCamera(index: k, of: total, intrinsics: intrinsics)
+            }
             var image = rasterizer.render(scene, camera: camera, options: RenderOptions())
             for i in image.pixels.indices { image.pixels[i] = (min(max(image.pixels[i], 0), 1) * 255).rounded() / 255 }
             return try TrainingView(name: String(format: "view%03d.png", k), camera: camera, image: image)
@@ -52,10 +59,20 @@ struct WorldDatasetCommand: ParsableCommand {
             let dc = g.sh[0] * SphericalHarmonics.c0 + 0.5
             colors.append(SIMD3(min(max(dc.x, 0), 1), min(max(dc.y, 0), 1), min(max(dc.z, 0), 1)))
         }
-        let dataset = TrainingDataset(train: Array(views[..<trainViews]), test: Array(views[trainViews...]),
+        let isTest: (Int) -> Bool = { k in cameras == .random ? k >= trainViews : heldOut.contains(k) }
+        let dataset = TrainingDataset(train: views.indices.filter { !isTest($0) }.map { views[$0] },
+                                      test: views.indices.filter(isTest).map { views[$0] },
                                       points: try PointCloud(positions: positions, colors: colors))
         try dataset.writeCOLMAPText(to: out)
         if let groundTruth { try scene.writePLY(to: groundTruth) }
-        print("world seed \(seed): \(scene.count) Gaussians (SH \(scene.shDegree)); \(trainViews) training + \(testViews) held-out views at \(width)×\(height), \(positions.count) start points (σ \(noise) m) → \(out)")
+        print("world seed \(seed): \(scene.count) Gaussians (SH \(scene.shDegree)); \(cameras) cameras, \(trainViews) training + \(testViews) held-out views at \(width)×\(height), \(positions.count) start points (σ \(noise) m) → \(out)")
     }
+}
+
+/// Where `gs-lab world-dataset` puts its cameras.
+enum CameraLayout: String, ExpressibleByArgument {
+    /// Independent random eye-height views anywhere in the room; the held-out views come last.
+    case random
+    /// An inward-looking ring around the room; held-out views interleaved evenly along it.
+    case ring
 }

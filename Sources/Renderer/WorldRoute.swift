@@ -90,6 +90,22 @@ extension ProceduralWorld {
         return WorldRoute(validated: waypoints, speed: Float(rng.nextUniform(in: 0.5..<1.2)))
     }
 
+    /// View `index` of `count` on an inward-looking ring, the layout of an object-centric
+    /// capture walked around the room: eyes on an ellipse at 70 % of the room's half-size (so the
+    /// far wall stays in view), at 1.2–1.8 m height varying three times per lap, each looking at
+    /// the room's centre at 1 m. Neighbouring views overlap, so views interleaved along the ring
+    /// (the reference's every-8th hold-out, Kerbl et al. 2023 §7.1) see surfaces their training
+    /// neighbours saw.
+    public func ringCamera(index: Int, of count: Int, intrinsics: Camera.Intrinsics) throws -> Camera {
+        guard count > 0, (0..<count).contains(index) else {
+            throw RendererError(.invalidArgument, "ring view \(index) of \(count) does not exist")
+        }
+        let angle = 2 * Float.pi * Float(index) / Float(count)
+        let radii = 0.7 * Self.roomHalfSize
+        let eye = SIMD3(radii.x * cos(angle), radii.y * sin(angle), 1.5 + 0.3 * sin(3 * angle))
+        return try Camera.lookAt(eye: eye, target: SIMD3(0, 0, 1), intrinsics: intrinsics)
+    }
+
     /// A random viewpoint inside the room at eye height, looking at a random point on the
     /// opposite side, drawn from `rng`.
     public func randomCamera(using rng: inout some RandomNumberGenerator, intrinsics: Camera.Intrinsics) throws -> Camera {

@@ -85,4 +85,23 @@ import Testing
         _ = try Self.world.randomCamera(using: &rng, intrinsics: Self.intrinsics)
         #expect(throws: RendererError.self) { try WorldRoute(waypoints: [SIMD3(0, 0, 0)]) }
     }
+
+    @Test func ringCamerasCircleTheRoomLookingAtItsCentre() throws {
+        let count = 56
+        var previous: SIMD3<Float>?
+        for k in 0..<count {
+            let camera = try Self.world.ringCamera(index: k, of: count, intrinsics: Self.intrinsics)
+            let p = camera.position
+            #expect(abs(p.x) < 10 && abs(p.y) < 7 && p.z >= 1.2 - 1e-4 && p.z <= 1.8 + 1e-4)
+            // The room's centre at 1 m projects to the principal point.
+            let centre = SIMD3<Float>(0, 0, 1)
+            let (r0, r1, r2) = camera.rotation
+            let v = SIMD3((r0 * centre).sum(), (r1 * centre).sum(), (r2 * centre).sum()) + camera.translation
+            #expect(v.z > 3 && abs(camera.fx * v.x / v.z) < 1e-3 * v.z && abs(camera.fy * v.y / v.z) < 1e-3 * v.z)
+            // Neighbours are close: the ring's step is under a metre.
+            if let previous { #expect(((p - previous) * (p - previous)).sum() < 1) }
+            previous = p
+        }
+        #expect(throws: RendererError.self) { try Self.world.ringCamera(index: count, of: count, intrinsics: Self.intrinsics) }
+    }
 }
