@@ -33,6 +33,17 @@ struct HTTP2FuzzTests {
             while let out = try channel.readOutbound(as: ByteBuffer.self) { received.append(Array(out.readableBytesView)) }
         }
 
+        /// Sends `next()` one read at a time until the connection closes or `limit` reads were
+        /// sent; returns how many were.
+        func flood(limit: Int, _ next: () -> [UInt8]) throws -> Int {
+            var sent = 0
+            while channel.isActive && sent < limit {
+                try send(next())
+                sent += 1
+            }
+            return sent
+        }
+
         func close() { _ = try? channel.finish(acceptAlreadyClosed: true) }
     }
 
@@ -84,11 +95,7 @@ struct HTTP2FuzzTests {
             let connection = try Connection(router: router)
             connection.channel.isWritable = false
             connection.channel.pipeline.fireChannelWritabilityChanged()
-            var sent = 0
-            while connection.channel.isActive && sent < 10_000 {
-                try connection.send(H2FrameFuzzer.settings([(0x3, 100)]))
-                sent += 1
-            }
+            let sent = try connection.flood(limit: 10_000) { H2FrameFuzzer.settings([(0x3, 100)]) }
             #expect(!connection.channel.isActive)
             #expect(sent <= NGHTTP2ConnectionHandler.Limits.maxOutboundAcks + 1)
             connection.close()
@@ -100,12 +107,10 @@ struct HTTP2FuzzTests {
         try await Self.withRouter { router in
             let connection = try Connection(router: router)
             var fuzzer = H2FrameFuzzer(seed: 7)
-            var sent = 0
-            while connection.channel.isActive && sent < 5_000 {
-                let (stream, headers) = fuzzer.unfinishedRequest(path: "/nope")
-                try connection.send(headers + H2FrameFuzzer.rstStream(stream))
-                sent += 1
+            let sent = try connection.flood(limit: 5_000) {
                 #expect(connection.handler.streams.count <= 1)
+                let (stream, headers) = fuzzer.unfinishedRequest(path: "/nope")
+                return headers + H2FrameFuzzer.rstStream(stream)
             }
             #expect(connection.received.goAwayError == 0xb)  // ENHANCE_YOUR_CALM
             #expect(sent < 5_000)

@@ -42,6 +42,10 @@ enum NGHTTP2Callbacks {
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, userData in
             guard let frame else { return 0 }
             let type = UInt32(frame.pointee.hd.type)
+            if type == NGHTTP2_PING.rawValue && frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 {
+                NGHTTP2Callbacks.handler(userData).pingAcknowledged()
+                return 0
+            }
             guard type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue,
                 let stream = NGHTTP2Callbacks.handler(userData).streams[frame.pointee.hd.stream_id]
             else { return 0 }

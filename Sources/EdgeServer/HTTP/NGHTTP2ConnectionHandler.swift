@@ -213,9 +213,20 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         }
     }
 
+    /// The graceful GOAWAY of RFC 9113 §6.8: first one with the largest stream id (streams in
+    /// flight are still accepted) and a PING; when its ACK arrives, one round trip later, the
+    /// final GOAWAY with the last stream processed.
     private func goAway() {
         guard let session, !quiescing else { return }
         quiescing = true
+        nghttp2_submit_shutdown_notice(session)
+        nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+        sendSoon()
+    }
+
+    /// A PING ACK arrived: after the shutdown notice, the final GOAWAY goes out.
+    func pingAcknowledged() {
+        guard let session, quiescing else { return }
         nghttp2_submit_goaway(
             session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
             NGHTTP2_NO_ERROR.rawValue, nil, 0)
