@@ -61,6 +61,8 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     private var sendPending = false
     private var reading = false
     private var quiescing = false
+    /// The final GOAWAY went out: the connection closes once its open streams end.
+    private var goneAway = false
     private let idle: IdleDeadline
 
     init(settings: Settings, makeRequestHandler: @escaping () -> HTTPRequestHandler) {
@@ -208,7 +210,7 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         context.flush()
         guard let session else { return }
         let finished = nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0
-        if finished || (quiescing && streams.isEmpty && nghttp2_session_want_write(session) == 0) {
+        if finished || (goneAway && streams.isEmpty && nghttp2_session_want_write(session) == 0) {
             context.close(promise: nil)
         }
     }
@@ -226,25 +228,28 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     /// A PING ACK arrived: after the shutdown notice, the final GOAWAY goes out.
     func pingAcknowledged() {
-        guard let session, quiescing else { return }
+        guard let session, quiescing, !goneAway else { return }
+        goneAway = true
         nghttp2_submit_goaway(
             session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
             NGHTTP2_NO_ERROR.rawValue, nil, 0)
         sendSoon()
     }
 
-    /// The connection closes after `idleTimeout` without an open stream (GOAWAY first).
+    /// The connection gets GOAWAY after `idleTimeout` without an open stream, and is closed
+    /// after one more timeout if the peer never acknowledged it.
     private func armIdle(context: ChannelHandlerContext) {
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         idle.arm(on: context.eventLoop) {
             let handler = bound.value
-            guard handler.session != nil else { return }
-            if handler.streams.isEmpty {
-                handler.goAway()
-            } else {
-                handler.idle.touch()
-                if let context = handler.context { handler.armIdle(context: context) }
+            guard handler.session != nil, let context = handler.context else { return }
+            if handler.streams.isEmpty && handler.quiescing {
+                context.close(promise: nil)
+                return
             }
+            if handler.streams.isEmpty { handler.goAway() }
+            handler.idle.touch()
+            handler.armIdle(context: context)
         }
     }
 
