@@ -54,6 +54,15 @@ struct HTTP2FuzzTests {
         try await daemon.stop()
     }
 
+    /// One connection on a fresh router, closed after `body`.
+    private static func withConnection(_ body: (Connection) throws -> Void) async throws {
+        try await withRouter { router in
+            let connection = try Connection(router: router)
+            try body(connection)
+            connection.close()
+        }
+    }
+
     /// Resident memory of this process (Linux `/proc/self/statm`), in bytes.
     private static func residentBytes() -> Int {
         guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
@@ -91,21 +100,18 @@ struct HTTP2FuzzTests {
 
     @Test("a SETTINGS flood against a connection that cannot write ends it (nghttp2 max outbound ACKs) instead of queueing ACKs")
     func settingsFlood() async throws {
-        try await Self.withRouter { router in
-            let connection = try Connection(router: router)
+        try await Self.withConnection { connection in
             connection.channel.isWritable = false
             connection.channel.pipeline.fireChannelWritabilityChanged()
             let sent = try connection.flood(limit: 10_000) { H2FrameFuzzer.settings([(0x3, 100)]) }
             #expect(!connection.channel.isActive)
             #expect(sent <= NGHTTP2ConnectionHandler.Limits.maxOutboundAcks + 1)
-            connection.close()
         }
     }
 
     @Test("rapid reset (CVE-2023-44487): streams opened and reset at once end the connection with GOAWAY once past the reset rate")
     func rapidReset() async throws {
-        try await Self.withRouter { router in
-            let connection = try Connection(router: router)
+        try await Self.withConnection { connection in
             var fuzzer = H2FrameFuzzer(seed: 7)
             let sent = try connection.flood(limit: 5_000) {
                 #expect(connection.handler.streams.count <= 1)
@@ -116,7 +122,6 @@ struct HTTP2FuzzTests {
             #expect(connection.received.goAwayError == 0x2)
             #expect(sent > 900 && sent <= Int(NGHTTP2ConnectionHandler.Limits.resetBurst) + 50)
             #expect(!connection.channel.isActive)
-            connection.close()
         }
     }
 
@@ -135,8 +140,7 @@ struct HTTP2FuzzTests {
 
     @Test("an HPACK bomb past SETTINGS_MAX_HEADER_LIST_SIZE resets its stream; the connection goes on serving")
     func hpackBomb() async throws {
-        try await Self.withRouter { router in
-            let connection = try Connection(router: router)
+        try await Self.withConnection { connection in
             var fuzzer = H2FrameFuzzer(seed: 11)
             try connection.send(fuzzer.hpackBomb())
             try connection.send(fuzzer.request(path: "/healthz"))
@@ -145,7 +149,6 @@ struct HTTP2FuzzTests {
             // `:status: 200` is HPACK static entry 8 (RFC 7541 Appendix A).
             #expect(frames.contains { $0.type == H2FrameFuzzer.FrameType.headers.rawValue && $0.stream == 3 && $0.payload.first == 0x88 })
             #expect(connection.channel.isActive)
-            connection.close()
         }
     }
 }
