@@ -2,7 +2,7 @@
 # `make test` and `make demo` work on a fresh Debian 12 machine with Swift installed:
 # they install the Debian packages below when any is missing (one apt-get update, then install).
 
-DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev libsystemd-dev \
+DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg62-turbo-dev libnghttp2-dev libsqlite3-dev libsystemd-dev \
                 nghttp2-client nghttp2-server curl systemd openssl jq
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

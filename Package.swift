@@ -44,6 +44,10 @@ let package = Package(
         .systemLibrary(
             name: "CJPEG", path: "Sources/CJPEG",
             providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // edge-serverd's HTTP/2 server codec (framing, HPACK, streams, flow control).
+        .systemLibrary(
+            name: "CNGHTTP2", path: "Sources/CNGHTTP2",
+            providers: [.apt(["libnghttp2-dev"])]),
 
         // Libraries: no project dependencies except Optimizers → Wireless.
         .target(
@@ -94,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "EdgeServer",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -151,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "EdgeServerTests",
             dependencies: [
-                "EdgeServer", "Protocol", "SplatClient", "SeededRandom",
+                "EdgeServer", "Protocol", "SplatClient", "SeededRandom", "CNGHTTP2",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

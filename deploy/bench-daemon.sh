@@ -1,7 +1,9 @@
 #!/bin/sh
 # Daemon benchmarks on loopback (release build): binary POSE ingest with 1 and 64 connections,
-# h2load on /healthz (answered by the HTTP/2 fast path) against edge-serverd beside nghttpd serving
-# a static file, and h2load on a path that takes the ordinary stream-channel route.
+# then h2load side by side against edge-serverd (HTTP/2 on libnghttp2) and nghttpd serving static
+# files of the same bytes: /healthz, and /v1/status (an ordinary routed request with a JSON body),
+# plus a 404 route. Server CPU per request is printed for every case.
+# BENCH_SKIP_BINARY=1 skips the binary ingest runs.
 # Usage: deploy/bench-daemon.sh [seconds]   (run `make bench-daemon`, which builds first)
 set -eu
 SECONDS_PER_RUN=${1:-5}
@@ -24,10 +26,12 @@ NGHTTPD=$!
 trap 'kill $SERVER $NGHTTPD 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 sleep 1
 
-echo "== binary POSE ingest, 1 connection"
-$BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 1 --seconds "$SECONDS_PER_RUN"
-echo "== binary POSE ingest, 64 connections"
-$BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 64 --seconds "$SECONDS_PER_RUN"
+if [ -z "${BENCH_SKIP_BINARY:-}" ]; then
+  echo "== binary POSE ingest, 1 connection"
+  $BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 1 --seconds "$SECONDS_PER_RUN"
+  echo "== binary POSE ingest, 64 connections"
+  $BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 64 --seconds "$SECONDS_PER_RUN"
+fi
 # Runs h2load on a URL and prints its totals and the server's CPU time per request (user +
 # system, from /proc): on a machine shared with other work the rate moves with the load, the
 # CPU time per request much less.
@@ -44,5 +48,11 @@ echo "== h2load /healthz on edge-serverd (h2c): $H2LOAD"
 h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/healthz
 echo "== h2load /healthz on nghttpd (static file): $H2LOAD"
 h2load_with_cpu $NGHTTPD http://127.0.0.1:$NGHTTPD_PORT/healthz
-echo "== h2load on a routed path (stream channel + router, 404) on edge-serverd: $H2LOAD"
+# nghttpd serves the daemon's own /v1/status bytes as a file: the same body both ways.
+curl -s --http2-prior-knowledge http://127.0.0.1:$HTTP_PORT/v1/status > "$WORK/status"
+echo "== h2load /v1/status (routed, $(wc -c < "$WORK/status")-byte JSON body) on edge-serverd: $H2LOAD"
+h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/v1/status
+echo "== h2load /status on nghttpd (static file, same bytes): $H2LOAD"
+h2load_with_cpu $NGHTTPD http://127.0.0.1:$NGHTTPD_PORT/status
+echo "== h2load on a routed path (router, 404) on edge-serverd: $H2LOAD"
 h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/no-such-route

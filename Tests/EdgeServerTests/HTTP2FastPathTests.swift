@@ -7,7 +7,7 @@ import Testing
 
 @testable import EdgeServer
 
-@Suite("HTTP/2 fast path for the operations routes")
+@Suite("HTTP/2 operations routes (once a fast path, now nghttp2 streams like every route)")
 struct HTTP2FastPathTests {
     private static func headers(_ method: String, _ path: String) -> HPACKHeaders {
         [":method": method, ":path": path, ":scheme": "http", ":authority": "localhost"]
@@ -19,64 +19,6 @@ struct HTTP2FastPathTests {
         for (route, status, count) in expected {
             #expect(metrics.contains("edge_http_responses_total{route=\"\(route)\",status=\"\(status)\"} \(count)"), "\(route) \(status)")
         }
-    }
-
-    @Test("the handler answers a GET of /healthz, /metrics or /v1/status from its HEADERS frame; every other frame passes through")
-    func classification() async throws {
-        let daemon = try await TestDaemon.start()
-        let server = daemon.server
-        let router = HTTPRouter(
-            services: server.sessionServices, authority: TokenAuthority(grants: [.unrestricted(TestDaemon.token)], allowAnonymous: false),
-            mixedReality: server.mixedReality
-        ) { server.statusReport() }
-        // An EmbeddedChannel stays on one thread: drive it from a synchronous function.
-        try Self.classify(router: router)
-        try await daemon.stop()
-    }
-
-    private static func classify(router: HTTPRouter) throws {
-        let channel = EmbeddedChannel(handler: HTTP2FastPathHandler(router: router))
-        let answered = [
-            ("/healthz", "text/plain; charset=utf-8"), ("/metrics?scrape=1", "text/plain; version=0.0.4"),
-            ("/v1/status", "application/json"),
-        ]
-        for (index, (path, contentType)) in answered.enumerated() {
-            let streamID = HTTP2StreamID(2 * index + 1)
-            try channel.writeInbound(HTTP2Frame(streamID: streamID, payload: .headers(.init(headers: headers("GET", path), endStream: true))))
-            #expect(try channel.readInbound(as: HTTP2Frame.self) == nil, "\(path) must not reach the multiplexer")
-            let head = try #require(try channel.readOutbound(as: HTTP2Frame.self))
-            let data = try #require(try channel.readOutbound(as: HTTP2Frame.self))
-            guard case .headers(let responseHeaders) = head.payload, case .data(let body) = data.payload,
-                case .byteBuffer(let bytes) = body.data
-            else {
-                Issue.record("\(path): expected HEADERS then DATA, got \(head.payload) and \(data.payload)")
-                continue
-            }
-            #expect(head.streamID == streamID && data.streamID == streamID)
-            #expect(!responseHeaders.endStream && body.endStream)
-            #expect(Array(responseHeaders.headers.map(\.name).prefix(1)) == [":status"])
-            #expect(responseHeaders.headers.first(name: ":status") == "200")
-            #expect(responseHeaders.headers.first(name: "content-type") == contentType)
-            #expect(responseHeaders.headers.first(name: "content-length") == String(bytes.readableBytes))
-            if path == "/healthz" { #expect(String(buffer: bytes) == "ok\n") }
-        }
-        // HEAD, other routes, non-canonical paths, other methods and requests with a body go
-        // to the stream multiplexer unchanged.
-        let passed: [(String, String, Bool)] = [
-            ("HEAD", "/healthz", true), ("GET", "/nope", true), ("POST", "/healthz", true), ("GET", "/healthz/", true),
-            ("GET", "/v1/sessions", true), ("GET", "/healthz", false),
-        ]
-        for (index, (method, path, endStream)) in passed.enumerated() {
-            let frame = HTTP2Frame(streamID: HTTP2StreamID(101 + 2 * index), payload: .headers(.init(headers: headers(method, path), endStream: endStream)))
-            try channel.writeInbound(frame)
-            let forwarded = try #require(try channel.readInbound(as: HTTP2Frame.self), "\(method) \(path) must pass through")
-            #expect(forwarded.streamID == frame.streamID)
-            #expect(try channel.readOutbound(as: HTTP2Frame.self) == nil)
-        }
-        let window = HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: 1024))
-        try channel.writeInbound(window)
-        #expect(try channel.readInbound(as: HTTP2Frame.self)?.streamID == .rootStream)
-        _ = try channel.finish()
     }
 
     @Test("over h2c: fast-path answers carry status, content-type, content-length and body; HEAD and unknown routes get the router's 404")

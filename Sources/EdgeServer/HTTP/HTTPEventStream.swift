@@ -19,23 +19,23 @@ struct HTTPEventStream: Sendable {
 /// control window is exhausted because the client stopped reading — is dropped and reported
 /// to `onDrop` rather than queued without bound.
 final class HTTPStreamWriter: Sendable {
-    fileprivate let context: NIOLoopBound<ChannelHandlerContext>
+    fileprivate let target: NIOLoopBound<any HTTPResponseTarget>
     private let onDrop: @Sendable () -> Void
 
-    init(context: ChannelHandlerContext, onDrop: @escaping @Sendable () -> Void) {
-        self.context = NIOLoopBound(context, eventLoop: context.eventLoop)
+    init(target: any HTTPResponseTarget, onDrop: @escaping @Sendable () -> Void) {
+        self.target = NIOLoopBound(target, eventLoop: target.eventLoop)
         self.onDrop = onDrop
     }
 
     func write(_ chunk: ByteBuffer) {
-        let (context, onDrop) = (self.context, self.onDrop)
-        context.eventLoop.execute {
-            let context = context.value
-            guard context.channel.isActive, context.channel.isWritable else {
+        let (target, onDrop) = (self.target, self.onDrop)
+        target.eventLoop.execute {
+            let target = target.value
+            guard target.isActive, target.isWritable else {
                 onDrop()
                 return
             }
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
+            target.write(.body(.byteBuffer(chunk)), flush: true, promise: nil)
         }
     }
 }
@@ -44,11 +44,11 @@ extension HTTPStreamWriter {
     /// Ends the response (END_STREAM over HTTP/2, the last chunk over HTTP/1.1) after the
     /// chunks written before it.
     func finish() {
-        let context = self.context
-        context.eventLoop.execute {
-            let context = context.value
-            guard context.channel.isActive else { return }
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        let target = self.target
+        target.eventLoop.execute {
+            let target = target.value
+            guard target.isActive else { return }
+            target.write(.end(nil), flush: true, promise: nil)
         }
     }
 }

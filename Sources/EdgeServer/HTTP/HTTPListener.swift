@@ -15,7 +15,7 @@ import ServiceLifecycle
 /// small and independent, and the handler path keeps `/healthz` on the event loop (see
 /// docs/PERFORMANCE.md). A graceful shutdown stops accepting, sends GOAWAY on HTTP/2 and
 /// `connection: close` on HTTP/1 (through `ServerQuiescingHelper` and
-/// `NIOHTTP2ServerConnectionManagementHandler`), lets in-flight requests finish, and closes
+/// ``NGHTTP2ConnectionHandler``), lets in-flight requests finish, and closes
 /// whatever is left when the grace period ends.
 final class HTTPListener: Service, Sendable {
     let localAddress: SocketAddress
@@ -137,47 +137,22 @@ final class HTTPListener: Service, Sendable {
         try sync.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: false, admission: admission))
     }
 
-    /// `NIOHTTP2Handler` in frame mode, then the connection manager (GOAWAY on quiesce, idle
-    /// timeout), the fast path for the operations routes and the stream multiplexer that gives
-    /// every other stream its own channel with an HTTP/1 translation.
+    /// The libnghttp2 connection handler (``NGHTTP2ConnectionHandler``): framing, HPACK, flow
+    /// control, GOAWAY on quiesce and the idle timeout (no open stream), one
+    /// ``HTTPRequestHandler`` per stream.
     private static func configureHTTP2(
         _ channel: any Channel, router: HTTPRouter, maxBody: Int, idleTimeout: TimeAmount, admission: ConnectionAdmission
     ) throws {
         let sync = channel.pipeline.syncOperations
-        // The manager's idle timer (no open stream) takes over from the byte-level one.
+        // The connection's idle timer (no open stream) takes over from the byte-level one.
         sync.removeHandler(context: try sync.context(name: HTTPConnectionIdleHandler.name), promise: nil)
-        var managerConfiguration = NIOHTTP2ServerConnectionManagementHandler.Configuration.defaults
-        managerConfiguration.maxIdleTime = idleTimeout
-        var connection = NIOHTTP2Handler.ConnectionConfiguration()
-        // A server's limits: bounded streams, header lists and per-stream windows (an
-        // unauthenticated stream can make the daemon hold at most one window of body bytes).
-        connection.initialSettings = [
-            HTTP2Setting(parameter: .maxConcurrentStreams, value: Self.maxConcurrentStreams),
-            HTTP2Setting(parameter: .maxHeaderListSize, value: Self.maxHeaderListBytes),
-            HTTP2Setting(parameter: .initialWindowSize, value: Self.initialWindowBytes),
-        ]
-        try sync.addHandler(NIOHTTP2Handler(mode: .server, connectionConfiguration: connection))
-        // In frame mode the manager counts streams from the handler's stream events.
-        try sync.addHandler(NIOHTTP2ServerConnectionManagementHandler(eventLoop: channel.eventLoop, configuration: managerConfiguration))
-        try sync.addHandler(HTTP2FastPathHandler(router: router, admission: admission))
-        let multiplexer = HTTP2StreamMultiplexer(mode: .server, channel: channel) { stream in
-            stream.eventLoop.makeCompletedFuture {
-                try stream.pipeline.syncOperations.addHandlers([
-                    HTTP2FramePayloadToHTTP1ServerCodec(),
-                    HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: true, admission: admission),
-                ])
-            }
-        }
-        try sync.addHandler(multiplexer)
+        var settings = NGHTTP2ConnectionHandler.Settings()
+        settings.idleTimeout = idleTimeout
+        try sync.addHandler(
+            NGHTTP2ConnectionHandler(settings: settings) {
+                HTTPRequestHandler(router: router, maxBodyBytes: maxBody, isHTTP2Stream: true, admission: admission)
+            })
     }
-
-    /// SETTINGS_MAX_CONCURRENT_STREAMS (every client-sim agent holds one event stream).
-    static let maxConcurrentStreams = 256
-    /// SETTINGS_MAX_HEADER_LIST_SIZE.
-    static let maxHeaderListBytes = 16 * 1024
-    /// SETTINGS_INITIAL_WINDOW_SIZE: the body bytes a stream may send before the server reads
-    /// (the protocol's default, stated so that no library default can raise it).
-    static let initialWindowBytes = 65_535
 
     private static func makeSSLContext(_ configuration: ServerConfiguration) throws -> NIOSSLContext {
         let chain = try NIOSSLCertificate.fromPEMFile(configuration.tlsCertificatePath!).map { NIOSSLCertificateSource.certificate($0) }

@@ -2,14 +2,13 @@ import NIOCore
 import NIOHTTP1
 
 /// Collects one request (head, bounded body, end), hands it to the ``HTTPRouter`` and writes the
-/// response. The same handler serves HTTP/1.1 connections and HTTP/2 streams.
+/// response. The same handler serves HTTP/1.1 connections (as a channel handler) and HTTP/2
+/// streams (driven by ``NGHTTP2ConnectionHandler`` through ``receive(_:target:)``).
 ///
-/// Cheap routes (`/healthz`, `/metrics`, `/v1/status`) are answered inline on the event loop
-/// (over HTTP/2 a bodiless GET of them is answered before any stream channel exists, by
-/// ``HTTP2FastPathHandler``);
+/// Cheap routes (`/healthz`, `/metrics`, `/v1/status`) are answered inline on the event loop;
 /// routes that touch the disk complete on a task and the response hops back to the loop; event
 /// streams (``HTTPEventStream``) write their head at once and their body as events happen,
-/// until the channel goes inactive.
+/// until the channel (or stream) goes inactive.
 final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -34,8 +33,18 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.isHTTP2Stream = isHTTP2Stream
     }
 
+    /// The per-connection target of an HTTP/1.1 channel (made once, on the first read).
+    private var contextTarget: ChannelContextTarget?
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let target = contextTarget ?? ChannelContextTarget(context)
+        contextTarget = target
+        receive(unwrapInboundIn(data), target: target)
+    }
+
+    /// Takes one part of the request; responses go to `target`.
+    func receive(_ part: HTTPServerRequestPart, target: any HTTPResponseTarget) {
+        switch part {
         case .head(let head):
             self.head = head
             body = nil
@@ -58,7 +67,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 if case .immediate(let response, let route) = answer {
                     // HTTP/2: the stream's response ends now; its remaining DATA (within the
                     // stream's flow-control window) is discarded as it arrives.
-                    write(response, route: route, keepAlive: isHTTP2Stream, omitBody: head.method == .HEAD, context: context)
+                    write(response, route: route, keepAlive: isHTTP2Stream, omitBody: head.method == .HEAD, target: target)
                 }
             }
         case .body(var chunk):
@@ -79,61 +88,69 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             if bodyTooLarge {
                 write(
                     .text(.payloadTooLarge, "request body exceeds \(maxBodyBytes) bytes\n"), route: "body_limit",
-                    keepAlive: isHTTP2Stream, omitBody: isHead, context: context)
+                    keepAlive: isHTTP2Stream, omitBody: isHead, target: target)
                 return
             }
             let request = HTTPRequest(head: head, body: body ?? ByteBuffer())
             body = nil
             switch router.route(request) {
             case .immediate(let response, let route):
-                write(response, route: route, keepAlive: keepAlive, omitBody: isHead, context: context)
+                write(response, route: route, keepAlive: keepAlive, omitBody: isHead, target: target)
             case .deferred(let route, let operation):
-                let promise = context.eventLoop.makePromise(of: HTTPResponse.self)
+                let promise = target.eventLoop.makePromise(of: HTTPResponse.self)
                 promise.completeWithTask { await operation() }
-                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let loopBound = NIOLoopBound((self, target), eventLoop: target.eventLoop)
                 promise.futureResult.whenSuccess { response in
-                    let (handler, context) = loopBound.value
-                    handler.write(response, route: route, keepAlive: keepAlive, omitBody: isHead, context: context)
+                    let (handler, target) = loopBound.value
+                    handler.write(response, route: route, keepAlive: keepAlive, omitBody: isHead, target: target)
                 }
             case .streaming(let route, let stream):
-                openStream(stream, route: route, context: context)
+                openStream(stream, route: route, target: target)
             }
         }
     }
 
     /// Writes a response; a HEAD request gets the headers (with the GET's content-length) only.
-    private func write(_ response: HTTPResponse, route: String, keepAlive: Bool, omitBody: Bool, context: ChannelHandlerContext) {
+    private func write(_ response: HTTPResponse, route: String, keepAlive: Bool, omitBody: Bool, target: any HTTPResponseTarget) {
         router.metrics.httpResponse(route: route, status: response.status.code)
         var headers = response.headers
         headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
         if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
         let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        target.write(.head(head), flush: false, promise: nil)
         if response.body.readableBytes > 0 && !omitBody {
-            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+            target.write(.body(.byteBuffer(response.body)), flush: false, promise: nil)
         }
-        let done = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
-        if !keepAlive {
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            done.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
+        guard !keepAlive else {
+            target.write(.end(nil), flush: true, promise: nil)
+            return
         }
+        let done = target.eventLoop.makePromise(of: Void.self)
+        target.write(.end(nil), flush: true, promise: done)
+        let loopBound = NIOLoopBound(target, eventLoop: target.eventLoop)
+        done.futureResult.whenComplete { _ in loopBound.value.close() }
     }
 
     /// Writes the head of an event stream (no content-length: the body has no known end) and
     /// hands its writer to the producer.
-    private func openStream(_ stream: HTTPEventStream, route: String, context: ChannelHandlerContext) {
+    private func openStream(_ stream: HTTPEventStream, route: String, target: any HTTPResponseTarget) {
         router.metrics.httpResponse(route: route, status: stream.head.status.code)
         let head = HTTPResponseHead(version: .http1_1, status: stream.head.status, headers: stream.head.headers)
-        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+        target.write(.head(head), flush: true, promise: nil)
         let metrics = router.metrics
-        endStream = stream.open(HTTPStreamWriter(context: context) { metrics.httpInboxDropped.increment() })
+        endStream = stream.open(HTTPStreamWriter(target: target) { metrics.httpInboxDropped.increment() })
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        targetClosed()
+        context.fireChannelInactive()
+    }
+
+    /// The connection or stream ended: the open event stream, if any, ends too.
+    func targetClosed() {
         endStream?()
         endStream = nil
-        context.fireChannelInactive()
+        contextTarget = nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -57,8 +57,7 @@ final class HTTPRouter: Sendable {
         encoder.keyEncodingStrategy = .convertToSnakeCase
     }
 
-    /// The operations routes: no token, no body, answered on the event loop from the path alone
-    /// (which lets ``HTTP2FastPathHandler`` answer them without a stream channel).
+    /// The operations routes: no token, no body, answered on the event loop from the path alone.
     enum OperationsRoute: Int, CaseIterable, Sendable {
         case healthz, metrics, status
 

@@ -1,0 +1,272 @@
+import CNGHTTP2
+import NIOCore
+import NIOHTTP1
+
+/// An HTTP/2 server connection (RFC 9113) on libnghttp2: the last handler of an h2 or h2c
+/// pipeline, fed the connection's bytes (after TLS, or after ``HTTPVersionSniffer``).
+///
+/// nghttp2 does the framing, HPACK (RFC 7541), stream states, flow control and SETTINGS; this
+/// handler is the thin shell around its `nghttp2_session`: bytes in through
+/// `nghttp2_session_mem_recv`, frames out through `nghttp2_session_mem_send` into one buffer
+/// per batch, written while the channel is writable (a channel that is not stops the pulling
+/// until `channelWritabilityChanged`). Each request stream gets an ``NGHTTP2Stream`` with its
+/// own ``HTTPRequestHandler`` — the same per-request handling as an HTTP/1.1 connection.
+///
+/// Pointer lifetimes: nghttp2's `user_data` is this handler, unretained; the pipeline owns the
+/// handler from `handlerAdded` to `handlerRemoved`, and the session is deleted when the channel
+/// goes inactive or the handler is removed, whichever is first, and never from a callback
+/// (``inSession`` defers it). Callbacks run only inside `mem_recv`, `mem_send` and the submit
+/// calls made here. Every pointer nghttp2 passes to a callback (header names and values, DATA
+/// chunks, the frame buffer of the data provider) is used within the callback only; the bytes
+/// `mem_send` returns are copied before the next call into nghttp2.
+final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// What the server announces and enforces.
+    struct Settings: Sendable {
+        /// SETTINGS_MAX_CONCURRENT_STREAMS (every client-sim agent holds one event stream).
+        var maxConcurrentStreams = 256
+        /// SETTINGS_MAX_HEADER_LIST_SIZE: a larger request header list resets its stream.
+        var maxHeaderListBytes = 16 * 1024
+        /// SETTINGS_INITIAL_WINDOW_SIZE: the body bytes a stream may send before the server
+        /// reads (the protocol's default, stated so that no library default can raise it).
+        var initialWindowBytes = 65_535
+        /// The connection closes after this long without an open stream.
+        var idleTimeout: TimeAmount = .seconds(60)
+    }
+
+    /// Per-peer abuse limits handed to nghttp2 (`nghttp2_option_*`).
+    enum Limits {
+        /// SETTINGS entries per frame, and SETTINGS frames awaiting our ACK (a flood is
+        /// answered with GOAWAY ENHANCE_YOUR_CALM).
+        static let maxSettings = 32
+        /// Queued outbound ACKs (PING/SETTINGS) before the peer is treated as flooding.
+        static let maxOutboundAcks = 1_000
+        /// RST_STREAM rate, a token bucket (burst, per second): rapid reset (CVE-2023-44487).
+        static let resetBurst: UInt64 = 1_000
+        static let resetsPerSecond: UInt64 = 33
+        /// CONTINUATION frames per header block.
+        static let maxContinuations = 8
+    }
+
+    let settings: Settings
+    private let makeRequestHandler: () -> HTTPRequestHandler
+    private var session: OpaquePointer?
+    private var context: ChannelHandlerContext?
+    /// Open request streams by id (see ``NGHTTP2Stream`` for their lifetime).
+    private(set) var streams: [Int32: NGHTTP2Stream] = [:]
+    /// Inside a call into nghttp2: callbacks may submit, not send or delete the session.
+    private var inSession = false
+    private var sendPending = false
+    private var reading = false
+    private var quiescing = false
+    /// The final GOAWAY went out: the connection closes once its open streams end.
+    private var goneAway = false
+    private let idle: IdleDeadline
+
+    init(settings: Settings, makeRequestHandler: @escaping () -> HTTPRequestHandler) {
+        self.settings = settings
+        self.makeRequestHandler = makeRequestHandler
+        idle = IdleDeadline(timeout: settings.idleTimeout)
+    }
+
+    /// The connection's event loop (kept after the channel closes, for late writers).
+    private(set) var eventLoop: (any EventLoop)!
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        eventLoop = context.eventLoop
+        session = NGHTTP2Callbacks.makeServerSession(userData: Unmanaged.passUnretained(self).toOpaque())
+        guard let session else {
+            context.close(promise: nil)
+            return
+        }
+        let entries = [
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: UInt32(settings.maxConcurrentStreams)),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: UInt32(settings.maxHeaderListBytes)),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: UInt32(settings.initialWindowBytes)),
+        ]
+        nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), entries, entries.count)
+        armIdle(context: context)
+        if context.channel.isActive { send() }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { endSession() }
+
+    func channelActive(context: ChannelHandlerContext) {
+        send()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        endSession()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        guard let session else { return }
+        reading = true
+        inSession = true
+        let consumed = bytes.withUnsafeReadableBytes { raw in
+            nghttp2_session_mem_recv(session, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count)
+        }
+        inSession = false
+        sendPending = true
+        if consumed < 0 {
+            // A fatal error (bad preface, flood): nghttp2 queued GOAWAY where it could.
+            reading = false
+            send()
+            context.close(promise: nil)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        reading = false
+        if sendPending { send() }
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { send() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// A graceful shutdown: GOAWAY with the last stream id processed (RFC 9113 §6.8); open
+    /// streams finish, then the connection closes.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        goAway()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
+
+    // MARK: Called by the streams and the callbacks
+
+    /// Sends what nghttp2 has queued now, or when the current read completes.
+    func sendSoon() {
+        if reading || inSession { sendPending = true } else { send() }
+    }
+
+    func submitResponse(streamID: Int32, head: HTTPResponseHead, hasBody: Bool) {
+        guard let session else { return }
+        NGHTTP2Callbacks.submitResponse(session: session, streamID: streamID, head: head, hasBody: hasBody)
+    }
+
+    func resumeData(streamID: Int32) {
+        guard let session else { return }
+        nghttp2_session_resume_data(session, streamID)
+    }
+
+    func reset(streamID: Int32) {
+        guard let session else { return }
+        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, NGHTTP2_CANCEL.rawValue)
+        sendSoon()
+    }
+
+    /// A request stream begins (its first HEADERS frame).
+    func beginStream(_ id: Int32) {
+        streams[id] = NGHTTP2Stream(id: id, connection: self, handler: makeRequestHandler())
+        idle.touch()
+    }
+
+    /// nghttp2 closed a stream (sent or received END_STREAM both ways, or a reset).
+    func closeStream(_ id: Int32) {
+        guard let stream = streams.removeValue(forKey: id) else { return }
+        stream.closed()
+        idle.touch()
+    }
+
+    // MARK: The shell
+
+    private func send() {
+        guard let context, session != nil, !inSession else { return }
+        sendPending = false
+        var out: ByteBuffer?
+        while context.channel.isWritable, let session = self.session {
+            var frames: UnsafePointer<UInt8>?
+            inSession = true
+            let count = nghttp2_session_mem_send(session, &frames)
+            inSession = false
+            guard count > 0, let frames else {
+                if count < 0 { context.close(promise: nil) }
+                break
+            }
+            if out == nil { out = context.channel.allocator.buffer(capacity: max(count, 16 * 1024)) }
+            out!.writeBytes(UnsafeRawBufferPointer(start: frames, count: count))
+            if out!.readableBytes >= 64 * 1024 {
+                context.write(wrapOutboundOut(out!), promise: nil)
+                out = nil
+            }
+        }
+        if let out { context.write(wrapOutboundOut(out), promise: nil) }
+        context.flush()
+        guard let session else { return }
+        let finished = nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0
+        if finished || (goneAway && streams.isEmpty && nghttp2_session_want_write(session) == 0) {
+            context.close(promise: nil)
+        }
+    }
+
+    /// The graceful GOAWAY of RFC 9113 §6.8: first one with the largest stream id (streams in
+    /// flight are still accepted) and a PING; when its ACK arrives, one round trip later, the
+    /// final GOAWAY with the last stream processed.
+    private func goAway() {
+        guard let session, !quiescing else { return }
+        quiescing = true
+        nghttp2_submit_shutdown_notice(session)
+        nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+        sendSoon()
+    }
+
+    /// A PING ACK arrived: after the shutdown notice, the final GOAWAY goes out.
+    func pingAcknowledged() {
+        guard let session, quiescing, !goneAway else { return }
+        goneAway = true
+        nghttp2_submit_goaway(
+            session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
+            NGHTTP2_NO_ERROR.rawValue, nil, 0)
+        sendSoon()
+    }
+
+    /// The connection gets GOAWAY after `idleTimeout` without an open stream, and is closed
+    /// after one more timeout if the peer never acknowledged it.
+    private func armIdle(context: ChannelHandlerContext) {
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        idle.arm(on: context.eventLoop) {
+            let handler = bound.value
+            guard handler.session != nil, let context = handler.context else { return }
+            if handler.streams.isEmpty && handler.quiescing {
+                context.close(promise: nil)
+                return
+            }
+            if handler.streams.isEmpty { handler.goAway() }
+            handler.idle.touch()
+            handler.armIdle(context: context)
+        }
+    }
+
+    private func endSession() {
+        idle.cancel()
+        guard let session else { return }
+        guard !inSession else {
+            // Deleted once the call into nghttp2 returns.
+            let bound = NIOLoopBound(self, eventLoop: eventLoop)
+            eventLoop.execute { bound.value.endSession() }
+            return
+        }
+        self.session = nil
+        let open = streams.values
+        streams = [:]
+        for stream in open { stream.closed() }
+        nghttp2_session_del(session)
+        context = nil
+    }
+}
