@@ -49,7 +49,11 @@ struct HTTP2FuzzTests {
 
     private static func withRouter(_ body: (HTTPRouter) throws -> Void) async throws {
         let daemon = try await TestDaemon.start()
-        let router = HTTPRouter(daemon: daemon.server, authority: TokenAuthority(grants: [.unrestricted(TestDaemon.token)], allowAnonymous: false))
+        let server = daemon.server
+        let router = HTTPRouter(
+            services: server.sessionServices, authority: TokenAuthority(grants: [.unrestricted(TestDaemon.token)], allowAnonymous: false),
+            mixedReality: server.mixedReality
+        ) { server.statusReport() }
         try body(router)
         try await daemon.stop()
     }
