@@ -40,7 +40,7 @@ struct RobotsPolicy: SlotPolicy {
             }
         }
         var plan = SlotPlan()
-        let stage = UInt32(clamping: Int((tauSeconds * 1e6).rounded(.down)))
+        let stage = tauSeconds.wholeMicroseconds
         for (client, report) in robots {
             let decision = planRobot(client, report: report, slot: slot)
             plan.planned.insert(client.sessionID)

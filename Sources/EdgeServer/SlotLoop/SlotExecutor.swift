@@ -26,7 +26,7 @@ struct SlotExecutor: Sendable {
             board.record(clientID: update.clientID, update.decision)
         }
         for send in plan.schedules { schedule(send.schedule, to: send.sessionID, outbox) }
-        let stage = UInt32(clamping: Int((tauSeconds * 1e6).rounded(.down)))
+        let stage = tauSeconds.wholeMicroseconds
         let idle = snapshot.clients.filter { roles.contains($0.role) && !plan.planned.contains($0.sessionID) }
         for client in idle {
             schedule(Schedule(

@@ -65,8 +65,8 @@ struct UsersPolicy: SlotPolicy {
         let decision = decide(try? instance(deltas: deltas.map(\.delta), gains: gains))
         plan.userSolverSeconds = (ContinuousClock.now - started).seconds
         if !decision.feasible { plan.solverFailures += 1 }
-        let stage = UInt32(clamping: Int((tauSeconds * 1e6).rounded(.down)))
-        let latencyMicros = UInt32(clamping: Int((configuration.latencyBudget * 1e6).rounded(.down)))
+        let stage = tauSeconds.wholeMicroseconds
+        let latencyMicros = configuration.latencyBudget.wholeMicroseconds
         for (k, (client, report)) in users.enumerated() {
             let served = decision.value.served[k]
             let power = decision.value.powers[k]
