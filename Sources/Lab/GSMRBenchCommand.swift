@@ -35,19 +35,19 @@ struct GSMRBenchCommand: ParsableCommand {
                 options.frames = frames
                 let scenario = options.scenario(powerMilliwatts: power, kFactorDB: kDb)
                 let instances = try (0..<runs).map { try scenario.instance(run: $0, losses: options.lossSource) }
-                for solver in solvers.split(separator: ",").map(String.init) {
-                    _ = try GSCLOSolver.solve(instances[0], solver: solver)  // warm-up
+                for solver in try solvers.split(separator: ",").map({ try GSCLOSolverName(validating: String($0)) }) {
+                    _ = try GSCLOSolver.solve(instances[0], with: solver)  // warm-up
                     var times: [Double] = [], iterations = 0
                     for instance in instances {
                         let stopwatch = Stopwatch()
-                        let result = try GSCLOSolver.solve(instance, solver: solver)
+                        let result = try GSCLOSolver.solve(instance, with: solver)
                         times.append(stopwatch.elapsedSeconds * 1e3)
                         iterations += result.iterations
                     }
                     times.sort()
                     let p90 = times[min(times.count - 1, Int(0.9 * Double(times.count)))]
                     print(String(
-                        format: "| %d | %g | %@ | %.3f | %.3f | %.3f | %.3f | %.1f |", frames, power, solver,
+                        format: "| %d | %g | %@ | %.3f | %.3f | %.3f | %.3f | %.1f |", frames, power, solver.rawValue,
                         times[0], times[times.count / 2], p90, times.last!, Double(iterations) / Double(runs)))
                 }
             }

@@ -16,7 +16,7 @@ extension GSMRSweepCommand {
                 let instance = try scenario.instance(run: run, losses: lossSource)
                 let robust = try RobustCosts(instance)
                 for solver in [GSCLOSolverName.apo, .bils] {
-                    let result = try GSCLOSolver.solve(instance, solver: solver, options: options)
+                    let result = try GSCLOSolver.solve(instance, with: solver, options: options)
                     var expectedLoss = 0.0, outage = 0.0, imageOutage = 0.0
                     for t in 0..<instance.frames {
                         let image = result.x[t] == 1
@@ -61,8 +61,9 @@ extension GSMRSweepCommand {
                 for solver in [GSCLOSolverName.lowpower, .qgs, .qgsPenalty] {
                     let result: SolverResult
                     do {
-                        result = try GSCLOSolver.solve(instance, solver: solver, options: options)
-                    } catch let error as OptimizerError where error.code == .numerical && solver == .qgs {
+                        result = try GSCLOSolver.solve(instance, with: solver, options: options)
+                    } catch {
+                        guard error.code == .numerical, solver == .qgs else { throw error }
                         table.countUnproven(power: threshold)
                         continue
                     }
@@ -99,9 +100,9 @@ extension GSMRSweepCommand {
                 }
                 let losses = try links.map { try lossSource.losses(frames: template.frames, run: Int($0)) }
                 let system = try GSMRMultiRobot(template: template, losses: losses, channels: channels)
-                for solver in ["robogs", "maxrate", "apo", "exact"] {
-                    for (robot, result) in try system.solve(solver: solver, options: options).enumerated() {
-                        table.add(power: power, solver: "\(solver)#\(robot + 1)", metrics: ["loss": result.objective])
+                for solver in [GSCLOSolverName.robogs, .maxrate, .apo, .exact] {
+                    for (robot, result) in try system.solve(with: solver, options: options).enumerated() {
+                        table.add(power: power, solver: "\(solver.rawValue)#\(robot + 1)", metrics: ["loss": result.objective])
                     }
                 }
             }

@@ -65,8 +65,9 @@ struct GSMRSweepCommand: ParsableCommand {
                 for solver in Self.comparedSolvers {
                     let result: SolverResult
                     do {
-                        result = try GSCLOSolver.solve(instance, solver: solver, options: options)
-                    } catch let error as OptimizerError where error.code == .numerical && solver == .exact {
+                        result = try GSCLOSolver.solve(instance, with: solver, options: options)
+                    } catch {
+                        guard error.code == .numerical, solver == .exact else { throw error }
                         // The knapsack search gave up at its node cap: count it, never guess.
                         table.countUnproven(power: power)
                         continue

@@ -78,7 +78,7 @@ extension STTGSSweepCommand {
                                              time: budget == .time ? level : 350, bank: bank).instance
                 guard let problem = try? instance.stageTwo() else { continue }
                 for solver in STTGSSolverName.allCases {
-                    let result = try solver.solve(problem)
+                    let result = try STTGSSolvers.solve(problem, with: solver)
                     let volume = result.x.indices.reduce(0.0) { total, k in
                         total + Double(result.x[k]) * instance.bitsPerSample[k] * Double(instance.imageCounts[k])
                     } / 8e9
@@ -130,7 +130,7 @@ extension STTGSSweepCommand {
                             objectives.append(solution.objective)
                         } catch { limited = true; continue }
                     } else {
-                        objectives.append(try solver.solve(problem).objective)
+                        objectives.append(try STTGSSolvers.solve(problem, with: solver).objective)
                     }
                     times.append(clock.elapsedSeconds)
                 }

@@ -3,7 +3,7 @@ import Foundation
 import Optimizers
 
 /// `gs-lab solve --instance I.json --solver NAME [--out R.json]`: runs any registered solver on
-/// an instance file of any problem, dispatching on the instance's `"problem"` key.
+/// an instance file of any problem; ``SolverRegistry`` dispatches on the instance's `"problem"` key.
 struct SolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solve",
@@ -12,7 +12,7 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Instance JSON file.")
     var instance: String
 
-    @Option(help: "Solver name (gsclo: apo, exact, ranking, bils, lowpower, qgs, ...; irac: pmm, ilo, exact, greedy, ...; scc: random, weightgreedy, nsga2, moead, exact).")
+    @Option(help: "Solver name (gsclo: \(GSCLOSolverName.allCases.map(\.rawValue).joined(separator: ", ")); irac: \(IRACSolverName.allCases.map(\.rawValue).joined(separator: ", ")); sttgs: \(STTGSSolverName.allCases.map(\.rawValue).joined(separator: ", ")); scc: \(SCCSolverName.allCases.map(\.rawValue).joined(separator: ", "))).")
     var solver: String
 
     @Option(help: "Write the result JSON here instead of standard output.")
@@ -27,21 +27,7 @@ struct SolveCommand: ParsableCommand {
         } catch {
             throw OptimizerError(.badFile, "cannot read instance file '\(instance)': \(error.localizedDescription)")
         }
-        let result: any Encodable
-        switch try Self.problemKey(of: data) {
-        case GSCLOInstance.problemKey:
-            result = try solveGSCLO(instanceData: data, solver: solver, options: tuning)
-        case IRACInstance.problemKey:
-            result = try solveIRAC(
-                instanceData: data, solver: solver, modelPath: tuning.model,
-                searchIterations: tuning.searchIterations, seed: tuning.solverSeed)
-        case STTGSInstance.problemKey:
-            result = try solveSTTGS(instanceData: data, solver: solver, beta: tuning.beta)
-        case SCCInstance.problemKey:
-            result = try solveSCC(instanceData: data, solver: solver, seed: tuning.solverSeed)
-        case let other:
-            throw OptimizerError(.invalidInstance, "problem '\(other)' has no solvers in this build")
-        }
+        let result = try tuning.registry().solve(json: data, solver: solver)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let output = try encoder.encode(result)
@@ -49,16 +35,6 @@ struct SolveCommand: ParsableCommand {
             try output.write(to: URL(fileURLWithPath: out))
         } else {
             print(String(decoding: output, as: UTF8.self))
-        }
-    }
-
-    /// The instance's `"problem"` key.
-    static func problemKey(of data: Data) throws -> String {
-        struct Header: Decodable { var problem: String }
-        do {
-            return try JSONDecoder().decode(Header.self, from: data).problem
-        } catch {
-            throw OptimizerError(.invalidInstance, "the instance has no string key 'problem'")
         }
     }
 }

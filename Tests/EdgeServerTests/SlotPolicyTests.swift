@@ -59,7 +59,7 @@ import Wireless
                 frames: 6, slotSeconds: Self.tau, bandwidth: link.bandwidth, noise: link.noise,
                 imageBits: configuration.robotImageBits, poseBits: configuration.robotPoseBits,
                 powerBudget: budget, losses: losses, gains: gains)
-            let expected = try GSCLOSolver.solve(instance, solver: solver)
+            let expected = try GSCLOSolver.solve(instance, with: solver)
             let record = plan.robots[k]
             #expect(record.x == expected.x[0])
             #expect(record.powerW == expected.powers[0])

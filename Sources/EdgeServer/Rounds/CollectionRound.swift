@@ -128,7 +128,7 @@ struct CollectionRound: Sendable {
             instance: instance(members: candidates, gains: subGains, predictedLoss: candidates.map { predicted[$0] }, pilotTime: pilotTime),
             pilotTime: pilotTime)
         report.instance = stageTwo.instance
-        let result = try configuration.solver.solve(stageTwo)
+        let result = try STTGSSolvers.solve(stageTwo, with: configuration.solver)
         report.objective = result.objective
         report.solverSeconds = result.timeSeconds
         report.solverIterations = result.iterations

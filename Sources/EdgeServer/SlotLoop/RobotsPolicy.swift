@@ -87,7 +87,7 @@ struct RobotsPolicy: SlotPolicy {
         do {
             let built = try self.instance(for: client, report: report, slot: slot)
             instance = built
-            let result = try GSCLOSolver.solve(built, solver: configuration.gsmrSolver)
+            let result = try GSCLOSolver.solve(built, with: configuration.gsmrSolver)
             decision = (result.x[0] == 1, result.powers[0], result.feasible)
         } catch {
             // The pose-only fallback (decision above) keeps the robot served; it is counted as infeasible.

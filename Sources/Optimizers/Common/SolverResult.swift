@@ -1,6 +1,6 @@
 /// What every solver returns (SPEC appendix "Result"): the decision, the powers, the
 /// problem's own objective, a feasibility report, and what the solve cost.
-public struct SolverResult: Codable, Sendable, Equatable {
+public struct SolverResult: Codable, Sendable, Equatable, SolverSolution {
     /// Binary decisions, one per item (frame, user or client).
     public var x: [Int]
     /// Transmit powers in watts, one per item.

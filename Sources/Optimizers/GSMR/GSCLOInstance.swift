@@ -8,7 +8,7 @@ import Foundation
 /// Optional fields select the variants: `hEstimate`, `errorVariance` and `epsilon` the robust
 /// problem P'_GS (BILS), `lossThreshold` the low-power problems Q_GS and Q'_GS. Decoding
 /// validates every field and ignores unknown keys; `generator` records how the instance was made.
-public struct GSCLOInstance: Codable, Sendable, Equatable {
+public struct GSCLOInstance: Codable, Sendable, Equatable, SolverInstance {
     /// Number of frames T.
     public var frames: Int
     /// Slot length τ (s).
@@ -182,17 +182,6 @@ public struct GSCLOInstance: Codable, Sendable, Equatable {
             }
         }
         if let lossThreshold { try InstanceValidation.requireNonNegative(lossThreshold, "L_th") }
-    }
-
-    /// Decodes and validates an instance from JSON bytes.
-    public static func decode(_ data: Data) throws -> GSCLOInstance {
-        do {
-            return try JSONDecoder().decode(GSCLOInstance.self, from: data)
-        } catch let error as OptimizerError {
-            throw error
-        } catch {
-            throw OptimizerError(.invalidInstance, "not a valid gsclo instance: \(error)")
-        }
     }
 
     /// Encodes the instance as JSON (sorted keys, so files diff cleanly).

@@ -1,6 +1,10 @@
-/// The GSMR solver registry: `GSCLOSolver.solve(instance, solver: "apo")` runs any registered
+/// The GSMR solvers (GSCLO): `GSCLOSolver.solve(instance, with: .apo)` runs any registered
 /// algorithm and returns the SPEC result with its own feasibility report.
-public enum GSCLOSolver {
+public enum GSCLOSolver: SolverFamily {
+    public typealias Instance = GSCLOInstance
+    public typealias Name = GSCLOSolverName
+    public typealias Options = GSCLOSolverOptions
+
     /// A solver's decision before it is checked and timed.
     struct Decision {
         var x: [Bool]
@@ -8,20 +12,15 @@ public enum GSCLOSolver {
         var iterations: Int
     }
 
-    /// Runs the solver named `name` (a `GSCLOSolverName` raw value).
-    public static func solve(
-        _ instance: GSCLOInstance, solver name: String, options: GSCLOSolverOptions = .init()
-    ) throws -> SolverResult {
-        guard let solver = GSCLOSolverName(rawValue: name) else {
-            let known = GSCLOSolverName.allCases.map(\.rawValue).joined(separator: ", ")
-            throw OptimizerError(.unknownSolver, "unknown gsclo solver '\(name)'; known: \(known)")
-        }
-        return try solve(instance, solver: solver, options: options)
-    }
-
     /// Runs `solver` on `instance`.
     public static func solve(
-        _ instance: GSCLOInstance, solver: GSCLOSolverName, options: GSCLOSolverOptions = .init()
+        _ instance: GSCLOInstance, with solver: GSCLOSolverName, options: GSCLOSolverOptions = .init()
+    ) throws(OptimizerError) -> SolverResult {
+        try OptimizerError.catching { try run(solver, on: instance, options: options) }
+    }
+
+    private static func run(
+        _ solver: GSCLOSolverName, on instance: GSCLOInstance, options: GSCLOSolverOptions
     ) throws -> SolverResult {
         let stopwatch = Stopwatch()
         let costs = FrameCosts(instance)
@@ -59,7 +58,7 @@ public enum GSCLOSolver {
         case .rounding: return rounding(instance, costs: costs)
         case .maximg: return maxImages(instance, costs: costs)
         case .bils, .lowpower, .qgs, .qgsPenalty:
-            preconditionFailure("\(solver) does not solve P_GS; solve(_:solver:) dispatches it")
+            preconditionFailure("\(solver) does not solve P_GS; solve(_:with:options:) dispatches it")
         }
     }
 

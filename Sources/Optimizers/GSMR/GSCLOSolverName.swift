@@ -1,5 +1,5 @@
 /// The registered GSMR solvers (issue 4), selectable by name from the daemon and `gs-lab solve`.
-public enum GSCLOSolverName: String, CaseIterable, Sendable, Codable {
+public enum GSCLOSolverName: String, SolverName, Codable {
     /// Sort by loss, largest prefix of images within budget (eq. 17–18).
     case ranking
     /// Penalty + DC iterations with an exact one-multiplier dual per subproblem (Algorithm 1).

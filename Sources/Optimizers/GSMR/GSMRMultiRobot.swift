@@ -39,7 +39,9 @@ public struct GSMRMultiRobot: Sendable {
     }
 
     /// Solves every robot's P_GS with `solver`.
-    public func solve(solver: String, options: GSCLOSolverOptions = .init()) throws -> [SolverResult] {
-        try robots.map { try GSCLOSolver.solve($0, solver: solver, options: options) }
+    public func solve(with solver: GSCLOSolverName, options: GSCLOSolverOptions = .init()) throws(OptimizerError) -> [SolverResult] {
+        var results: [SolverResult] = []
+        for robot in robots { results.append(try GSCLOSolver.solve(robot, with: solver, options: options)) }
+        return results
     }
 }

@@ -102,7 +102,7 @@ public struct IRACInstance: Sendable, Equatable {
     }
 }
 
-extension IRACInstance: Codable {
+extension IRACInstance: Codable, SolverInstance {
     enum CodingKeys: String, CodingKey {
         case problem, K
         case noisePower = "sigma2_W"
@@ -152,11 +152,5 @@ extension IRACInstance: Codable {
         try container.encode(maxUsers, forKey: .maxUsers)
         try container.encode(switchingGains, forKey: .switchingGains)
         try container.encode(channelGains, forKey: .channelGains)
-    }
-
-    /// Decodes an instance from JSON bytes, mapping every decoding failure (missing key, wrong
-    /// type, non-finite number) to `OptimizerError(.invalidInstance)`.
-    public static func decode(json data: Data) throws -> IRACInstance {
-        try InstanceDecoding.decode(IRACInstance.self, json: data)
     }
 }

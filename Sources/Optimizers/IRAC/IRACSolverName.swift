@@ -1,5 +1,5 @@
 /// The IRAC solvers selectable by name (`gs-lab solve --solver NAME`, the daemon).
-public enum IRACSolverName: String, CaseIterable, Sendable {
+public enum IRACSolverName: String, SolverName {
     case pmm, exact, usergs, edgegs, maxrate, greedy, search, rounding, ilo
 }
 
@@ -17,27 +17,20 @@ public struct IRACSolverOptions: Sendable {
 }
 
 /// Runs IRAC solvers by name and packs their answers into SPEC result records.
-public enum IRACSolvers {
+public enum IRACSolvers: SolverFamily {
+    public typealias Instance = IRACInstance
+    public typealias Name = IRACSolverName
+    public typealias Options = IRACSolverOptions
+
     /// Solves `instance` with `name`; the result's `feasible`, `max_violation` and `objective`
     /// come from the instance's own check.
     public static func solve(
         _ instance: IRACInstance, with name: IRACSolverName, options: IRACSolverOptions = IRACSolverOptions()
-    ) throws -> SolverResult {
+    ) throws(OptimizerError) -> SolverResult {
         let clock = Stopwatch()
-        let (decision, iterations) = try decide(instance, with: name, options: options)
+        let (decision, iterations) = try OptimizerError.catching { try decide(instance, with: name, options: options) }
         return instance.result(
             decision, solver: name.rawValue, timeSeconds: clock.elapsedSeconds, iterations: iterations)
-    }
-
-    /// Solves by a name given as a string; unknown names throw `.unknownSolver`.
-    public static func solve(
-        _ instance: IRACInstance, named name: String, options: IRACSolverOptions = IRACSolverOptions()
-    ) throws -> SolverResult {
-        guard let solver = IRACSolverName(rawValue: name) else {
-            let known = IRACSolverName.allCases.map(\.rawValue).joined(separator: ", ")
-            throw OptimizerError(.unknownSolver, "unknown IRAC solver '\(name)' (known: \(known))")
-        }
-        return try solve(instance, with: solver, options: options)
     }
 
     /// The decision and iteration count of solver `name`.

@@ -1,6 +1,6 @@
 import Foundation
 
-extension SCCInstance: Codable {
+extension SCCInstance: Codable, SolverInstance {
     enum CodingKeys: String, CodingKey {
         case problem, U, V, M
         case localMEC = "local_mec"
@@ -82,10 +82,5 @@ extension SCCInstance: Codable {
         try c.encode(deviceLatencyPerBit, forKey: .deviceLatencyPerBit)
         try c.encode(deviceEnergyPerBit, forKey: .deviceEnergyPerBit)
         try c.encode(kappa, forKey: .kappa)
-    }
-
-    /// Decodes an instance from JSON bytes; every failure is `OptimizerError(.invalidInstance)`.
-    public static func decode(json data: Data) throws -> SCCInstance {
-        try InstanceDecoding.decode(SCCInstance.self, json: data)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import SeededRandom
 
 /// The SCC solvers selectable by name (`gs-lab solve --solver NAME`, `gs-lab scc sweep`).
-public enum SCCSolverName: String, CaseIterable, Sendable, Codable {
+public enum SCCSolverName: String, SolverName, Codable {
     /// Feasible assignments drawn uniformly at random (paper baseline v), non-dominated kept.
     case random
     /// Greedy on w·T̂ + (1−w)·Ê over a grid of w (paper baseline iv).
@@ -53,12 +53,20 @@ public struct SCCSolverOptions: Sendable {
 }
 
 /// Runs SCC solvers by name and packs their fronts into result records.
-public enum SCCSolvers {
+public enum SCCSolvers: SolverFamily {
+    public typealias Instance = SCCInstance
+    public typealias Name = SCCSolverName
+    public typealias Options = SCCSolverOptions
+
     /// Solves `instance` with `name`: the front with every point's objectives and feasibility
     /// recomputed from the instance's own formulas, and the wall time.
     public static func solve(
         _ instance: SCCInstance, with name: SCCSolverName, options: SCCSolverOptions = SCCSolverOptions()
-    ) throws -> SCCResult {
+    ) throws(OptimizerError) -> SCCResult {
+        try OptimizerError.catching { try run(name, on: instance, options: options) }
+    }
+
+    private static func run(_ name: SCCSolverName, on instance: SCCInstance, options: SCCSolverOptions) throws -> SCCResult {
         let clock = Stopwatch()
         let evaluator = SCCEvaluator(instance)
         let archive = try front(evaluator, with: name, options: options)
@@ -146,7 +154,7 @@ public struct SCCFrontPoint: Sendable, Codable, Equatable {
 }
 
 /// The result of `gs-lab solve` on an SCC instance: `{"solver", "time_s", "front"}`.
-public struct SCCResult: Sendable, Codable, Equatable {
+public struct SCCResult: Sendable, Codable, Equatable, SolverSolution {
     /// The solver's name.
     public var solver: String
     /// Wall time of the search (s), excluding the final re-check of the front.

@@ -7,7 +7,7 @@ import Foundation
 /// Decodes from and encodes to the appendix JSON exactly; unknown keys are ignored. The
 /// optional `T0_s` and `eta` pin the stage-2 problem so that different tools solve the same
 /// numbers; without them solvers run PTTM first (see ``STTGSInstance/stageTwo()``).
-public struct STTGSInstance: Codable, Sendable, Equatable {
+public struct STTGSInstance: Codable, Sendable, Equatable, SolverInstance {
     /// Number of clients K.
     public var clientCount: Int
     /// Noise power σ² in watts.
@@ -158,16 +158,5 @@ public struct STTGSInstance: Codable, Sendable, Equatable {
             }
         }
         if let rateTargets { try InstanceValidation.requireArray(rateTargets, "eta", count: k) }
-    }
-
-    /// Decodes and validates an instance from JSON data.
-    public static func decode(from data: Data) throws -> STTGSInstance {
-        do {
-            return try JSONDecoder().decode(STTGSInstance.self, from: data)
-        } catch let error as OptimizerError {
-            throw error
-        } catch {
-            throw OptimizerError(.invalidInstance, "not an STT-GS instance: \(error)")
-        }
     }
 }

@@ -1,5 +1,7 @@
+import Foundation
+
 /// The STT-GS stage-2 solvers by name (`gs-lab solve --solver NAME`, the daemon).
-public enum STTGSSolverName: String, CaseIterable, Sendable, Codable {
+public enum STTGSSolverName: String, SolverName, Codable {
     /// Algorithm 3 (PAMM) with binarisation and repair.
     case pamm
     /// Branch and bound over client subsets: the optimum.
@@ -13,20 +15,34 @@ public enum STTGSSolverName: String, CaseIterable, Sendable, Codable {
     /// Everyone, no limits: the upper bound.
     case unrestricted
 
-    /// Parses a name, throwing `.unknownSolver` with the list of known names.
-    public init(validating name: String) throws {
-        guard let solver = STTGSSolverName(rawValue: name) else {
-            let known = Self.allCases.map(\.rawValue).joined(separator: ", ")
-            throw OptimizerError(.unknownSolver, "unknown STT-GS solver '\(name)'; known: \(known)")
-        }
-        self = solver
+}
+
+/// The STT-GS stage-2 solvers (client selection and powers, eq. 20) behind the solver contract.
+/// An instance file holds the whole round (``STTGSInstance``); its solvers see stage 2.
+public enum STTGSSolvers: SolverFamily {
+    public typealias Name = STTGSSolverName
+    public typealias Options = PAMM.Options
+
+    public static let problemKey = STTGSInstance.problemKey
+
+    /// Stage 2 of the round in an instance file.
+    public static func decode(json data: Data) throws(OptimizerError) -> STTGSStageTwo {
+        let instance = try STTGSInstance.decode(json: data)
+        return try OptimizerError.catching { try instance.stageTwo() }
     }
 
-    /// Solves the stage-2 problem and reports the SPEC result with its own feasibility check.
-    public func solve(_ problem: STTGSStageTwo, pamm options: PAMM.Options = PAMM.Options()) throws -> SolverResult {
+    /// Solves the stage-2 problem and reports the SPEC result with its own feasibility check;
+    /// `options` configure PAMM.
+    public static func solve(
+        _ problem: STTGSStageTwo, with name: STTGSSolverName, options: PAMM.Options = PAMM.Options()
+    ) throws(OptimizerError) -> SolverResult {
+        try OptimizerError.catching { try run(name, on: problem, options: options) }
+    }
+
+    private static func run(_ name: STTGSSolverName, on problem: STTGSStageTwo, options: PAMM.Options) throws -> SolverResult {
         let clock = Stopwatch()
         let x: [Int], powers: [Double], iterations: Int
-        switch self {
+        switch name {
         case .pamm:
             let solution = try PAMM(options: options).solve(problem)
             (x, powers, iterations) = (solution.x, solution.powers, solution.iterations)
@@ -46,6 +62,6 @@ public enum STTGSSolverName: String, CaseIterable, Sendable, Codable {
             (x, powers) = STTGSBaselines.unrestricted(problem)
             iterations = 0
         }
-        return problem.result(x: x, powers: powers, seconds: clock.elapsedSeconds, iterations: iterations, solver: rawValue)
+        return problem.result(x: x, powers: powers, seconds: clock.elapsedSeconds, iterations: iterations, solver: name.rawValue)
     }
 }

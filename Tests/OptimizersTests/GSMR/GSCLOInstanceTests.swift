@@ -9,9 +9,9 @@ import Testing
         """
 
     @Test func decodesEncodesAndIgnoresUnknownKeys() throws {
-        let instance = try GSCLOInstance.decode(Data(Self.json.utf8))
+        let instance = try GSCLOInstance.decode(json: Data(Self.json.utf8))
         #expect(instance.frames == 3 && instance.losses == [0.1, 0.02, 0.3] && instance.powerBudget == 0.01)
-        let again = try GSCLOInstance.decode(try instance.encoded())
+        let again = try GSCLOInstance.decode(json: try instance.encoded())
         #expect(again == instance)
         let text = String(decoding: try instance.encoded(), as: UTF8.self)
         #expect(text.contains("\"problem\":\"gsclo\"") && text.contains("\"sigma2_W\""))
@@ -26,23 +26,23 @@ import Testing
     ])
     func rejectsBadInstances(find: String, replace: String, message: String) {
         let broken = Self.json.replacingOccurrences(of: find, with: replace)
-        #expect(throws: OptimizerError(.invalidInstance, message)) { try GSCLOInstance.decode(Data(broken.utf8)) }
+        #expect(throws: OptimizerError(.invalidInstance, message)) { try GSCLOInstance.decode(json: Data(broken.utf8)) }
     }
 
     @Test func rejectsNonFiniteAndNonJSON() {
         let nan = Self.json.replacingOccurrences(of: "\"P_W\":0.01", with: "\"P_W\":\"NaN\"")
-        #expect(throws: OptimizerError.self) { try GSCLOInstance.decode(Data(nan.utf8)) }
-        #expect(throws: OptimizerError.self) { try GSCLOInstance.decode(Data("[1,2]".utf8)) }
+        #expect(throws: OptimizerError.self) { try GSCLOInstance.decode(json: Data(nan.utf8)) }
+        #expect(throws: OptimizerError.self) { try GSCLOInstance.decode(json: Data("[1,2]".utf8)) }
     }
 
     /// Poses alone need σ²(2^(S/τB) − 1)/g ≈ 1.33e−6 W per frame at g = 1e−6.
     @Test func posesAboveBudgetIsAnInfeasibilityError() throws {
-        var instance = try GSCLOInstance.decode(Data(Self.json.utf8))
+        var instance = try GSCLOInstance.decode(json: Data(Self.json.utf8))
         instance.powerBudget = 1e-7
         for solver in GSCLOSolverName.budgetSolvers {
-            #expect(throws: OptimizerError.self) { try GSCLOSolver.solve(instance, solver: solver) }
+            #expect(throws: OptimizerError.self) { try GSCLOSolver.solve(instance, with: solver) }
             do {
-                _ = try GSCLOSolver.solve(instance, solver: solver)
+                _ = try GSCLOSolver.solve(instance, with: solver)
             } catch let error as OptimizerError {
                 #expect(error.code == .infeasible)
             } catch {}
@@ -50,13 +50,15 @@ import Testing
     }
 
     @Test func unknownSolverAndMissingVariantFields() throws {
-        let instance = try GSCLOInstance.decode(Data(Self.json.utf8))
-        #expect(throws: OptimizerError.self) { try GSCLOSolver.solve(instance, solver: "mosek") }
+        let instance = try GSCLOInstance.decode(json: Data(Self.json.utf8))
+        #expect(throws: OptimizerError(.unknownSolver, "unknown solver 'mosek'; known: " + GSCLOSolverName.allCases.map(\.rawValue).joined(separator: ", "))) {
+            try GSCLOSolverName(validating: "mosek")
+        }
         #expect(throws: OptimizerError(.invalidInstance, "the robust problem needs 'h_est', 'omega2' and 'eps'")) {
-            try GSCLOSolver.solve(instance, solver: "bils")
+            try GSCLOSolver.solve(instance, with: .bils)
         }
         #expect(throws: OptimizerError(.invalidInstance, "solver 'qgs' needs 'L_th'")) {
-            try GSCLOSolver.solve(instance, solver: "qgs")
+            try GSCLOSolver.solve(instance, with: .qgs)
         }
     }
 }

@@ -10,7 +10,7 @@ import Testing
     func exactMatchesBruteForce(frames: Int) throws {
         for seed in UInt64(0)..<(frames <= 13 ? 20 : 6) {
             let instance = GSMRTestInstances.random(frames: frames, seed: seed)
-            let result = try GSCLOSolver.solve(instance, solver: .exact)
+            let result = try GSCLOSolver.solve(instance, with: .exact)
             #expect(result.feasible)
             #expect(abs(result.objective - GSMRTestInstances.bruteForceLoss(instance)) < 1e-12)
         }
@@ -24,7 +24,7 @@ import Testing
         for frames in 1...16 {
             for seed in UInt64(0)..<(frames <= 13 ? 14 : 6) {
                 let instance = GSMRTestInstances.random(frames: frames, seed: seed, gains: gains)
-                let result = try GSCLOSolver.solve(instance, solver: .exact)
+                let result = try GSCLOSolver.solve(instance, with: .exact)
                 #expect(result.feasible)
                 #expect(abs(result.objective - GSMRTestInstances.bruteForceLoss(instance)) < 1e-12,
                         "T=\(frames) seed \(seed)")
@@ -37,9 +37,9 @@ import Testing
     func noHeuristicBeatsExact(frames: Int) throws {
         for seed in UInt64(100)..<110 {
             let instance = GSMRTestInstances.random(frames: frames, seed: seed)
-            let exact = try GSCLOSolver.solve(instance, solver: .exact)
+            let exact = try GSCLOSolver.solve(instance, with: .exact)
             for solver in GSCLOSolverName.budgetSolvers {
-                let result = try GSCLOSolver.solve(instance, solver: solver, options: .init(searchIterations: 200))
+                let result = try GSCLOSolver.solve(instance, with: solver, options: .init(searchIterations: 200))
                 #expect(result.feasible, "\(solver) infeasible, violation \(result.maxViolation)")
                 #expect(result.objective >= exact.objective - 1e-12, "\(solver) beat exact")
                 #expect(result.x.count == frames && result.powers.count == frames)
@@ -53,10 +53,10 @@ import Testing
         for seed in UInt64(0)..<40 {
             let instance = GSMRTestInstances.random(frames: 12, seed: seed, equalGains: true)
             let optimum = GSMRTestInstances.bruteForceLoss(instance)
-            let ranking = try GSCLOSolver.solve(instance, solver: .ranking)
+            let ranking = try GSCLOSolver.solve(instance, with: .ranking)
             #expect(ranking.feasible)
             #expect(abs(ranking.objective - optimum) < 1e-12)
-            #expect(abs(try GSCLOSolver.solve(instance, solver: .exact).objective - optimum) < 1e-12)
+            #expect(abs(try GSCLOSolver.solve(instance, with: .exact).objective - optimum) < 1e-12)
         }
     }
 
@@ -70,7 +70,7 @@ import Testing
                 guard x.indices.allSatisfy({ x[$0] || instance.losses[$0] <= threshold }) else { return }
                 best = min(best, x.indices.reduce(0) { $0 + GSMRTestInstances.power(instance, $1, image: x[$1]) })
             }
-            let result = try GSCLOSolver.solve(instance, solver: .lowpower)
+            let result = try GSCLOSolver.solve(instance, with: .lowpower)
             #expect(result.feasible)
             #expect(abs(result.objective - best / 10) <= 1e-12 * best)
         }
@@ -87,10 +87,10 @@ import Testing
                 guard instance.meanLoss(x) <= threshold * (1 + 1e-12) else { return }
                 best = min(best, x.indices.reduce(0) { $0 + GSMRTestInstances.power(instance, $1, image: x[$1]) })
             }
-            let exact = try GSCLOSolver.solve(instance, solver: .qgs)
+            let exact = try GSCLOSolver.solve(instance, with: .qgs)
             #expect(exact.feasible)
             #expect(abs(exact.objective - best / 11) <= 1e-12 * best)
-            let penalty = try GSCLOSolver.solve(instance, solver: .qgsPenalty)
+            let penalty = try GSCLOSolver.solve(instance, with: .qgsPenalty)
             #expect(penalty.feasible)
             #expect(penalty.objective >= exact.objective * (1 - 1e-12))
         }

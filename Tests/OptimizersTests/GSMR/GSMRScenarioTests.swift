@@ -14,9 +14,9 @@ import Wireless
         var scenario = GSMRScenario(powerBudget: power, kFactorDB: kFactorDB, seed: 4)
         scenario.frames = 96  // paper physics, shorter route: keeps the debug-mode suite fast
         let instance = try scenario.instance(run: 0, losses: Self.losses)
-        let exact = try GSCLOSolver.solve(instance, solver: .exact)
+        let exact = try GSCLOSolver.solve(instance, with: .exact)
         for solver in GSCLOSolverName.allCases {
-            let result = try GSCLOSolver.solve(instance, solver: solver, options: .init(searchIterations: 100))
+            let result = try GSCLOSolver.solve(instance, with: solver, options: .init(searchIterations: 100))
             #expect(result.feasible, "\(solver) infeasible: violation \(result.maxViolation)")
             if GSCLOSolverName.budgetSolvers.contains(solver) {
                 #expect(result.objective >= exact.objective - 1e-12)
@@ -29,7 +29,7 @@ import Wireless
         let a = try scenario.instance(run: 3, losses: Self.losses)
         #expect(a == (try scenario.instance(run: 3, losses: Self.losses)))
         #expect(a != (try scenario.instance(run: 4, losses: Self.losses)))
-        #expect(try GSCLOInstance.decode(a.encoded()) == a)
+        #expect(try GSCLOInstance.decode(json: a.encoded()) == a)
         #expect(a.generator?["L_source"]?.hasPrefix("synthetic") == true)
         // Mean small-scale gain ≈ 1 around the path loss 1e−6 (288 draws: loose bound).
         let mean = a.gains.reduce(0, +) / Double(a.frames)
@@ -42,7 +42,7 @@ import Wireless
         var scenario = GSMRScenario(powerBudget: 0.02, kFactorDB: 10, seed: 8)
         scenario.frames = 96
         let instance = try scenario.instance(run: 0, losses: Self.losses)
-        let result = try GSCLOSolver.solve(instance, solver: .bils, options: .init(searchIterations: 100))
+        let result = try GSCLOSolver.solve(instance, with: .bils, options: .init(searchIterations: 100))
         #expect(result.feasible)
         let h = instance.hEstimate!
         for t in 0..<instance.frames {
@@ -57,7 +57,7 @@ import Wireless
             #expect(below > 0.1)
         }
         // APO's powers, sized for the estimate, miss the target on every image frame.
-        let apo = try GSCLOSolver.solve(instance, solver: .apo)
+        let apo = try GSCLOSolver.solve(instance, with: .apo)
         let robust = try RobustCosts(instance)
         for t in 0..<instance.frames where apo.x[t] == 1 {
             #expect(robust.outage(instance, frame: t, image: true, power: apo.powers[t]) > 0.1)
@@ -80,8 +80,8 @@ import Wireless
                 #expect(system.robots[k].gains[t] <= ChannelVector.squaredNorm(channels[t][k]) * (1 + 1e-12))
             }
         }
-        let apo = try system.solve(solver: "apo")
-        let exact = try system.solve(solver: "exact")
+        let apo = try system.solve(with: .apo)
+        let exact = try system.solve(with: .exact)
         for k in 0..<robots {
             #expect(apo[k].feasible && exact[k].feasible)
             #expect(apo[k].objective >= exact[k].objective - 1e-12)

@@ -85,7 +85,7 @@ struct ILOShippedModelTests {
             users += instance.userCount
         }
         #expect(Double(agreed) / Double(users) > 0.9)
-        let result = try IRACSolvers.solve(try distribution.instance(seed: 31_337, index: 0), named: "ilo")
+        let result = try IRACSolvers.solve(try distribution.instance(seed: 31_337, index: 0), with: .ilo)
         #expect(result.feasible && result.solver == "ilo")
     }
 }

@@ -40,7 +40,9 @@ struct IRACBaselineTests {
 
     @Test func unknownSolverIsATypedError() throws {
         let instance = try IRACTestInstances.random(seed: 1, users: 3)
-        #expect(throws: OptimizerError.self) { try IRACSolvers.solve(instance, named: "magic") }
+        #expect(throws: OptimizerError.self) {
+            try SolverRegistry.all().solve(json: JSONEncoder().encode(instance), solver: "magic")
+        }
     }
 
     @Test func greedyTakesLargestGainsFirst() throws {

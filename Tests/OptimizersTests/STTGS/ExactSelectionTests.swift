@@ -46,13 +46,13 @@ import Testing
 
     @Test func noHeuristicBeatsExact() throws {
         for problem in try Self.bindingProblems(count: 20, maxClients: 10, seed: 900) {
-            let exact = try STTGSSolverName.exact.solve(problem)
+            let exact = try STTGSSolvers.solve(problem, with: .exact)
             for solver in STTGSSolverName.allCases where solver != .exact && solver != .unrestricted {
-                let result = try solver.solve(problem)
+                let result = try STTGSSolvers.solve(problem, with: solver)
                 #expect(result.feasible, "\(solver) infeasible: \(result.maxViolation)")
                 #expect(result.objective <= exact.objective * (1 + 1e-12), "\(solver) beat exact")
             }
-            let bound = try STTGSSolverName.unrestricted.solve(problem)
+            let bound = try STTGSSolvers.solve(problem, with: .unrestricted)
             #expect(bound.objective >= exact.objective)
         }
     }

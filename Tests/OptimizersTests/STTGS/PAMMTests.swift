@@ -86,10 +86,10 @@ import Testing
             let raw = try PAMM(options: PAMM.Options(polishPasses: 0)).solve(problem)
             let rawResult = problem.result(x: raw.x, powers: raw.powers, seconds: 0, iterations: 0, solver: "pamm")
             #expect(rawResult.feasible, "unpolished violation \(rawResult.maxViolation)")
-            let result = try STTGSSolverName.pamm.solve(problem)
+            let result = try STTGSSolvers.solve(problem, with: .pamm)
             #expect(result.feasible, "violation \(result.maxViolation)")
             #expect(result.x.count == problem.clientCount && result.powers.count == problem.clientCount)
-            let exact = try STTGSSolverName.exact.solve(problem)
+            let exact = try STTGSSolvers.solve(problem, with: .exact)
             if exact.objective > 0 { ratios.append(result.objective / exact.objective) }
         }
         let mean = ratios.reduce(0, +) / Double(ratios.count)

@@ -8,7 +8,7 @@ import Testing
     }
 
     static func decode(_ object: [String: Any]) throws -> STTGSInstance {
-        try STTGSInstance.decode(from: JSONSerialization.data(withJSONObject: object))
+        try STTGSInstance.decode(json: JSONSerialization.data(withJSONObject: object))
     }
 
     @Test func roundTripsTheAppendixKeys() throws {

@@ -17,7 +17,7 @@ import Testing
             #expect(a.instance.predictedLoss[k] > 0.2 * a.trueLoss[k] && a.instance.predictedLoss[k] < 5 * a.trueLoss[k])
         }
         // The instance survives its own JSON round trip.
-        let decoded = try STTGSInstance.decode(from: JSONEncoder().encode(a.instance))
+        let decoded = try STTGSInstance.decode(json: JSONEncoder().encode(a.instance))
         #expect(decoded == a.instance)
         _ = try a.instance.stageTwo()
     }
