@@ -7,7 +7,7 @@ DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg62-turbo-dev li
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test fuzz demo bench bench-daemon loadtest check-daemon-tools clean
+.PHONY: deps build release test format format-check fuzz demo bench bench-daemon loadtest check-daemon-tools clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -28,6 +28,14 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0 $(SWIFT) test --skip-build
+
+# Formatting: .swift-format is the style; `make format` applies it, `make format-check` fails on
+# any difference (swift-format ships with the toolchain).
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests
+
+format-check:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
 
 # The network fuzz test without its CI size: FUZZ_FRAMES seeded frames (default 1,000,000) over
 # both transports against a daemon with its slot loop, while a healthy session streams.
