@@ -24,6 +24,9 @@ extension CollectionRound {
         var rejected: Set<Int> = []
         while arrived.count + rejected.count < schedules.count, (ContinuousClock.now - started).seconds < wallSeconds,
               !Task.isCancelled, !Task.isShuttingDownGracefully {
+            // Observed before the checks below: a commit or a resume between them and the wait
+            // ends the wait at once.
+            let observations = [dependencies.store.commits.observe(), dependencies.sessions.collectorChanges.observe()]
             for (k, schedule) in schedules where arrived[k] == nil && !rejected.contains(k) {
                 let key = participants[k].uploadKey(round: index, kind: kind)
                 if let committed = try? dependencies.catalog.upload(key) {
@@ -45,7 +48,8 @@ extension CollectionRound {
                     participants[k].session.send(.schedule(again))
                 }
             }
-            try? await Task.sleep(for: .milliseconds(10))
+            let left = wallSeconds - (ContinuousClock.now - started).seconds
+            if left > 0 { await ChangeSignal.wait(forAnyOf: observations, timeout: .seconds(checked: left)) }
         }
         return arrived
     }

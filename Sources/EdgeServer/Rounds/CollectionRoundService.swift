@@ -10,6 +10,10 @@ final class CollectionRoundService: Service, Sendable {
     private let channelSeed: UInt64
     private let dependencies: RoundDependencies
 
+    /// How long the service sleeps without collectors when nothing wakes it (a bound, not a
+    /// poll: every collector's HELLO, POSE and disconnect wakes it at once).
+    static let idleWait = Duration.seconds(60)
+
     init(configuration: ServerConfiguration, dependencies: RoundDependencies) {
         self.configuration = configuration.rounds
         channelSeed = configuration.channelSeed
@@ -24,20 +28,19 @@ final class CollectionRoundService: Service, Sendable {
         var served: Set<String> = []
         var firstRegistered: ContinuousClock.Instant?
         var round: UInt64 = 0
+        let sessions = dependencies.sessions
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(50)) }
-            } catch {
-                break
-            }
-            let ready = dependencies.sessions.sessions(role: .collector).filter { !served.contains($0.clientID) }.compactMap(RoundParticipant.init)
-            guard !ready.isEmpty else {
-                firstRegistered = nil
-                continue
-            }
-            let first = firstRegistered ?? .now
-            firstRegistered = first
-            guard ready.count >= configuration.collectors || (ContinuousClock.now - first).seconds >= configuration.registrationWindowSeconds else {
+            // Observe before reading the registry, so a collector that registers meanwhile wakes us.
+            let observation = sessions.collectorChanges.observe()
+            let ready = sessions.sessions(role: .collector).filter { !served.contains($0.clientID) }.compactMap(RoundParticipant.init)
+            if ready.isEmpty { firstRegistered = nil } else if firstRegistered == nil { firstRegistered = .now }
+            let wait = registrationWait(ready: ready.count, since: firstRegistered)
+            if let wait {
+                do {
+                    try await cancelWhenGracefulShutdown { await ChangeSignal.wait(forAnyOf: [observation], timeout: wait) }
+                } catch {
+                    break
+                }
                 continue
             }
             served.formUnion(ready.map(\.session.clientID))
@@ -56,5 +59,14 @@ final class CollectionRoundService: Service, Sendable {
                 metadata: ["round": "\(round)", "objective": "\(report.objective ?? .nan)", "report": "\(directory)/round-\(round).json"])
             round += 1
         }
+    }
+
+    /// How long to wait for more collectors before a round starts: nil when it starts now
+    /// (`sttgs.collectors` are ready, or the registration window since the first has passed).
+    private func registrationWait(ready: Int, since first: ContinuousClock.Instant?) -> Duration? {
+        guard let first else { return Self.idleWait }
+        let waited = (ContinuousClock.now - first).seconds
+        guard ready < configuration.collectors, waited < configuration.registrationWindowSeconds else { return nil }
+        return .seconds(checked: configuration.registrationWindowSeconds - waited)
     }
 }

@@ -20,7 +20,7 @@ struct RoundConfiguration: Sendable, Equatable {
     /// Emulated seconds per wall second (`sttgs.time_scale`; collectors use the same `--time-scale`).
     var timeScale = 1.0
     /// Wall milliseconds an upload may commit after its emulated deadline ÷ time scale, for the
-    /// transport, the fsyncs and the daemon's own polling (`sttgs.grace_ms`).
+    /// transport and the fsyncs (`sttgs.grace_ms`).
     var graceMilliseconds = 500.0
     /// P_sum in watts (`sttgs.power_sum_w`).
     var powerSum = 0.3

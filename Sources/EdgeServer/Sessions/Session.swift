@@ -15,6 +15,9 @@ final class Session: Sendable {
     let linkID: UInt32
     let clientID: String
     let role: SessionRole
+    /// Notified after every change of the session's state (connection, messages, capabilities),
+    /// for whoever waits on it (the collection rounds wait on their collectors').
+    private let changes: ChangeSignal?
     private let state: NIOLockedValueBox<State>
 
     struct State: Sendable {
@@ -29,11 +32,12 @@ final class Session: Sendable {
         var capabilities: [String] = []
     }
 
-    init(id: UInt64, linkID: UInt32, clientID: String, role: SessionRole) {
+    init(id: UInt64, linkID: UInt32, clientID: String, role: SessionRole, changes: ChangeSignal? = nil) {
         self.id = id
         self.linkID = linkID
         self.clientID = clientID
         self.role = role
+        self.changes = changes
         state = NIOLockedValueBox(State(lastActivity: .now))
     }
 
@@ -44,7 +48,8 @@ final class Session: Sendable {
 
     /// Binds a connection, returning the one it replaces (a stale connection of the same client).
     func attach(_ connection: any SessionConnection) -> (any SessionConnection)? {
-        state.withLockedValue { state in
+        defer { changes?.notify() }
+        return state.withLockedValue { state in
             let previous = state.connection
             if state.detachedAt != nil || previous != nil { state.resumes += 1 }
             state.connection = connection
@@ -56,7 +61,8 @@ final class Session: Sendable {
 
     /// Unbinds `connection` if it is still the attached one; returns whether it was.
     func detach(_ connection: any SessionConnection) -> Bool {
-        state.withLockedValue { state in
+        defer { changes?.notify() }
+        return state.withLockedValue { state in
             guard let current = state.connection, current.connectionID == connection.connectionID else { return false }
             state.connection = nil
             state.detachedAt = .now
@@ -75,10 +81,14 @@ final class Session: Sendable {
             default: break
             }
         }
+        changes?.notify()
     }
 
     /// Records the capabilities the client declared in its latest HELLO.
-    func declare(capabilities: [String]) { state.withLockedValue { $0.capabilities = capabilities } }
+    func declare(capabilities: [String]) {
+        state.withLockedValue { $0.capabilities = capabilities }
+        changes?.notify()
+    }
 
     /// Restarts the idle timer without a message (an HTTP client polling its inbox).
     func touch() { state.withLockedValue { $0.lastActivity = .now } }

@@ -16,6 +16,9 @@ final class SessionRegistry: Sendable {
     private let runID: Int64?
     private let logger: Logger
     private let sessions = NIOLockedValueBox([String: Session]())  // by client id
+    /// Notified when a collector session opens, closes, or changes (the collection rounds wait
+    /// on it instead of polling the registry).
+    let collectorChanges = ChangeSignal()
     private let nextIndex = NIOLockedValueBox(UInt32(1))
 
     init(configuration: ServerConfiguration, journal: CatalogJournal, metrics: ServerMetrics, runID: Int64?, logger: Logger) {
@@ -64,7 +67,7 @@ final class SessionRegistry: Sendable {
             let index = nextIndex.withLockedValue { index in defer { index &+= 1 }; return index }
             let session = Session(
                 id: UInt64(UInt32(truncatingIfNeeded: runID ?? 0)) << 32 | UInt64(index), linkID: index,
-                clientID: clientID, role: role)
+                clientID: clientID, role: role, changes: role == .collector ? collectorChanges : nil)
             _ = session.attach(connection)
             sessions[clientID] = session
             return .success((session, false, nil))
@@ -95,6 +98,7 @@ final class SessionRegistry: Sendable {
             return true
         }
         guard removed else { return }
+        if session.role == .collector { collectorChanges.notify() }
         journal.record("session close") { catalog in try catalog.closeSession(id: String(session.id), reason: reason) }
         publishCounts()
         logger.info("session closed", metadata: ["client": "\(session.clientID)", "reason": "\(reason)"])

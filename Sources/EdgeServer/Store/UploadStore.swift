@@ -23,6 +23,8 @@ final class UploadStore: Sendable {
     private let catalog: Catalog
     private let threadPool: NIOThreadPool
     private let state = NIOLockedValueBox(State())
+    /// Notified after every commit (END whose digest matched), for those who wait for uploads.
+    let commits = ChangeSignal()
 
     private struct State {
         var open: [UploadKey: OpenUpload] = [:]
@@ -107,6 +109,7 @@ final class UploadStore: Sendable {
                 state.usage.completeFiles += 1
                 state.usage.completeBytes += committed.size
             }
+            commits.notify()
             return committed
         } catch {
             if error.code == .digest || error.code == .io {
