@@ -9,10 +9,15 @@ struct RawTCPClient {
     let channel: any Channel
     private let received: NIOLockedValueBox<ByteBuffer>
 
-    static func connect(port: Int) async throws -> RawTCPClient {
+    /// Connects to `port`. A client with `reading: false` reads nothing until ``startReading()``
+    /// (with `receiveBuffer` bytes of kernel buffer), like a peer that stopped reading.
+    static func connect(port: Int, reading: Bool = true, receiveBuffer: Int? = nil) async throws -> RawTCPClient {
         let received = NIOLockedValueBox(ByteBuffer())
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelOption(.autoRead, value: reading)
+        if let receiveBuffer { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: receiveBuffer) }
+        let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(received: received)) }
             }
@@ -22,6 +27,19 @@ struct RawTCPClient {
 
     func write(_ bytes: [UInt8]) async throws {
         try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).get()
+    }
+
+    /// Sends `messages` as wire frames.
+    func send(_ messages: [Message]) async throws {
+        var buffer = channel.allocator.buffer(capacity: 256)
+        for message in messages { try buffer.writeWireFrame(WireFrame(message: message)) }
+        try await channel.writeAndFlush(buffer).get()
+    }
+
+    /// Reads from now on (a client created with `reading: false`).
+    func startReading() async throws {
+        try await channel.setOption(.autoRead, value: true).get()
+        channel.read()
     }
 
     /// Ends the client's sending side; the server may still answer.
