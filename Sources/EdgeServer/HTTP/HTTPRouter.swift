@@ -38,7 +38,7 @@ final class HTTPRouter: Sendable {
     private let status: @Sendable () -> StatusReport
     private let sessionRoutes: HTTPSessionRoutes
     private let mixedReality: MixedRealityBoard
-    private let encoder: JSONEncoder
+    private let statusDocuments = StatusDocumentCache()
 
     /// A router for the session `services`, bearer tokens checked by `authority`, `/v1/status`
     /// from `status` and MR frames from `mixedReality`.
@@ -52,9 +52,6 @@ final class HTTPRouter: Sendable {
         self.status = status
         sessionRoutes = HTTPSessionRoutes(services: services)
         self.mixedReality = mixedReality
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
     }
 
     /// The operations routes: no token, no body, answered on the event loop from the path alone.
@@ -93,7 +90,7 @@ final class HTTPRouter: Sendable {
         case .metrics:
             return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4", body: ByteBuffer(bytes: metrics.exposition()))
         case .status:
-            return .json(.ok, (try? encoder.encode(status())).map(Array.init) ?? Array("{}".utf8))
+            return .json(.ok, statusDocuments.body(for: status()))
         }
     }
 
