@@ -30,7 +30,7 @@ extension ServerConfiguration {
         }
         var configuration = ServerConfiguration()
         let sections = try TOMLSection(root, path: "")
-        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "slot", "log", "gsmr", "irac", "world", "sttgs"])
+        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "slot", "log", "gsmr", "irac", "world", "sttgs", "training"])
 
         if let binary = try sections.section("binary") {
             try binary.requireOnly(["host", "port"])
@@ -93,6 +93,7 @@ extension ServerConfiguration {
         }
         try readSlotLoop(sections, into: &configuration.slotLoop)
         try readRounds(sections, into: &configuration.rounds)
+        try readModels(sections, into: &configuration.models)
         return configuration
     }
 
@@ -151,7 +152,7 @@ extension ServerConfiguration {
             try irac.read("frame_size", into: &loop.frameSize)
         }
         if let world = try sections.section("world") {
-            try world.requireOnly(["seed", "gaussians", "small_fraction", "render_workers"])
+            try world.requireOnly(["seed", "gaussians", "small_fraction", "render_workers", "scene", "scene_max_gaussians"])
             var seed = Int(loop.worldSeed)
             try world.read("seed", into: &seed)
             guard seed >= 0 else { throw .invalid("world.seed", "must be ≥ 0") }
@@ -181,6 +182,26 @@ extension ServerConfiguration {
         try sttgs.read("grace_ms", into: &rounds.graceMilliseconds)
         try sttgs.read("power_sum_w", into: &rounds.powerSum)
         try sttgs.read("power_max_w", into: &rounds.powerMax)
+    }
+}
+
+extension ServerConfiguration {
+    /// The model keys of `[world]` and the `[training]` section.
+    fileprivate static func readModels(_ sections: TOMLSection, into models: inout ModelConfiguration) throws(ConfigurationError) {
+        if let world = try sections.section("world") {
+            try world.readOptional("scene", into: &models.scenePath)
+            try world.read("scene_max_gaussians", into: &models.maxSceneGaussians)
+        }
+        guard let training = try sections.section("training") else { return }
+        try training.requireOnly(["enabled", "iterations", "earlier_rounds", "hold_out_every", "seed"])
+        try training.read("enabled", into: &models.trainingEnabled)
+        try training.read("iterations", into: &models.iterations)
+        try training.read("earlier_rounds", into: &models.earlierRounds)
+        try training.read("hold_out_every", into: &models.holdOutEvery)
+        var seed = Int(models.seed)
+        try training.read("seed", into: &seed)
+        guard seed >= 0 else { throw .invalid("training.seed", "must be ≥ 0") }
+        models.seed = UInt64(seed)
     }
 }
 

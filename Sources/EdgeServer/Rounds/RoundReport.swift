@@ -80,6 +80,8 @@ struct RoundReport: Codable, Sendable {
     /// The stage-2 instance the solver got (appendix JSON, T0 pinned), for `gs-lab solve`.
     var instance: STTGSInstance?
     var collectors: [Collector]
+    /// The model version STT-GS step 8 trained on this round's data (added when training ends).
+    var trainedModel: ModelVersion?
 
     /// Writes `round-<r>.json` and `round-<r>.txt` into `directory`.
     func write(to directory: String) throws {
@@ -88,8 +90,18 @@ struct RoundReport: Codable, Sendable {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(self).write(to: URL(fileURLWithPath: "\(directory)/round-\(round).json"))
+        // Atomic: the training service rewrites the report while the daemon may be killed.
+        try encoder.encode(self).write(to: URL(fileURLWithPath: "\(directory)/round-\(round).json"), options: .atomic)
         try table.write(toFile: "\(directory)/round-\(round).txt", atomically: true, encoding: .utf8)
+    }
+
+    /// Round `round`'s report in `directory`, or nil when it was never written.
+    static func read(round: Int, from directory: String) throws -> RoundReport? {
+        guard let data = FileManager.default.contents(atPath: "\(directory)/round-\(round).json") else { return nil }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(RoundReport.self, from: data)
     }
 
     /// The printed form: a header line and one row per collector.
@@ -117,6 +129,13 @@ struct RoundReport: Codable, Sendable {
                     + String(
                         format: " %ld %9.3e %8ld %8ld %10.3e %8.3f %4ld", c.selected ? 1 : 0, c.powerW, pilotBytes, dataBytes, bits, time,
                         (c.pilotOutage ? 1 : 0) + (c.datasetOutage ? 1 : 0)))
+        }
+        if let model = trainedModel {
+            lines.append(
+                "trained model version \(model.version) (parent \(model.parent.map(String.init) ?? "-")): \(model.iterations) iterations on "
+                    + "\(model.trainingSamples) samples of rounds \(model.rounds.map(String.init).joined(separator: ",")), held-out PSNR "
+                    + "\(number(model.psnrBefore, "%.2f")) → \(number(model.psnrAfter, "%.2f")) dB, SSIM \(number(model.ssimBefore, "%.4f")) → "
+                    + "\(number(model.ssimAfter, "%.4f")) on \(model.heldOutSamples) views, \(model.promoted ? "promoted" : "not promoted")")
         }
         return lines.joined(separator: "\n") + "\n"
     }
