@@ -106,7 +106,14 @@ struct EdgeServerCommand: AsyncParsableCommand {
         let logger = Logger(label: "edge-serverd")
         let server = try EdgeDaemon(
             configuration: configuration, logger: logger, eventLoopThreads: threads ?? System.coreCount)
-        try await server.run(additionalServices: server.services(slotLoop: !noSlotLoop, rounds: configuration.rounds.enabled))
+        let services: [any Service]
+        do {
+            services = try server.services(slotLoop: !noSlotLoop, rounds: configuration.rounds.enabled)
+        } catch {
+            try await server.abandon(error)
+            throw error
+        }
+        try await server.run(additionalServices: services)
     }
 }
 

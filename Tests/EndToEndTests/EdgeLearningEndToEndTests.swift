@@ -93,18 +93,6 @@ struct EdgeLearningEndToEndTests {
         return try condition()
     }
 
-    /// The viewer's fixed pose: ring camera 0 of the world.
-    static func viewerPose() throws -> Pose {
-        let world = try SlotWorld(seed: 1, gaussianCount: worldGaussians, smallFraction: 0.1)
-        return Pose(camera: try world.world.ringCamera(index: 0, of: 8, intrinsics: frameSize.intrinsics))
-    }
-
-    /// What a FRAME rendered from `scene` at the viewer's pose holds (the daemon's own recipe).
-    static func expectedFrame(_ scene: GaussianScene, pose: Pose) throws -> RGBImage {
-        let camera = try pose.camera(intrinsics: frameSize.intrinsics)
-        return try RGBImage(pngData: GaussianRasterizer().render(scene, camera: camera, options: RenderOptions(threads: 1)).pngData())
-    }
-
     /// Largest per-channel difference of two equally sized images.
     static func maxDifference(_ a: RGBImage, _ b: RGBImage) -> Float {
         zip(a.pixels, b.pixels).map { abs($0 - $1) }.max() ?? .infinity
@@ -118,37 +106,80 @@ struct EdgeLearningEndToEndTests {
         maxDifference(frame, expected) <= sameRender
     }
 
-    /// A render user that stays at `pose` and keeps every FRAME it gets, with the time it came.
+    /// A render user that stays at ring camera 0 of the world and keeps every FRAME it gets,
+    /// with the time it came. Poses (SIMD values) live in this object, never in an async
+    /// frame, and the synchronous work is in `@inline(never)` methods that return the messages
+    /// to send — the agents' rule for the async-frame defect (docs/ARCHITECTURE.md).
     final class Viewer: @unchecked Sendable {
-        let connection: SplatConnection
+        let pose: Pose
         private let lock = NSLock()
+        private var connection: SplatConnection?
         private var received: [(at: ContinuousClock.Instant, slot: UInt64, image: RGBImage)] = []
         private var task: Task<Void, Never>?
 
-        init(daemon: Daemon, pose: Pose) async throws {
-            connection = try await SplatConnection.connect(host: "127.0.0.1", port: daemon.binaryPort)
-            _ = try await connection.hello(Hello(role: .user, clientID: "viewer", token: "t"))
-            let planned = [Pose](repeating: pose, count: 15)
-            try await connection.send(.pose(PoseReport(slot: 0, timestampNanoseconds: 0, pose: pose, plannedPoses: planned)))
-            task = Task { [connection, weak self] in
-                for await frame in connection.pushes {
-                    switch frame.message {
-                    case .schedule(let schedule):
-                        try? await connection.send(.pose(PoseReport(
-                            slot: schedule.slot + 1, timestampNanoseconds: 0, pose: pose, plannedPoses: planned)))
-                    case .frame(let rendered):
-                        if let image = rendered.image.pngPixels { self?.keep(rendered.slot, image) }
-                    default:
-                        break
-                    }
-                }
+        @inline(never)
+        init() throws {
+            let world = try SlotWorld(seed: 1, gaussianCount: worldGaussians, smallFraction: 0.1)
+            pose = Pose(camera: try world.world.ringCamera(index: 0, of: 8, intrinsics: frameSize.intrinsics))
+        }
+
+        func open(daemon: Daemon) async throws {
+            let connection = try await SplatConnection.connect(host: "127.0.0.1", port: daemon.binaryPort)
+            _ = try await connection.hello(hello())
+            for message in messages(slot: 0) { try await connection.send(message) }
+            attach(connection, Task { await self.follow(connection) })
+        }
+
+        private func follow(_ connection: SplatConnection) async {
+            for await frame in connection.pushes {
+                for message in react(to: frame.message) { try? await connection.send(message) }
             }
         }
 
-        private func keep(_ slot: UInt64, _ image: RGBImage) {
-            lock.withLock { received.append((.now, slot, image)) }
+        @inline(never)
+        private func hello() -> Hello { Hello(role: .user, clientID: "viewer", token: "t") }
+
+        @inline(never)
+        private func attach(_ connection: SplatConnection, _ task: Task<Void, Never>) {
+            lock.withLock {
+                self.connection = connection
+                self.task = task
+            }
         }
 
+        @inline(never)
+        private func messages(slot: UInt64) -> [Message] {
+            [.pose(PoseReport(slot: slot, timestampNanoseconds: 0, pose: pose, plannedPoses: [Pose](repeating: pose, count: 15)))]
+        }
+
+        /// The POSE that answers a SCHEDULE; a FRAME is kept.
+        @inline(never)
+        private func react(to message: Message) -> [Message] {
+            switch message {
+            case .schedule(let schedule):
+                return messages(slot: schedule.slot + 1)
+            case .frame(let rendered):
+                if let image = rendered.image.pngPixels { lock.withLock { received.append((.now, rendered.slot, image)) } }
+                return []
+            default:
+                return []
+            }
+        }
+
+        /// What a FRAME rendered from `scene` at the viewer's pose holds (the daemon's own recipe).
+        @inline(never)
+        func expectedFrame(_ scene: GaussianScene) throws -> RGBImage {
+            let camera = try pose.camera(intrinsics: frameSize.intrinsics)
+            return try RGBImage(pngData: GaussianRasterizer().render(scene, camera: camera, options: RenderOptions(threads: 1)).pngData())
+        }
+
+        /// The PLY at `path` rendered as a FRAME.
+        @inline(never)
+        func expectedFrame(ply path: String) throws -> RGBImage {
+            try expectedFrame(try GaussianScene(contentsOfPLY: path))
+        }
+
+        @inline(never)
         func frames(after instant: ContinuousClock.Instant) -> [RGBImage] {
             lock.withLock { received.filter { $0.at > instant }.map(\.image) }
         }
@@ -156,7 +187,8 @@ struct EdgeLearningEndToEndTests {
         var count: Int { lock.withLock { received.count } }
 
         func close() async {
-            await connection.close()
+            let (connection, task) = lock.withLock { (self.connection, self.task) }
+            await connection?.close()
             task?.cancel()
         }
     }
@@ -198,8 +230,8 @@ struct EdgeLearningEndToEndTests {
             return
         }
         defer { if daemon.process.isRunning { kill(daemon.process.processIdentifier, SIGKILL) } }
-        let pose = try Self.viewerPose()
-        let viewer = try await Viewer(daemon: daemon, pose: pose)
+        let viewer = try Viewer()
+        try await viewer.open(daemon: daemon)
         let users = try P.start(client, [
             "--role", "user", "--count", "3", "--server", "127.0.0.1:\(daemon.binaryPort)", "--token", "t", "--duration", "40",
             "--world-gaussians", String(Self.worldGaussians), "--frame-size", "64x48", "--out", work.path + "/users",
@@ -208,8 +240,7 @@ struct EdgeLearningEndToEndTests {
         #expect(try await Self.waitUntil(seconds: 10) { viewer.count >= 5 }, "the viewer got no FRAMEs")
 
         // Before training: version 1 (the procedural memory) serves, and FRAMEs show it.
-        let version1 = try GaussianScene(contentsOfPLY: data + "/models/1.ply")
-        let expected1 = try Self.expectedFrame(version1, pose: pose)
+        let expected1 = try viewer.expectedFrame(ply: data + "/models/1.ply")
         let early = viewer.frames(after: .now - .seconds(60))
         #expect(!early.isEmpty && early.allSatisfy { Self.isRender($0, of: expected1) }, "FRAMEs before training are not version 1's")
         let baselineStart = try SlotWindow(daemon)
@@ -249,8 +280,7 @@ struct EdgeLearningEndToEndTests {
 
         // After the swap every FRAME is version 2's render, and not version 1's.
         #expect(try await Self.waitUntil(seconds: 10) { viewer.frames(after: swapped + .milliseconds(300)).count >= 5 })
-        let version2 = try GaussianScene(contentsOfPLY: data + "/models/2.ply")
-        let expected2 = try Self.expectedFrame(version2, pose: pose)
+        let expected2 = try viewer.expectedFrame(ply: data + "/models/2.ply")
         #expect(Self.maxDifference(expected1, expected2) > 4 * Self.sameRender, "versions 1 and 2 render the viewer's pose alike")
         let late = viewer.frames(after: swapped + .milliseconds(300))
         #expect(late.allSatisfy { Self.isRender($0, of: expected2) && !Self.isRender($0, of: expected1) }, "a FRAME after the swap is not version 2's")
@@ -333,33 +363,42 @@ struct EdgeLearningEndToEndTests {
             return
         }
         defer { if daemon.process.isRunning { kill(daemon.process.processIdentifier, SIGKILL) } }
-        let scene = try GaussianScene(contentsOfPLY: path)
         let listing = try daemon.get("/v1/models")
         let first = (listing["versions"] as? [[String: Any]])?.first
-        #expect(listing["serving"] as? Int == 1 && first?["source"] as? String == "scene" && first?["gaussians"] as? Int == scene.count)
-        let pose = try Self.viewerPose()
-        let viewer = try await Viewer(daemon: daemon, pose: pose)
+        let count = try Self.gaussians(ply: path)
+        #expect(listing["serving"] as? Int == 1 && first?["source"] as? String == "scene" && first?["gaussians"] as? Int == count)
+        let viewer = try Viewer()
+        try await viewer.open(daemon: daemon)
         #expect(try await Self.waitUntil(seconds: 10) { viewer.count >= 3 }, "the viewer got no FRAMEs")
-        let expected = try Self.expectedFrame(scene, pose: pose)
+        let expected = try viewer.expectedFrame(ply: path)
         // The check tells the scene from the procedural memory the daemon would otherwise serve.
-        let memory = try SlotWorld(seed: 1, gaussianCount: worldGaussians, smallFraction: 0.1).large
-        #expect(Self.maxDifference(expected, try Self.expectedFrame(memory, pose: pose)) > 4 * Self.sameRender)
+        let memory = try viewer.expectedFrame(try SlotWorld(seed: 1, gaussianCount: worldGaussians, smallFraction: 0.1).large)
+        #expect(Self.maxDifference(expected, memory) > 4 * Self.sameRender)
         #expect(viewer.frames(after: .now - .seconds(60)).allSatisfy { Self.isRender($0, of: expected) }, "\(path): FRAMEs are not the scene's")
         await viewer.close()
         kill(daemon.process.processIdentifier, SIGTERM)
         #expect(try await P.wait(daemon.process) == 0)
     }
 
-    @Test func servesAnINRIALayoutPLY() async throws {
-        let work = try P.scratch("learn-inria")
-        defer { try? FileManager.default.removeItem(at: work) }
-        // The world's memory with its Gaussians shifted, so it is no copy of the default model.
+    @inline(never)
+    static func gaussians(ply path: String) throws -> Int { try GaussianScene(contentsOfPLY: path).count }
+
+    /// Writes the world's memory, its Gaussians lifted by 0.2 m (no copy of the default model),
+    /// in the INRIA layout to `path`.
+    @inline(never)
+    static func writeMovedMemory(to path: String) throws {
         let world = try SlotWorld(seed: 1, gaussianCount: Self.worldGaussians, smallFraction: 0.1).large
         let moved = try GaussianScene(
             shDegree: world.shDegree, positions: world.positions.enumerated().map { $0.offset % 3 == 2 ? $0.element + 0.2 : $0.element },
             logScales: world.logScales, rotations: world.rotations, opacityLogits: world.opacityLogits, sh: world.sh)
-        let path = work.path + "/inria.ply"
         try Self.inriaPLY(moved).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func servesAnINRIALayoutPLY() async throws {
+        let work = try P.scratch("learn-inria")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let path = work.path + "/inria.ply"
+        try Self.writeMovedMemory(to: path)
         try await Self.servesScene(path, work: work)
     }
 

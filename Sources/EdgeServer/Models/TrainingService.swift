@@ -124,9 +124,7 @@ final class TrainingService: Service, Sendable {
     /// Adds the run's outcome to `rounds/round-<r>.json` (and its table) when that report exists.
     private func recordInRoundReport(round: Int, version: ModelVersion) {
         do {
-            guard var report = try RoundReport.read(round: round, from: roundsDirectory) else { return }
-            report.trainedModel = version
-            try report.write(to: roundsDirectory)
+            try RoundReport.addTrainedModel(version, round: round, directory: roundsDirectory)
         } catch {
             logger.warning("round report update failed", metadata: ["round": "\(round)", "error": "\(error)"])
         }

@@ -80,8 +80,6 @@ struct RoundReport: Codable, Sendable {
     /// The stage-2 instance the solver got (appendix JSON, T0 pinned), for `gs-lab solve`.
     var instance: STTGSInstance?
     var collectors: [Collector]
-    /// The model version STT-GS step 8 trained on this round's data (added when training ends).
-    var trainedModel: ModelVersion?
 
     /// Writes `round-<r>.json` and `round-<r>.txt` into `directory`.
     func write(to directory: String) throws {
@@ -95,13 +93,33 @@ struct RoundReport: Codable, Sendable {
         try table.write(toFile: "\(directory)/round-\(round).txt", atomically: true, encoding: .utf8)
     }
 
-    /// Round `round`'s report in `directory`, or nil when it was never written.
-    static func read(round: Int, from directory: String) throws -> RoundReport? {
-        guard let data = FileManager.default.contents(atPath: "\(directory)/round-\(round).json") else { return nil }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try decoder.decode(RoundReport.self, from: data)
+    /// Adds the model version STT-GS step 8 trained on round `round`'s data to its report (as
+    /// `trained_model`) and its table, when the report exists. The report's other fields are
+    /// kept as written (the JSON is edited, not re-decoded).
+    static func addTrainedModel(_ model: ModelVersion, round: Int, directory: String) throws {
+        let path = "\(directory)/round-\(round).json"
+        guard let data = FileManager.default.contents(atPath: path),
+              var report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return }
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        report["trained_model"] = try JSONSerialization.jsonObject(with: encoder.encode(model))
+        try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+            .write(to: URL(fileURLWithPath: path), options: .atomic)
+        let tablePath = "\(directory)/round-\(round).txt"
+        let table = (try? String(contentsOfFile: tablePath, encoding: .utf8)) ?? ""
+        try (table + trainedModelLine(model)).write(toFile: tablePath, atomically: true, encoding: .utf8)
+    }
+
+    /// The table's line for a trained model version.
+    static func trainedModelLine(_ model: ModelVersion) -> String {
+        func number(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "-" }
+        return "trained model version \(model.version) (parent \(model.parent.map(String.init) ?? "-")): \(model.iterations) iterations on "
+            + "\(model.trainingSamples) samples of rounds \(model.rounds.map(String.init).joined(separator: ",")), held-out PSNR "
+            + "\(number(model.psnrBefore, "%.2f")) → \(number(model.psnrAfter, "%.2f")) dB, SSIM \(number(model.ssimBefore, "%.4f")) → "
+            + "\(number(model.ssimAfter, "%.4f")) on \(model.heldOutSamples) views, \(model.promoted ? "promoted" : "not promoted")\n"
     }
 
     /// The printed form: a header line and one row per collector.
@@ -129,13 +147,6 @@ struct RoundReport: Codable, Sendable {
                     + String(
                         format: " %ld %9.3e %8ld %8ld %10.3e %8.3f %4ld", c.selected ? 1 : 0, c.powerW, pilotBytes, dataBytes, bits, time,
                         (c.pilotOutage ? 1 : 0) + (c.datasetOutage ? 1 : 0)))
-        }
-        if let model = trainedModel {
-            lines.append(
-                "trained model version \(model.version) (parent \(model.parent.map(String.init) ?? "-")): \(model.iterations) iterations on "
-                    + "\(model.trainingSamples) samples of rounds \(model.rounds.map(String.init).joined(separator: ",")), held-out PSNR "
-                    + "\(number(model.psnrBefore, "%.2f")) → \(number(model.psnrAfter, "%.2f")) dB, SSIM \(number(model.ssimBefore, "%.4f")) → "
-                    + "\(number(model.ssimAfter, "%.4f")) on \(model.heldOutSamples) views, \(model.promoted ? "promoted" : "not promoted")")
         }
         return lines.joined(separator: "\n") + "\n"
     }

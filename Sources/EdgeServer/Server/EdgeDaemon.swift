@@ -171,6 +171,14 @@ final class EdgeDaemon: Sendable {
         try await serviceGroup.run()
     }
 
+    /// Releases a daemon that will not run because what it was to serve could not be built (a
+    /// refused `world.scene`): `ready` fails with `error`, the store, the run's catalog row and
+    /// the threads are closed as after a drain.
+    func abandon(_ error: any Error) async throws {
+        readyPromise.fail(error)
+        try await shutdownResources()
+    }
+
     /// Starts a graceful shutdown (what SIGTERM does).
     func shutdown() async {
         let serviceGroup = state.withLockedValue { state in
