@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "EdgeServer",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -150,12 +150,14 @@ let package = Package(
         .testTarget(name: "COpenBLASTests", dependencies: ["COpenBLAS"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SlotModel", "Protocol", "Renderer", "Wireless", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "SlotModel", "Protocol", "Renderer", "Wireless", "SplatClient", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom"]),
         .testTarget(
             name: "EdgeServerTests",
             dependencies: [
-                "EdgeServer", "Protocol", "SplatClient", "SeededRandom", "CNGHTTP2",
+                "EdgeServer", "Protocol", "SplatClient", "SeededRandom", "CNGHTTP2", "Renderer", "SlotModel", "Scenarios",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -54,6 +54,8 @@ struct EdgeServerCommand: AsyncParsableCommand {
     var lossEstimator: SlotLoopConfiguration.LossEstimator?
     @Option(name: .long, help: "Gaussians in the procedural world (world.gaussians).")
     var worldGaussians: Int?
+    @Option(name: .long, help: "3DGS PLY served as model version 1 instead of the procedural memory (world.scene).")
+    var scene: String?
     @Flag(name: .long, help: "Run without the slot loop (listeners and sessions only).")
     var noSlotLoop = false
     @Flag(name: .long, help: "Print the merged configuration after validation and exit.")
@@ -79,6 +81,7 @@ struct EdgeServerCommand: AsyncParsableCommand {
         if let iracSolver { merged.slotLoop.iracSolver = iracSolver }
         if let lossEstimator { merged.slotLoop.lossEstimator = lossEstimator }
         if let worldGaussians { merged.slotLoop.worldGaussians = worldGaussians }
+        if let scene { merged.models.scenePath = scene }
         try merged.validate()
         return merged
     }
@@ -103,7 +106,14 @@ struct EdgeServerCommand: AsyncParsableCommand {
         let logger = Logger(label: "edge-serverd")
         let server = try EdgeDaemon(
             configuration: configuration, logger: logger, eventLoopThreads: threads ?? System.coreCount)
-        try await server.run(additionalServices: server.services(slotLoop: !noSlotLoop, rounds: configuration.rounds.enabled))
+        let services: [any Service]
+        do {
+            services = try server.services(slotLoop: !noSlotLoop, rounds: configuration.rounds.enabled)
+        } catch {
+            try await server.abandon(error)
+            throw error
+        }
+        try await server.run(additionalServices: services)
     }
 }
 

@@ -82,7 +82,7 @@ extension GaussianScene {
             guard !element.hasList else {
                 throw RendererError(.badHeader, "element '\(element.name)' before 'vertex' has a list property; cannot skip it")
             }
-            offset += element.count * element.rowSize
+            offset = try Self.advance(offset, by: element, available: bytes.count)
         }
         let vertex = header.elements[vertexIndex]
         guard !vertex.hasList else { throw RendererError(.badHeader, "the vertex element has a list property") }
@@ -98,8 +98,9 @@ extension GaussianScene {
             throw RendererError(.missingProperty, "vertex element lacks \(missing.joined(separator: ", "))")
         }
         let n = vertex.count
-        let needed = n * vertex.rowSize
-        guard bytes.count - offset >= needed else {
+        // A hostile count overflows `n × rowSize` long before it fits in memory: refused as truncated.
+        let (needed, overflow) = n.multipliedReportingOverflow(by: vertex.rowSize)
+        guard !overflow, bytes.count - offset >= needed else {
             throw RendererError(.truncated, "vertex data needs \(needed) bytes for \(n) Gaussians but the file has \(bytes.count - offset) after the header")
         }
         // Destination of each needed property: (source property, array slot).
@@ -134,6 +135,16 @@ extension GaussianScene {
         return try GaussianScene(
             shDegree: degree, positions: positions, logScales: logScales, rotations: rotations,
             opacityLogits: opacity, sh: sh)
+    }
+
+    /// `offset` past `element`'s rows, refused (not trapped) when the header announces more bytes
+    /// than the file holds.
+    private static func advance(_ offset: Int, by element: PLYHeader.Element, available: Int) throws -> Int {
+        let (size, overflow) = element.count.multipliedReportingOverflow(by: element.rowSize)
+        guard !overflow, size <= available - offset else {
+            throw RendererError(.truncated, "element '\(element.name)' announces \(element.count) rows of \(element.rowSize) bytes; the file has \(available - offset) after the header")
+        }
+        return offset + size
     }
 
     @inline(__always)

@@ -2,12 +2,15 @@ import Renderer
 
 /// The world both ends of a run share: the procedural world (memory, reality, virtual layer)
 /// and the small model render users run locally, all derived from a seed and a size, so that
-/// edge-serverd and client-sim build identical scenes without exchanging them.
+/// edge-serverd and client-sim build identical scenes without exchanging them. The edge may
+/// replace the large model (a scene file, a trained version); reality stays the procedural one.
 public struct SlotWorld: Sendable {
     /// The procedural world.
     public let world: ProceduralWorld
     /// The small model (ECO-GS): the memory scene pruned to `smallFraction` of its Gaussians.
     public let small: SmallModel
+    /// The large model: the edge's GS memory (the procedural memory scene unless replaced).
+    public let large: GaussianScene
 
     /// Builds the world `seed` with about `gaussianCount` Gaussians (SH degree 1 keeps renders
     /// cheap) and its small model.
@@ -16,8 +19,18 @@ public struct SlotWorld: Sendable {
     public init(seed: UInt64, gaussianCount: Int, smallFraction: Double) throws {
         world = ProceduralWorld(seed: seed, configuration: .init(gaussianCount: gaussianCount, shDegree: 1))
         small = try SceneCompressor.compress(world.memoryScene, target: .fraction(smallFraction), compensatesArea: true)
+        large = world.memoryScene
     }
 
-    /// The large model: the edge's GS memory.
-    public var large: GaussianScene { world.memoryScene }
+    private init(world: ProceduralWorld, small: SmallModel, large: GaussianScene) {
+        self.world = world
+        self.small = small
+        self.large = large
+    }
+
+    /// This world with `scene` as its large model; reality, the virtual layer and the small
+    /// model are unchanged.
+    public func replacingLarge(with scene: GaussianScene) -> SlotWorld {
+        SlotWorld(world: world, small: small, large: scene)
+    }
 }

@@ -87,6 +87,7 @@ public final class GaussianTrainer {
         self.scene = lifted
         self.configuration = configuration
         self.views = views
+        activeSHDegree = min(max(configuration.startSHDegree, 0), lifted.shDegree)
         extent = Self.extent(of: views.map(\.camera))
         firstMoment = try GaussianScene.zeros(count: lifted.count, shDegree: lifted.shDegree)
         secondMoment = firstMoment

@@ -28,6 +28,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var shDegreeInterval = 1000
     /// Largest SH degree trained (the scene's own degree caps it). Default 3.
     public var maxSHDegree = 3
+    /// The active SH degree of the first step (capped at the trained degree). Default 0, as the
+    /// reference trains from points; fine-tuning a trained model starts at its own degree, so
+    /// its first renders are the ones it serves.
+    public var startSHDegree = 0
     /// Densification runs every `densifyInterval` steps from `densifyFrom` (exclusive) until
     /// `densifyUntil`. Defaults 500, 15,000, 100.
     public var densifyFrom = 500, densifyUntil = 15_000, densifyInterval = 100

@@ -8,7 +8,7 @@ struct StatusDocumentCacheTests {
     static func report(uptime: Double, robots: Int) -> StatusReport {
         StatusReport(
             version: "test", uptimeSeconds: uptime, draining: false, sessions: ["robot": robots], connectedSessions: ["robot": robots],
-            slots: SlotStatistics(), store: StoreUsage())
+            slots: SlotStatistics(), store: StoreUsage(), model: TrainingStatus())
     }
 
     static func decoded(_ body: [UInt8]) throws -> StatusReport {

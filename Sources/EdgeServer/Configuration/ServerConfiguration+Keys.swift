@@ -31,7 +31,7 @@ extension ServerConfiguration {
             .init("slot", "max_planned_poses", \.maxPlannedPoses),
             .init("lifecycle", "shutdown_grace_seconds", \.shutdownGraceSeconds),
             .init("log", "level", \.logLevel),
-        ] + slotLoopKeys + roundKeys
+        ] + slotLoopKeys + roundKeys + trainingKeys
     }
 
     /// The slot loop's keys (`[gsmr]`, `[irac]`, `[world]`).
@@ -61,6 +61,8 @@ extension ServerConfiguration {
             .init("world", "gaussians", \.slotLoop.worldGaussians),
             .init("world", "small_fraction", \.slotLoop.smallFraction),
             .init("world", "render_workers", \.slotLoop.renderWorkers),
+            .init("world", "scene", \.models.scenePath),
+            .init("world", "scene_max_gaussians", \.models.maxSceneGaussians),
         ]
     }
 
@@ -77,6 +79,17 @@ extension ServerConfiguration {
             .init("sttgs", "grace_ms", \.rounds.graceMilliseconds),
             .init("sttgs", "power_sum_w", \.rounds.powerSum),
             .init("sttgs", "power_max_w", \.rounds.powerMax),
+        ]
+    }
+
+    /// The edge's own training (`[training]`, STT-GS step 8).
+    private static var trainingKeys: [ConfigurationKey] {
+        [
+            .init("training", "enabled", \.models.trainingEnabled),
+            .init("training", "iterations", \.models.iterations),
+            .init("training", "earlier_rounds", \.models.earlierRounds),
+            .init("training", "hold_out_every", \.models.holdOutEvery),
+            .init("training", "seed", \.models.seed),
         ]
     }
 }

@@ -56,6 +56,8 @@ struct ServerConfiguration: Sendable, Equatable {
     var slotLoop = SlotLoopConfiguration()
     /// The STT-GS collection rounds (`[sttgs]`).
     var rounds = RoundConfiguration()
+    /// Model versions and the training service (`world.scene`, `[training]`).
+    var models = ModelConfiguration()
 
     /// swift-log level name (`[log] level`).
     var logLevel = "info"
@@ -163,6 +165,7 @@ struct ServerConfiguration: Sendable, Equatable {
         }
         try slotLoop.validate()
         try rounds.validate()
+        try models.validate()
         guard LogLevelName.parse(logLevel) != nil else {
             throw .invalid("log.level", "\"\(logLevel)\" is not one of \(LogLevelName.allNames)")
         }

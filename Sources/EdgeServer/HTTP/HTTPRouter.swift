@@ -5,7 +5,7 @@ import Protocol
 
 /// Maps HTTP requests to the daemon's operations.
 ///
-/// Operations routes (`/healthz`, `/metrics`, `/v1/status`) need no token; everything under
+/// Operations routes (`/healthz`, `/metrics`, `/v1/status`, `/v1/models`) need no token; everything under
 /// `/v1/uploads`, `/v1/sessions` (``HTTPSessionRoutes``) and `/v1/robots` needs
 /// `authorization: Bearer <token>`, and a route named by a client id needs a token whose grant
 /// covers that id (``access(for:)``, checked on the request head before any body is read:
@@ -36,29 +36,32 @@ final class HTTPRouter: Sendable {
     private let uploads: UploadService
     private let authority: TokenAuthority
     private let status: @Sendable () -> StatusReport
+    private let models: @Sendable () -> ModelListing
     private let sessionRoutes: HTTPSessionRoutes
     private let mixedReality: MixedRealityBoard
     private let statusDocuments = StatusDocumentCache()
 
     /// A router for the session `services`, bearer tokens checked by `authority`, `/v1/status`
-    /// from `status` and MR frames from `mixedReality`.
+    /// from `status`, `/v1/models` from `models` and MR frames from `mixedReality`.
     init(
         services: SessionServices, authority: TokenAuthority, mixedReality: MixedRealityBoard,
+        models: @escaping @Sendable () -> ModelListing = { ModelListing(serving: 0, versions: []) },
         status: @escaping @Sendable () -> StatusReport
     ) {
         metrics = services.metrics
         uploads = services.uploads
         self.authority = authority
         self.status = status
+        self.models = models
         sessionRoutes = HTTPSessionRoutes(services: services)
         self.mixedReality = mixedReality
     }
 
     /// The operations routes: no token, no body, answered on the event loop from the path alone.
     enum OperationsRoute: Int, CaseIterable, Sendable {
-        case healthz, metrics, status
+        case healthz, metrics, status, models
 
-        /// The route of a canonical request path (`/healthz`, `/metrics`, `/v1/status`, with any
+        /// The route of a canonical request path (`/healthz`, `/metrics`, `/v1/status`, `/v1/models`, with any
         /// query); other spellings that ``HTTPRouter/route(_:)`` accepts (`/healthz/`) are nil.
         init?(path: String) {
             let end = path.utf8.firstIndex(of: UInt8(ascii: "?")) ?? path.endIndex
@@ -66,6 +69,7 @@ final class HTTPRouter: Sendable {
             case "/healthz": self = .healthz
             case "/metrics": self = .metrics
             case "/v1/status": self = .status
+            case "/v1/models": self = .models
             default: return nil
             }
         }
@@ -76,6 +80,7 @@ final class HTTPRouter: Sendable {
             case .healthz: "healthz"
             case .metrics: "metrics"
             case .status: "status"
+            case .models: "models"
             }
         }
     }
@@ -91,6 +96,8 @@ final class HTTPRouter: Sendable {
             return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4", body: ByteBuffer(bytes: metrics.exposition()))
         case .status:
             return .json(.ok, statusDocuments.body(for: status()))
+        case .models:
+            return .json(.ok, (try? StatusDocumentCache.encoder.encode(models())).map(Array.init) ?? Array("{}".utf8))
         }
     }
 
@@ -134,6 +141,8 @@ final class HTTPRouter: Sendable {
             return operations(.metrics)
         case (.GET, "v1") where segments.count == 2 && segments[1] == "status":
             return operations(.status)
+        case (.GET, "v1") where segments.count == 2 && segments[1] == "models":
+            return operations(.models)
         case (.GET, "v1") where segments.count == 4 && segments[1] == "sessions" && segments[3] == "events":
             return sessionRoutes.events(clientID: String(segments[2]))
         case (_, "v1") where segments.count >= 2 && segments[1] == "sessions":

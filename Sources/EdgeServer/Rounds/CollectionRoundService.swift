@@ -27,7 +27,9 @@ final class CollectionRoundService: Service, Sendable {
         logger.info("STT-GS rounds waiting for collectors", metadata: ["solver": "\(configuration.solver)", "collectors": "\(configuration.collectors)"])
         var served: Set<String> = []
         var firstRegistered: ContinuousClock.Instant?
-        var round: UInt64 = 0
+        // Numbered after the rounds already stored, so a restarted daemon's samples (keyed by
+        // round, client, index) never collide with an earlier run's.
+        var round = UInt64((try dependencies.catalog.sampleRounds().last).map { $0 + 1 } ?? 0)
         let sessions = dependencies.sessions
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             // Observe before reading the registry, so a collector that registers meanwhile wakes us.
@@ -54,6 +56,7 @@ final class CollectionRoundService: Service, Sendable {
             } catch {
                 logger.warning("round report write failed", metadata: ["error": "\(error)"])
             }
+            if report.samplesAggregated > 0 { dependencies.completedRounds?.yield(Int(round)) }
             logger.info(
                 "STT-GS round done",
                 metadata: ["round": "\(round)", "objective": "\(report.objective ?? .nan)", "report": "\(directory)/round-\(round).json"])

@@ -11,4 +11,7 @@ struct RoundDependencies: Sendable {
     var renderer: SlotRenderer
     var logger: Logger
     var dataDirectory: String
+    /// Told the index of every round that stored samples, once its report is written (the
+    /// training service's input; nil: nobody listens).
+    var completedRounds: AsyncStream<Int>.Continuation? = nil
 }

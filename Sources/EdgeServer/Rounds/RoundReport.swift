@@ -88,8 +88,38 @@ struct RoundReport: Codable, Sendable {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(self).write(to: URL(fileURLWithPath: "\(directory)/round-\(round).json"))
+        // Atomic: the training service rewrites the report while the daemon may be killed.
+        try encoder.encode(self).write(to: URL(fileURLWithPath: "\(directory)/round-\(round).json"), options: .atomic)
         try table.write(toFile: "\(directory)/round-\(round).txt", atomically: true, encoding: .utf8)
+    }
+
+    /// Adds the model version STT-GS step 8 trained on round `round`'s data to its report (as
+    /// `trained_model`) and its table, when the report exists. The report's other fields are
+    /// kept as written (the JSON is edited, not re-decoded).
+    static func addTrainedModel(_ model: ModelVersion, round: Int, directory: String) throws {
+        let path = "\(directory)/round-\(round).json"
+        guard let data = FileManager.default.contents(atPath: path),
+              var report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return }
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        report["trained_model"] = try JSONSerialization.jsonObject(with: encoder.encode(model))
+        try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+            .write(to: URL(fileURLWithPath: path), options: .atomic)
+        let tablePath = "\(directory)/round-\(round).txt"
+        let table = (try? String(contentsOfFile: tablePath, encoding: .utf8)) ?? ""
+        try (table + trainedModelLine(model)).write(toFile: tablePath, atomically: true, encoding: .utf8)
+    }
+
+    /// The table's line for a trained model version.
+    static func trainedModelLine(_ model: ModelVersion) -> String {
+        func number(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "-" }
+        return "trained model version \(model.version) (parent \(model.parent.map(String.init) ?? "-")): \(model.iterations) iterations on "
+            + "\(model.trainingSamples) samples of rounds \(model.rounds.map(String.init).joined(separator: ",")), held-out PSNR "
+            + "\(number(model.psnrBefore, "%.2f")) → \(number(model.psnrAfter, "%.2f")) dB, SSIM \(number(model.ssimBefore, "%.4f")) → "
+            + "\(number(model.ssimAfter, "%.4f")) on \(model.heldOutSamples) views, \(model.promoted ? "promoted" : "not promoted")\n"
     }
 
     /// The printed form: a header line and one row per collector.

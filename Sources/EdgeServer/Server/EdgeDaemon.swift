@@ -29,6 +29,8 @@ final class EdgeDaemon: Sendable {
     let slotStatistics = SlotStatisticsBox()
     /// Written by the slot loop, composed on request by `GET /v1/robots/{client}/mr`.
     let mixedReality: MixedRealityBoard
+    /// The model versions and training progress, for `/v1/models` and `/v1/status`.
+    let modelBoard = ModelBoard()
     private let runID: Int64
     private let journal: CatalogJournal
     private let group: MultiThreadedEventLoopGroup
@@ -68,6 +70,7 @@ final class EdgeDaemon: Sendable {
             store = try UploadStore(
                 dataDirectory: configuration.dataDirectory, maxUploadBytes: configuration.maxUploadBytes, catalog: catalog,
                 threadPool: threadPool)
+            modelBoard.show(versions: try catalog.models())
             runID = try catalog.startRun(
                 version: SplatedgeVersion.current, binaryAddress: configuration.binary.description,
                 httpAddress: configuration.http.description)
@@ -101,7 +104,8 @@ final class EdgeDaemon: Sendable {
             sessions: named(sessions.counts()),
             connectedSessions: named(sessions.counts(attachedOnly: true)),
             slots: slotStatistics.value,
-            store: store.usage)
+            store: store.usage,
+            model: modelBoard.status)
     }
 
     /// Binds, serves and drains; returns after a graceful shutdown.
@@ -127,7 +131,8 @@ final class EdgeDaemon: Sendable {
 
     private func serve(additionalServices: [any Service], signals: [UnixSignal]) async throws {
         let router = HTTPRouter(
-            services: sessionServices, authority: TokenAuthority(configuration: configuration), mixedReality: mixedReality
+            services: sessionServices, authority: TokenAuthority(configuration: configuration), mixedReality: mixedReality,
+            models: { [modelBoard] in modelBoard.listing }
         ) { [self] in statusReport() }
         let http: HTTPListener
         let binary: BinaryListener
@@ -164,6 +169,14 @@ final class EdgeDaemon: Sendable {
         notifier.notify("READY=1\nSTATUS=serving binary on \(binary.localAddress), HTTP on \(http.localAddress)")
         if shutdownEarly { await serviceGroup.triggerGracefulShutdown() }
         try await serviceGroup.run()
+    }
+
+    /// Releases a daemon that will not run because what it was to serve could not be built (a
+    /// refused `world.scene`): `ready` fails with `error`, the store, the run's catalog row and
+    /// the threads are closed as after a drain.
+    func abandon(_ error: any Error) async throws {
+        readyPromise.fail(error)
+        try await shutdownResources()
     }
 
     /// Starts a graceful shutdown (what SIGTERM does).
@@ -215,19 +228,51 @@ extension EdgeDaemon {
         let loop = configuration.slotLoop
         guard slotLoop || rounds else { return [] }
         let world = try SlotWorld(seed: loop.worldSeed, gaussianCount: loop.worldGaussians, smallFraction: loop.smallFraction)
-        let renderer = SlotRenderer(pool: RenderPool(workers: loop.renderWorkers), world: world)
+        let repository = ModelRepository(
+            dataDirectory: configuration.dataDirectory, catalog: catalog, maxGaussians: configuration.models.maxSceneGaussians)
+        let models = try servingModel(world: world, repository: repository)
+        let trainingMetrics = TrainingMetrics(registry: metrics.registry)
+        trainingMetrics.servingVersion.set(Double(models.current.version))
+        let renderer = SlotRenderer(pool: RenderPool(workers: loop.renderWorkers), models: models)
         var services: [any Service] = []
         if slotLoop {
-            mixedReality.attach(world)
+            models.observe { [mixedReality] in mixedReality.attach($0) }
             services.append(SlotLoopService(configuration: configuration, dependencies: .init(
                 sessions: sessions, metrics: SlotMetrics(registry: metrics.registry), statistics: slotStatistics,
                 mixedReality: mixedReality, renderer: renderer, logger: logger, dataDirectory: configuration.dataDirectory)))
         }
         if rounds {
-            services.append(CollectionRoundService(configuration: configuration, dependencies: .init(
+            var dependencies = RoundDependencies(
                 sessions: sessions, store: store, catalog: catalog, metrics: RoundMetrics(registry: metrics.registry),
-                renderer: renderer, logger: logger, dataDirectory: configuration.dataDirectory)))
+                renderer: renderer, logger: logger, dataDirectory: configuration.dataDirectory)
+            var training: TrainingService?
+            if configuration.models.trainingEnabled {
+                let (completed, continuation) = AsyncStream.makeStream(of: Int.self)
+                dependencies.completedRounds = continuation
+                training = TrainingService(
+                    configuration: configuration.models, repository: repository, models: models, completedRounds: completed,
+                    board: modelBoard, metrics: trainingMetrics, logger: logger)
+            }
+            services.append(CollectionRoundService(configuration: configuration, dependencies: dependencies))
+            // After the rounds: a drain stops training first (services stop in reverse order).
+            if let training { services.append(training) }
         }
         return services
+    }
+
+    /// The model to serve (``ModelRepository/servingModel(initial:logger:)``): the newest
+    /// promoted version, or version 1 made from `world.scene` or the procedural memory.
+    private func servingModel(world: SlotWorld, repository: ModelRepository) throws -> ServingModel {
+        let scenePath = configuration.models.scenePath
+        let (version, scene) = try repository.servingModel(
+            initial: { () throws(ModelError) in
+                guard let scenePath else { return (world.large, "procedural") }
+                return (try repository.load(path: scenePath), "scene")
+            },
+            logger: logger)
+        logger.info("serving model", metadata: ["version": "\(version.version)", "source": "\(version.source)", "gaussians": "\(scene.count)"])
+        modelBoard.show(versions: try repository.versions())
+        modelBoard.update { $0.servingVersion = version.version }
+        return ServingModel(version: version.version, world: world.replacingLarge(with: scene))
     }
 }

@@ -11,6 +11,8 @@ struct StatusReport: Codable, Sendable, Equatable {
     var connectedSessions: [String: Int]
     var slots: SlotStatistics
     var store: StoreUsage
+    /// The serving model version and the training service's progress.
+    var model: TrainingStatus
 }
 
 /// What the slot loop reports about itself (zeros until a slot loop runs).

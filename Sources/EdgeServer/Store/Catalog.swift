@@ -49,6 +49,7 @@ final class Catalog: Sendable {
             }
         }
         registerSampleMigration(&migrator)
+        registerModelMigration(&migrator)
         return migrator
     }
 
