@@ -52,6 +52,8 @@ struct RoleSummary {
     var agents = 0
     var slots = 0
     var scheduled = 0
+    /// Transmissions at a scheduled power (bits > 0) and those that missed their deadline.
+    var transmissions = 0
     var outages = 0
     var lossSum = 0.0
     var psnrSum = 0.0
@@ -62,6 +64,7 @@ struct RoleSummary {
         for row in report.rows {
             slots += 1
             scheduled += row.decision
+            if row.bits > 0 { transmissions += 1 }
             if row.outage { outages += 1 }
             lossSum += row.loss
             // Identical images have infinite PSNR (capped at 99 dB); NaN (not evaluated) stays NaN.
@@ -70,15 +73,17 @@ struct RoleSummary {
         }
     }
 
-    /// A table row: role, agents, slots, mean loss, mean PSNR, mean power, x=1 count, outages.
+    /// A table row: role, agents, slots, mean loss, mean PSNR, mean power, x=1 count, transmissions
+    /// scheduled, outages and transmissions achieved over the true channel.
     func line(role: String, solver: String, solverTimes: String) -> String {
         let n = Double(max(slots, 1))
         let numbers = String(
-            format: "%6d %7d %10.5f %8.2f %12.3e %8d %8d", agents, slots, lossSum / n, psnrSum / n, powerSum / n, scheduled,
-            outages)
+            format: "%6d %7d %10.5f %8.2f %12.3e %8d %8d %8d %8d", agents, slots, lossSum / n, psnrSum / n, powerSum / n, scheduled,
+            transmissions, outages, transmissions - outages)
         return role.padding(toLength: 7, withPad: " ", startingAt: 0) + solver.padding(toLength: 9, withPad: " ", startingAt: 0)
             + numbers + "  " + solverTimes
     }
 
-    static let header = "role   solver   agents   slots  mean loss     PSNR  mean power W   x=1 n  misses  solver ms p50/p99"
+    static let header =
+        "role   solver   agents   slots  mean loss     PSNR  mean power W   x=1 n     sent  outages achieved  solver ms p50/p99"
 }

@@ -3,6 +3,7 @@ import Foundation
 import Protocol
 import SlotModel
 import SplatClient
+import Wireless
 
 /// `client-sim`: simulated robots and users over emulated fading links.
 @main
@@ -35,6 +36,8 @@ struct ClientSimCommand: AsyncParsableCommand {
     @Option(help: "World Gaussians (the daemon's world.gaussians).") var worldGaussians = 20_000
     @Option(help: "Small model fraction (the daemon's world.small_fraction).") var smallFraction = 0.1
     @Flag(help: "Robots report their true loss in POSE (the daemon's oracle estimator).") var oracle = false
+    @Option(help: "Channel estimation error r: the true channel is the pilot estimate plus CN(0, r·‖h̃‖²) (GSMR §V; 0: exact).")
+    var estimationError = 0.0
     @Flag(help: "Load generation: no quality renders (loss, PSNR are NaN); robots re-capture their real image every 10 slots.")
     var noQuality = false
     @Option(help: "Directory for per-agent reports.") var out = "client-sim-reports"
@@ -44,6 +47,9 @@ struct ClientSimCommand: AsyncParsableCommand {
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be ≥ 1") }
         guard duration > 0, timeScale > 0 else { throw ValidationError("--duration and --time-scale must be > 0") }
+        guard estimationError.isFinite, (0...100).contains(estimationError) else {
+            throw ValidationError("--estimation-error must be in [0, 100]")
+        }
         guard ImageSize(imageSize) != nil, ImageSize(frameSize) != nil else { throw ValidationError("sizes must be WIDTHxHEIGHT") }
         guard server.split(separator: ":").count == 2, Int(server.split(separator: ":")[1]) != nil else {
             throw ValidationError("--server must be host:port")
@@ -56,7 +62,7 @@ struct ClientSimCommand: AsyncParsableCommand {
             transport: transport, host: String(parts[0]), port: Int(parts[1])!, token: token, seed: seed, duration: duration, timeScale: timeScale,
             horizon: horizon, imageSize: ImageSize(imageSize)!, frameSize: ImageSize(frameSize)!, robotImageBits: imageBits,
             robotPoseBits: poseBits, frameBits: frameBits, reportsOracleLoss: oracle,
-            evaluatesQuality: !noQuality)
+            estimationError: ChannelEstimateError(relativeVariance: estimationError), evaluatesQuality: !noQuality)
         if role == .collector { return try await runCollectors(settings) }
         let world = try SlotWorld(seed: worldSeed, gaussianCount: worldGaussians, smallFraction: smallFraction)
         let clientRole: ClientRole = role == .robot ? .robot : .user

@@ -125,7 +125,8 @@ extension ServerConfiguration {
     /// The slot loop's sections.
     private static func readSlotLoop(_ sections: TOMLSection, into loop: inout SlotLoopConfiguration) throws(ConfigurationError) {
         if let gsmr = try sections.section("gsmr") {
-            try gsmr.requireOnly(["solver", "horizon", "power_w", "image_bits", "pose_bits", "loss_estimator", "loss_prior", "map_cell_m", "mr_size", "observations_per_slot"])
+            try gsmr.requireOnly(["solver", "horizon", "power_w", "image_bits", "pose_bits", "loss_estimator", "loss_prior", "map_cell_m", "mr_size", "observations_per_slot",
+                                  "epsilon", "omega2_relative", "loss_threshold"])
             try gsmr.read("solver", into: &loop.gsmrSolver)
             try gsmr.read("horizon", into: &loop.gsmrHorizon)
             try gsmr.read("power_w", into: &loop.robotPowerBudget)
@@ -136,6 +137,9 @@ extension ServerConfiguration {
             try gsmr.read("map_cell_m", into: &loop.mapCellMetres)
             try gsmr.read("mr_size", into: &loop.mixedRealitySize)
             try gsmr.read("observations_per_slot", into: &loop.observationsPerSlot)
+            try gsmr.read("epsilon", into: &loop.outageTarget)
+            try gsmr.read("omega2_relative", into: &loop.estimationErrorRelative)
+            try gsmr.read("loss_threshold", into: &loop.lossThreshold)
         }
         if let irac = try sections.section("irac") {
             try irac.requireOnly(["solver", "power_w", "max_users", "latency_s", "frame_bits", "probe_size", "frame_size", "probes_per_slot", "edge_latency_window", "edge_latency_margin"])

@@ -11,11 +11,14 @@ import Wireless
 ///
 /// The per-frame losses L_t come from the memory-bias map, which learns from the images robots
 /// upload (one memory render and GS loss per image, at most `gsmr.observations_per_slot` per
-/// slot, oldest first, folded in between slots by ``prepare(_:renderer:)``).
+/// slot, oldest first, folded in between slots by ``prepare(_:renderer:)``). The gains come from
+/// the robots' CHANNEL_REPORTs through ``ChannelPredictor``: the policy has no channel seed, so
+/// it plans from what a real edge knows. Every GSMR solver runs here: `bils` with the outage
+/// target ε and ω² = r·|h̃|² (`gsmr.epsilon`, `gsmr.omega2_relative`), `lowpower`, `qgs` and
+/// `qgs-penalty` with L_th (`gsmr.loss_threshold`).
 struct RobotsPolicy: SlotPolicy {
     let configuration: SlotLoopConfiguration
     let tauSeconds: Double
-    let channelSeed: UInt64
     let link = EmulatedLink.robotUplink
     var roles: Set<SessionRole> { [.robot] }
     private(set) var map: MemoryBiasMap
@@ -23,11 +26,13 @@ struct RobotsPolicy: SlotPolicy {
     private var energy: [UInt64: (spent: Double, slots: Int)] = [:]
     /// The sequence of the last image folded into the map, per session id.
     private var observedImage: [UInt64: UInt64] = [:]
+    private var predictor: ChannelPredictor {
+        ChannelPredictor(link: link, estimationErrorRelative: configuration.estimationErrorRelative)
+    }
 
-    init(configuration: SlotLoopConfiguration, tauSeconds: Double, channelSeed: UInt64) {
+    init(configuration: SlotLoopConfiguration, tauSeconds: Double) {
         self.configuration = configuration
         self.tauSeconds = tauSeconds
-        self.channelSeed = channelSeed
         map = MemoryBiasMap(cellMetres: configuration.mapCellMetres, prior: configuration.lossPrior)
     }
 
@@ -60,19 +65,32 @@ struct RobotsPolicy: SlotPolicy {
         return plan
     }
 
-    /// The GSCLO instance of one robot's horizon at `slot`: the map's losses and the link's
-    /// gains at the poses of its plan, and the horizon's share of its energy budget.
+    /// The GSCLO instance of one robot's horizon at `slot`: the map's losses and the predicted
+    /// gains at the poses of its plan, and the horizon's share of its energy budget; with the
+    /// estimates, ω² and ε for `bils`, and L_th for the low-power solvers.
     func instance(for client: SlotSnapshot.Client, report: PoseReport, slot: UInt64) throws -> GSCLOInstance {
         let poses = report.horizon(from: slot, limit: configuration.gsmrHorizon)
         var losses = poses.map(map.loss(at:))
         if configuration.lossEstimator == .oracle, report.slot == slot, let oracle = report.oracleLoss { losses[0] = oracle }
-        let gains = poses.enumerated().map { i, pose in
-            link.gain(seed: channelSeed, link: client.linkID, slot: slot + UInt64(i), position: pose.position)
-        }
+        let beliefs = predictor.beliefs(report: client.channel, slot: slot, poses: poses)
+        let robust = configuration.gsmrSolver == .bils
+        let gains = beliefs.map { robust ? $0.estimateGain : $0.gain }
         return try GSCLOInstance(
             frames: poses.count, slotSeconds: tauSeconds, bandwidth: link.bandwidth, noise: link.noise,
             imageBits: configuration.robotImageBits, poseBits: configuration.robotPoseBits,
-            powerBudget: horizonBudget(client.sessionID, gains: gains), losses: losses, gains: gains)
+            powerBudget: horizonBudget(client.sessionID, gains: beliefs.map(costGain)), losses: losses, gains: gains,
+            hEstimate: robust ? .init(re: gains.map { $0.squareRoot() }, im: gains.map { _ in 0 }) : nil,
+            errorVariance: robust ? beliefs.map(\.errorVariance) : nil,
+            epsilon: robust ? configuration.outageTarget : nil,
+            lossThreshold: GSCLOSolverName.lowPowerSolvers.contains(configuration.gsmrSolver) ? configuration.lossThreshold : nil)
+    }
+
+    /// The gain at which perfect-CSI powers carry a frame as the solver means to: the belief's
+    /// gain, or for `bils` BILS's effective gain g* that meets P_out ≤ ε under the belief's ω².
+    func costGain(_ belief: ChannelPredictor.Belief) -> Double {
+        guard configuration.gsmrSolver == .bils else { return belief.gain }
+        return RobustCosts.effectiveGain(
+            estimateGain: belief.estimateGain, errorVariance: belief.errorVariance, epsilon: configuration.outageTarget)
     }
 
     /// Plans one robot's horizon and applies its first slot.
@@ -80,8 +98,9 @@ struct RobotsPolicy: SlotPolicy {
         _ client: SlotSnapshot.Client, report: PoseReport, slot: UInt64
     ) -> (record: SlotRecord.Robot, solverSeconds: Double) {
         let poses = report.horizon(from: slot, limit: configuration.gsmrHorizon)
-        let firstGain = link.gain(seed: channelSeed, link: client.linkID, slot: slot, position: poses[0].position)
-        var decision = (x: false, power: poseOnlyPower(firstGain), feasible: false)
+        let first = predictor.beliefs(report: client.channel, slot: slot, poses: [poses[0]])[0]
+        let fallbackPower = poseOnlyPower(costGain(first))
+        var decision = (x: false, power: fallbackPower, feasible: false)
         var instance: GSCLOInstance?
         let started = ContinuousClock.now
         do {
@@ -96,17 +115,20 @@ struct RobotsPolicy: SlotPolicy {
         var account = energy[client.sessionID] ?? (0, 0)
         // The horizon plan may front-load an image and pay for it in later slots; only the first
         // slot is applied, so never borrow: an image that would lift the running average above
-        // P becomes a pose this slot (the saved energy stays available to later plans).
+        // P becomes a pose this slot (the saved energy stays available to later plans). The
+        // low-power problems Q_GS and Q'_GS have no budget (GSMR §VI-A), so they are exempt.
         let allowance = configuration.robotPowerBudget * Double(account.slots + 1) - account.spent
-        if decision.x, decision.power > allowance * (1 + 1e-9) {
-            decision = (false, poseOnlyPower(firstGain), decision.feasible)
+        let budgeted = !GSCLOSolverName.lowPowerSolvers.contains(configuration.gsmrSolver)
+        if budgeted, decision.x, decision.power > allowance * (1 + 1e-9) {
+            decision = (false, fallbackPower, decision.feasible)
         }
         account.spent += decision.power
         account.slots += 1
         energy[client.sessionID] = account
         let record = SlotRecord.Robot(
             client: client.clientID, link: client.linkID, x: decision.x ? 1 : 0, powerW: decision.power,
-            bits: decision.x ? configuration.robotImageBits : configuration.robotPoseBits, gain: firstGain,
+            bits: decision.x ? configuration.robotImageBits : configuration.robotPoseBits, gain: first.gain,
+            channelReported: first.reported,
             predictedLoss: instance?.losses[0] ?? map.loss(at: poses[0]), exactPose: report.covers(slot),
             poseSlot: report.slot, horizon: poses.count, horizonBudgetW: instance?.powerBudget ?? configuration.robotPowerBudget,
             feasible: decision.feasible, solverMilliseconds: solverSeconds * 1000)
@@ -115,12 +137,12 @@ struct RobotsPolicy: SlotPolicy {
 
     /// The per-slot budget that keeps the robot's running average power at P: what is left of
     /// P·(n + W) after the energy already spent, spread over the W slots, but never below what
-    /// poses alone need (so the instance stays feasible).
-    func horizonBudget(_ sessionID: UInt64, gains: [Double]) -> Double {
-        let horizon = Double(gains.count)
+    /// poses alone need at `costGains` (so the instance stays feasible).
+    func horizonBudget(_ sessionID: UInt64, gains costGains: [Double]) -> Double {
+        let horizon = Double(costGains.count)
         let account = energy[sessionID] ?? (0, 0)
         let left = (configuration.robotPowerBudget * (Double(account.slots) + horizon) - account.spent) / horizon
-        let poseFloor = gains.map(poseOnlyPower).reduce(0, +) / horizon
+        let poseFloor = costGains.map(poseOnlyPower).reduce(0, +) / horizon
         return max(left, poseFloor * (1 + 1e-9))
     }
 

@@ -15,6 +15,12 @@ struct SlotLoopConfiguration: Sendable, Equatable {
 
     /// GSCLO solver for robots (`gsmr.solver`).
     var gsmrSolver = GSCLOSolverName.apo
+    /// BILS's outage target ε per frame (`gsmr.epsilon`; the paper's 0.1).
+    var outageTarget = 0.1
+    /// r in BILS's estimation error variance ω² = r·|h̃|² (`gsmr.omega2_relative`; the paper's 0.04).
+    var estimationErrorRelative = 0.04
+    /// The low-power solvers' loss threshold L_th (`gsmr.loss_threshold`).
+    var lossThreshold = 0.03
     /// Receding horizon W, the most future slots planned (`gsmr.horizon`).
     var gsmrHorizon = 8
     /// Average transmit power budget per robot P in watts (`gsmr.power_w`).
@@ -78,9 +84,11 @@ struct SlotLoopConfiguration: Sendable, Equatable {
 
     /// Checks names and ranges.
     func validate() throws(ConfigurationError) {
-        guard GSCLOSolverName.budgetSolvers.contains(gsmrSolver) else {
-            throw .invalid("gsmr.solver", "\"\(gsmrSolver)\" is not one of \(GSCLOSolverName.budgetSolvers.map(\.rawValue))")
+        guard outageTarget.isFinite, outageTarget > 0, outageTarget < 1 else { throw .invalid("gsmr.epsilon", "must be in (0, 1)") }
+        guard estimationErrorRelative.isFinite, (0...100).contains(estimationErrorRelative) else {
+            throw .invalid("gsmr.omega2_relative", "must be in [0, 100]")
         }
+        guard lossThreshold.isFinite, lossThreshold >= 0 else { throw .invalid("gsmr.loss_threshold", "must be finite and ≥ 0") }
         guard (1...256).contains(gsmrHorizon) else { throw .invalid("gsmr.horizon", "must be in 1...256") }
         for (key, value) in [
             ("gsmr.power_w", robotPowerBudget), ("gsmr.image_bits", robotImageBits), ("gsmr.pose_bits", robotPoseBits),
