@@ -24,6 +24,12 @@ struct AgentSettings: Sendable {
     var reportsOracleLoss: Bool
     /// The pilot's estimation error ω² = r·‖h̃‖² (``PilotObservation``): r = 0 estimates exactly.
     var estimationError: ChannelEstimateError
+    /// Antennas N of the edge's robot receiver (the daemon's `gsmr.antennas`).
+    var uplinkAntennas: Int
+    /// The edge's receiver for robots sharing it (the daemon's `gsmr.multi_robot`).
+    var uplinkCombiner: UplinkCombiner
+    /// The robots' shared air at that receiver.
+    var air: SharedAir
     /// Render the true and fallback views each slot to report loss and PSNR. Without it (load
     /// generation) users render nothing and robots capture a real image only every
     /// ``AgentRun/loadCaptureInterval`` slots, uploading their latest capture (with its own
@@ -129,7 +135,12 @@ private final class AgentRun {
 
     private var settings: AgentSettings { agent.settings }
     private var isRobot: Bool { agent.role == .robot }
-    private var link: EmulatedLink { isRobot ? .robotUplink : .userDownlink }
+    private var link: EmulatedLink {
+        guard isRobot else { return .userDownlink }
+        var uplink = EmulatedLink.robotUplink
+        uplink.antennas = settings.uplinkAntennas
+        return uplink
+    }
 
     @inline(never)
     init(agent: Agent, connection: any SplatSession, welcome: Welcome) {
@@ -276,11 +287,13 @@ private final class AgentRun {
 
     /// The slot's pilot estimate h̃ and the running transmission and outage counts.
     private func channelReport(slot: UInt64, pose: Pose) -> ChannelReport {
-        let estimate = pilot(slot: slot, pose: pose).estimate
+        let observation = pilot(slot: slot, pose: pose)
+        if isRobot { settings.air.post(link: welcome.linkID, slot: slot, observation) }
+        let estimate = observation.estimate
         let gain = estimate.reduce(0) { $0 + $1.lengthSquared }
         return ChannelReport(
             slot: slot, snrDecibels: 10 * log10(max(gain, .leastNormalMagnitude) / link.noise), gain: gain,
-            coefficients: estimate.map { ChannelCoefficient(real: $0.real, imaginary: $0.imaginary) },
+            coefficients: estimate.map(ChannelCoefficient.init),
             transmissions: transmissions, outages: outages)
     }
 
@@ -308,8 +321,11 @@ private final class AgentRun {
         record(waiting.schedule, view: waiting.view, shown: shown, bits: settings.frameBits, latency: latency, outage: outage || shown == nil, pose: waiting.pose)
     }
 
-    private func record(_ schedule: Schedule, view: View, shown: RGBImage?, bits: Double, latency: Double, outage: Bool, pose: Pose) {
-        let gain = pilot(slot: schedule.slot, pose: pose).trueGain
+    private func record(
+        _ schedule: Schedule, view: View, shown: RGBImage?, bits: Double, latency: Double, outage: Bool, pose: Pose,
+        gain: Double? = nil, interferenceToNoise: Double = 0
+    ) {
+        let gain = gain ?? pilot(slot: schedule.slot, pose: pose).trueGain
         var (loss, psnr) = (Double.nan, Double.nan)
         if settings.evaluatesQuality, let image = shown ?? view.fallback, let truth = view.truth {
             loss = shown == nil ? view.loss : Double((try? ImageMetrics.gsLoss(image, truth)) ?? 0)
@@ -318,13 +334,18 @@ private final class AgentRun {
         report.rows.append(SlotRow(
             slot: schedule.slot, decision: schedule.decision ? 1 : 0, powerW: schedule.powerWatts, bits: bits, gain: gain,
             rateBps: link.rate(power: schedule.powerWatts, gain: gain), latencyMilliseconds: latency * 1000, outage: outage,
-            loss: loss, psnr: psnr))
+            loss: loss, psnr: psnr, interferenceToNoise: interferenceToNoise))
     }
 
     /// A robot's slot: the transmission over its emulated uplink (the loop sleeps its airtime,
     /// paced by the time scale), the IMAGE upload when x = 1, then the next POSE.
     private func followRobotSchedule(_ schedule: Schedule, pose: Pose, view: View) -> Step {
-        let gain = pilot(slot: schedule.slot, pose: pose).trueGain
+        // Alone on the receiver the true ‖h‖²; sharing it, the SINR the combiner leaves (as a gain).
+        let own = pilot(slot: schedule.slot, pose: pose)
+        let reception = settings.air.reception(
+            own: own, power: schedule.powerWatts, slot: schedule.slot,
+            coScheduled: schedule.coScheduled.map { ($0.linkID, $0.powerWatts) }, combiner: settings.uplinkCombiner, noise: link.noise)
+        let gain = reception.map { $0.sinr * link.noise / schedule.powerWatts } ?? own.trueGain
         // p = 0 is the idle schedule of a robot the server has no pose of yet: nothing is sent.
         let bits = schedule.powerWatts == 0 ? 0 : schedule.decision ? settings.robotImageBits : settings.robotPoseBits
         let airtime = bits == 0 ? 0 : link.transmissionSeconds(bits: bits, power: schedule.powerWatts, gain: gain)
@@ -337,7 +358,9 @@ private final class AgentRun {
             messages.append(.image(CapturedImage(kind: .mrFrame, sequence: schedule.slot, pose: view.capturePose, image: image)))
         }
         // x = 1 delivered: the MR frame shows the real image; otherwise the GS render of the memory.
-        record(schedule, view: view, shown: schedule.decision && !outage ? view.truth : nil, bits: bits, latency: min(airtime, 1e9), outage: outage, pose: pose)
+        record(
+            schedule, view: view, shown: schedule.decision && !outage ? view.truth : nil, bits: bits, latency: min(airtime, 1e9),
+            outage: outage, pose: pose, gain: gain, interferenceToNoise: reception?.interferenceToNoise ?? 0)
         let next = announcement(for: schedule.slot + 1)
         return .send(
             messages + next.filter { $0.type != .channelReport },

@@ -16,6 +16,8 @@ struct SlotRow: Codable, Sendable {
     /// GS loss ℓ of what the agent showed against its true view.
     var loss: Double
     var psnr: Double
+    /// Robots sharing the edge's receiver: interference-to-noise ratio after its combiner (0 alone).
+    var interferenceToNoise: Double
 }
 
 /// One agent's run: its identity and a row per slot.
@@ -25,12 +27,12 @@ struct AgentReport: Codable, Sendable {
     var link: UInt32
     var rows: [SlotRow]
 
-    static let csvHeader = "slot,decision,power_w,bits,gain,rate_bps,latency_ms,outage,loss,psnr"
+    static let csvHeader = "slot,decision,power_w,bits,gain,rate_bps,latency_ms,outage,loss,psnr,interference_to_noise"
 
     /// The rows as CSV.
     var csv: String {
         ([Self.csvHeader] + rows.map { r in
-            "\(r.slot),\(r.decision),\(r.powerW),\(r.bits),\(r.gain),\(r.rateBps),\(r.latencyMilliseconds),\(r.outage ? 1 : 0),\(r.loss),\(r.psnr)"
+            "\(r.slot),\(r.decision),\(r.powerW),\(r.bits),\(r.gain),\(r.rateBps),\(r.latencyMilliseconds),\(r.outage ? 1 : 0),\(r.loss),\(r.psnr),\(r.interferenceToNoise)"
         }).joined(separator: "\n") + "\n"
     }
 

@@ -1,4 +1,5 @@
 import Numerics
+import Protocol
 import SeededRandom
 import Wireless
 
@@ -40,4 +41,12 @@ extension EmulatedLink {
         let truth = estimate.map { $0 + Complex(generator.nextGaussian() * halfStd, generator.nextGaussian() * halfStd) }
         return PilotObservation(estimate: estimate, truth: truth)
     }
+}
+
+extension ChannelCoefficient {
+    /// The coefficient as a complex number.
+    public var complex: Complex<Double> { Complex(real, imaginary) }
+
+    /// The wire form of `value`.
+    public init(_ value: Complex<Double>) { self.init(real: value.real, imaginary: value.imaginary) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SlotModel
+import Wireless
 import TOMLKit
 
 extension ServerConfiguration {
@@ -126,7 +127,7 @@ extension ServerConfiguration {
     private static func readSlotLoop(_ sections: TOMLSection, into loop: inout SlotLoopConfiguration) throws(ConfigurationError) {
         if let gsmr = try sections.section("gsmr") {
             try gsmr.requireOnly(["solver", "horizon", "power_w", "image_bits", "pose_bits", "loss_estimator", "loss_prior", "map_cell_m", "mr_size", "observations_per_slot",
-                                  "epsilon", "omega2_relative", "loss_threshold"])
+                                  "epsilon", "omega2_relative", "loss_threshold", "antennas", "multi_robot"])
             try gsmr.read("solver", into: &loop.gsmrSolver)
             try gsmr.read("horizon", into: &loop.gsmrHorizon)
             try gsmr.read("power_w", into: &loop.robotPowerBudget)
@@ -140,6 +141,8 @@ extension ServerConfiguration {
             try gsmr.read("epsilon", into: &loop.outageTarget)
             try gsmr.read("omega2_relative", into: &loop.estimationErrorRelative)
             try gsmr.read("loss_threshold", into: &loop.lossThreshold)
+            try gsmr.read("antennas", into: &loop.uplinkAntennas)
+            try gsmr.read("multi_robot", into: &loop.multiRobot)
         }
         if let irac = try sections.section("irac") {
             try irac.requireOnly(["solver", "power_w", "max_users", "latency_s", "frame_bits", "probe_size", "frame_size", "probes_per_slot", "edge_latency_window", "edge_latency_margin"])

@@ -30,6 +30,11 @@ struct ChannelPredictor: Sendable {
         var errorVariance: Double
         /// From the slot's own CHANNEL_REPORT.
         var reported: Bool
+
+        /// The belief with every power scaled by `factor` (ZF's share of the mean, GSMR §VI-B).
+        func scaled(by factor: Double) -> Belief {
+            Belief(gain: gain * factor, estimateGain: estimateGain * factor, errorVariance: errorVariance * factor, reported: reported)
+        }
     }
 
     /// Beliefs for slots `slot, slot + 1, …` at `poses` (one per slot) given the client's latest

@@ -1,6 +1,7 @@
 import Optimizers
 import Protocol
 import SlotModel
+import Wireless
 
 /// The slot loop's settings (`[gsmr]`, `[irac]`, `[world]` in the TOML file; τ is
 /// `slot.length_ms`). Defaults follow the papers' parameters; docs/OPERATIONS.md lists them.
@@ -21,6 +22,12 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var estimationErrorRelative = 0.04
     /// The low-power solvers' loss threshold L_th (`gsmr.loss_threshold`).
     var lossThreshold = 0.03
+    /// Antennas N of the edge's robot uplink receiver (`gsmr.antennas`; 1 is GSMR's scalar
+    /// uplink). With N > 1 the robots of a slot share the receiver (GSMR §VI-B).
+    var uplinkAntennas = 1
+    /// How robots sharing the receiver are received (`gsmr.multi_robot`): `zf` plans them jointly
+    /// with zero forcing, `mrc` independently (their interference is left to the air).
+    var multiRobot = UplinkCombiner.mrc
     /// Receding horizon W, the most future slots planned (`gsmr.horizon`).
     var gsmrHorizon = 8
     /// Average transmit power budget per robot P in watts (`gsmr.power_w`).
@@ -89,6 +96,7 @@ struct SlotLoopConfiguration: Sendable, Equatable {
             throw .invalid("gsmr.omega2_relative", "must be in [0, 100]")
         }
         guard lossThreshold.isFinite, lossThreshold >= 0 else { throw .invalid("gsmr.loss_threshold", "must be finite and ≥ 0") }
+        guard (1...64).contains(uplinkAntennas) else { throw .invalid("gsmr.antennas", "must be in 1...64") }
         guard (1...256).contains(gsmrHorizon) else { throw .invalid("gsmr.horizon", "must be in 1...256") }
         for (key, value) in [
             ("gsmr.power_w", robotPowerBudget), ("gsmr.image_bits", robotImageBits), ("gsmr.pose_bits", robotPoseBits),
