@@ -86,7 +86,10 @@ let package = Package(
         // emulated links, the world and its small model.
         .target(
             name: "SlotModel",
-            dependencies: ["Protocol", "Renderer", "Wireless", "SeededRandom", .product(name: "NIOCore", package: "swift-nio")]),
+            dependencies: [
+                "Protocol", "Renderer", "Wireless", "SeededRandom", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]),
         .target(
             name: "Optimizers", dependencies: ["Wireless", "COpenBLAS", "SeededRandom"],
             resources: [.copy("IRAC/ILO/Resources/ilo-irac-v1.json"), .copy("SCC/MOCMPO/Resources/scc-mocmpo-v1.json")]),

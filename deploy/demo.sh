@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # make demo: one edge-serverd (embedded procedural world, default solvers) on loopback, a few
-# client-sim robots and users for DEMO_SECONDS, then a summary table per role and solver; then
+# client-sim robots and users for DEMO_SECONDS — their pilots estimate the channel with error
+# ω² = DEMO_ESTIMATION_ERROR·|h̃|², they report it in CHANNEL_REPORT and the daemon plans from the
+# reports only — then a summary table per role and solver with scheduled vs achieved
+# transmissions (the clients' own counts, and the daemon's from their reports); then
 # one STT-GS collection round with DEMO_COLLECTORS collectors (the paper's T = 350 s, run
 # DEMO_TIME_SCALE times faster) and its round report.
 # Every process this script starts is stopped by its own PID.
@@ -12,6 +15,7 @@ ROBOTS=${DEMO_ROBOTS:-3}
 USERS=${DEMO_USERS:-3}
 GSMR_SOLVER=${GSMR_SOLVER:-apo}
 IRAC_SOLVER=${IRAC_SOLVER:-pmm}
+ESTIMATION_ERROR=${DEMO_ESTIMATION_ERROR:-0.04}
 STTGS_SOLVER=${STTGS_SOLVER:-pamm}
 COLLECTORS=${DEMO_COLLECTORS:-5}
 COLLECTOR_ITEMS=${DEMO_COLLECTOR_ITEMS:-60}
@@ -28,7 +32,8 @@ SERVER_RT=${DEMO_SERVER_RT-$([ "$(id -u)" = 0 ] && echo 10 || true)}
 SCHEDULER=()
 if [ -n "$SERVER_RT" ]; then SCHEDULER=(chrt --rr "$SERVER_RT"); fi
 
-printf '[sttgs]\nsolver = "%s"\ncollectors = %d\ntime_scale = %s\n' "$STTGS_SOLVER" "$COLLECTORS" "$TIME_SCALE" > "$WORK/edge.toml"
+printf '[gsmr]\nomega2_relative = %s\n[sttgs]\nsolver = "%s"\ncollectors = %d\ntime_scale = %s\n' \
+  "$ESTIMATION_ERROR" "$STTGS_SOLVER" "$COLLECTORS" "$TIME_SCALE" > "$WORK/edge.toml"
 ${SCHEDULER[@]+"${SCHEDULER[@]}"} "$BIN/edge-serverd" --config "$WORK/edge.toml" --binary-port "$BINARY_PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data" \
   --token "$TOKEN" --gsmr-solver "$GSMR_SOLVER" --irac-solver "$IRAC_SOLVER" --log-level warning &
 SERVER_PID=$!
@@ -46,11 +51,11 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-echo "edge-serverd (pid $SERVER_PID) on 127.0.0.1:$BINARY_PORT; $ROBOTS robots ($GSMR_SOLVER), $USERS users ($IRAC_SOLVER), ${SECONDS_TO_RUN}s; work dir $WORK"
-"$BIN/client-sim" --role robot --count "$ROBOTS" --server "127.0.0.1:$BINARY_PORT" --token "$TOKEN" \
+echo "edge-serverd (pid $SERVER_PID) on 127.0.0.1:$BINARY_PORT; $ROBOTS robots ($GSMR_SOLVER), $USERS users ($IRAC_SOLVER), ${SECONDS_TO_RUN}s; channel estimation error r = $ESTIMATION_ERROR; work dir $WORK"
+"$BIN/client-sim" --role robot --count "$ROBOTS" --server "127.0.0.1:$BINARY_PORT" --token "$TOKEN" --estimation-error "$ESTIMATION_ERROR" \
   --duration "$SECONDS_TO_RUN" --out "$WORK/reports" --run-log "$WORK/data/slot-log.jsonl" > "$WORK/robots.txt" &
 CLIENT_PIDS+=($!)
-"$BIN/client-sim" --role user --count "$USERS" --server "127.0.0.1:$BINARY_PORT" --token "$TOKEN" \
+"$BIN/client-sim" --role user --count "$USERS" --server "127.0.0.1:$BINARY_PORT" --token "$TOKEN" --estimation-error "$ESTIMATION_ERROR" \
   --duration "$SECONDS_TO_RUN" --out "$WORK/reports" --run-log "$WORK/data/slot-log.jsonl" > "$WORK/users.txt" &
 CLIENT_PIDS+=($!)
 status=0
@@ -61,6 +66,16 @@ echo
 head -n 1 "$WORK/robots.txt"
 tail -n 1 "$WORK/robots.txt"
 tail -n 1 "$WORK/users.txt"
+# Scheduled vs achieved as the daemon saw it: the running counts the clients report in CHANNEL_REPORT.
+metrics=$(curl -sf "http://127.0.0.1:$HTTP_PORT/metrics" --http2-prior-knowledge || true)
+for role in robot user; do
+  sent=$(awk -v r="edge_link_transmissions_total{role=\"$role\"}" '$1 == r { print $2 }' <<< "$metrics")
+  lost=$(awk -v r="edge_link_outages_total{role=\"$role\"}" '$1 == r { print $2 }' <<< "$metrics")
+  echo "daemon, $role: ${sent:-0} transmissions scheduled, ${lost:-0} outages, $(( ${sent:-0} - ${lost:-0} )) achieved (from CHANNEL_REPORT)"
+done
+reported=$(jq -s '[.[] | .robots[], .users[] | select(.channel_reported)] | length' "$WORK/data/slot-log.jsonl")
+planned=$(jq -s '[.[] | .robots[], .users[]] | length' "$WORK/data/slot-log.jsonl")
+echo "decisions planned on the slot's own CHANNEL_REPORT: $reported of $planned (the rest at the large-scale mean)"
 slots=$(wc -l < "$WORK/data/slot-log.jsonl")
 late=$(grep -c '"late":true' "$WORK/data/slot-log.jsonl" || true)
 echo

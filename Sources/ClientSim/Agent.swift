@@ -4,6 +4,7 @@ import Protocol
 import Renderer
 import SlotModel
 import SplatClient
+import Wireless
 
 /// Settings every agent of a client-sim process shares.
 struct AgentSettings: Sendable {
@@ -21,6 +22,14 @@ struct AgentSettings: Sendable {
     var robotPoseBits: Double
     var frameBits: Double
     var reportsOracleLoss: Bool
+    /// The pilot's estimation error ω² = r·‖h̃‖² (``PilotObservation``): r = 0 estimates exactly.
+    var estimationError: ChannelEstimateError
+    /// Antennas N of the edge's robot receiver (the daemon's `gsmr.antennas`).
+    var uplinkAntennas: Int
+    /// The edge's receiver for robots sharing it (the daemon's `gsmr.multi_robot`).
+    var uplinkCombiner: UplinkCombiner
+    /// The robots' shared air at that receiver.
+    var air: SharedAir
     /// Render the true and fallback views each slot to report loss and PSNR. Without it (load
     /// generation) users render nothing and robots capture a real image only every
     /// ``AgentRun/loadCaptureInterval`` slots, uploading their latest capture (with its own
@@ -118,12 +127,20 @@ private final class AgentRun {
     private var pending: PendingFrame?
     /// A load-generating robot's latest real image and its slot.
     private var lastCapture: (slot: UInt64, view: View)?
+    /// Transmissions carried out at a scheduled power, and outages among them (CHANNEL_REPORT).
+    private var transmissions: UInt32 = 0
+    private var outages: UInt32 = 0
     private let rasterizer = GaussianRasterizer()
     private let options = RenderOptions(threads: 1)
 
     private var settings: AgentSettings { agent.settings }
     private var isRobot: Bool { agent.role == .robot }
-    private var link: EmulatedLink { isRobot ? .robotUplink : .userDownlink }
+    private var link: EmulatedLink {
+        guard isRobot else { return .userDownlink }
+        var uplink = EmulatedLink.robotUplink
+        uplink.antennas = settings.uplinkAntennas
+        return uplink
+    }
 
     @inline(never)
     init(agent: Agent, connection: any SplatSession, welcome: Welcome) {
@@ -142,8 +159,9 @@ private final class AgentRun {
     enum Step {
         case ignore
         case stop
-        /// Send these messages, after sleeping `delay` (a robot's emulated airtime).
-        case send([Message], after: Duration = .zero)
+        /// Send `first` at once, then these messages after sleeping `delay` (a robot's emulated
+        /// airtime: the next slot's pilot report does not wait for this slot's data).
+        case send([Message], after: Duration = .zero, first: [Message] = [])
     }
 
     /// Announces the first pose, then follows SCHEDULEs (and FRAMEs) until the run's duration ends.
@@ -157,7 +175,8 @@ private final class AgentRun {
                 continue
             case .stop:
                 break receiving
-            case .send(let messages, let delay) where delay > .zero:
+            case .send(let messages, let delay, let first) where delay > .zero:
+                for message in first { try await connection.send(message) }
                 // The emulated airtime must not hold up the next SCHEDULE (a robot's airtime can
                 // fill its whole slot): the messages go out when it has passed, meanwhile the
                 // loop keeps reading. A send after the run ended fails harmlessly.
@@ -166,8 +185,8 @@ private final class AgentRun {
                     try? await Task.sleep(for: delay)
                     for message in messages { try? await connection.send(message) }
                 }
-            case .send(let messages, _):
-                for message in messages { try await connection.send(message) }
+            case .send(let messages, _, let first):
+                for message in first + messages { try await connection.send(message) }
             }
         }
     }
@@ -177,6 +196,7 @@ private final class AgentRun {
         switch message {
         case .schedule(let schedule) where schedule.stage == .slot:
             if let waiting = pending {  // the FRAME did not come before the next slot
+                count(outage: true)
                 record(waiting.schedule, view: waiting.view, shown: nil, bits: settings.frameBits, latency: .infinity, outage: true, pose: waiting.pose)
                 pending = nil
             }
@@ -257,25 +277,55 @@ private final class AgentRun {
         let planned = isRobot
             ? robot.plannedPoses(max(0, settings.horizon - 1))
             : (1..<max(1, settings.horizon)).map { motion.pose(atTime: Double(slot + UInt64($0)) * tau) }
-        return [.pose(PoseReport(
-            slot: slot, timestampNanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9), pose: pose,
-            oracleLoss: settings.reportsOracleLoss ? current.loss : nil, plannedPoses: planned))]
+        return [
+            .pose(PoseReport(
+                slot: slot, timestampNanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9), pose: pose,
+                oracleLoss: settings.reportsOracleLoss ? current.loss : nil, plannedPoses: planned)),
+            .channelReport(channelReport(slot: slot, pose: pose)),
+        ]
+    }
+
+    /// The slot's pilot estimate h̃ and the running transmission and outage counts.
+    private func channelReport(slot: UInt64, pose: Pose) -> ChannelReport {
+        let observation = pilot(slot: slot, pose: pose)
+        if isRobot { settings.air.post(link: welcome.linkID, slot: slot, observation) }
+        let estimate = observation.estimate
+        let gain = estimate.reduce(0) { $0 + $1.lengthSquared }
+        return ChannelReport(
+            slot: slot, snrDecibels: 10 * log10(max(gain, .leastNormalMagnitude) / link.noise), gain: gain,
+            coefficients: estimate.map(ChannelCoefficient.init),
+            transmissions: transmissions, outages: outages)
+    }
+
+    /// The slot's channel: what the pilot estimates and what the transmission really gets.
+    private func pilot(slot: UInt64, pose: Pose) -> PilotObservation {
+        link.pilot(seed: welcome.channelSeed, link: welcome.linkID, slot: slot, position: pose.position, error: settings.estimationError)
+    }
+
+    /// Counts one transmission at a scheduled power and whether the true channel missed its deadline.
+    private func count(outage: Bool) {
+        transmissions = transmissions == .max ? 0 : transmissions + 1
+        if transmissions == 0 { outages = 0 } else if outage { outages += 1 }
     }
 
     /// A user's FRAME: its latency (the server's wait plus the emulated downlink airtime) against
     /// the schedule's deadline, and the quality of what is shown.
     private func receive(_ frame: RenderedFrame, for waiting: PendingFrame) {
-        let gain = link.gain(seed: welcome.channelSeed, link: welcome.linkID, slot: frame.slot, position: waiting.pose.position)
+        let gain = pilot(slot: frame.slot, pose: waiting.pose).trueGain
         let latency = secondsSince(waiting.receivedAt) * settings.timeScale
             + link.transmissionSeconds(bits: settings.frameBits, power: waiting.schedule.powerWatts, gain: gain)
         let deadline = Double(waiting.schedule.deadlineMicroseconds) / 1e6
         let outage = latency > deadline * (1 + 1e-9)
         let shown = outage ? nil : frame.image.pngPixels
+        count(outage: outage || shown == nil)
         record(waiting.schedule, view: waiting.view, shown: shown, bits: settings.frameBits, latency: latency, outage: outage || shown == nil, pose: waiting.pose)
     }
 
-    private func record(_ schedule: Schedule, view: View, shown: RGBImage?, bits: Double, latency: Double, outage: Bool, pose: Pose) {
-        let gain = link.gain(seed: welcome.channelSeed, link: welcome.linkID, slot: schedule.slot, position: pose.position)
+    private func record(
+        _ schedule: Schedule, view: View, shown: RGBImage?, bits: Double, latency: Double, outage: Bool, pose: Pose,
+        gain: Double? = nil, interferenceToNoise: Double = 0
+    ) {
+        let gain = gain ?? pilot(slot: schedule.slot, pose: pose).trueGain
         var (loss, psnr) = (Double.nan, Double.nan)
         if settings.evaluatesQuality, let image = shown ?? view.fallback, let truth = view.truth {
             loss = shown == nil ? view.loss : Double((try? ImageMetrics.gsLoss(image, truth)) ?? 0)
@@ -284,27 +334,38 @@ private final class AgentRun {
         report.rows.append(SlotRow(
             slot: schedule.slot, decision: schedule.decision ? 1 : 0, powerW: schedule.powerWatts, bits: bits, gain: gain,
             rateBps: link.rate(power: schedule.powerWatts, gain: gain), latencyMilliseconds: latency * 1000, outage: outage,
-            loss: loss, psnr: psnr))
+            loss: loss, psnr: psnr, interferenceToNoise: interferenceToNoise))
     }
 
     /// A robot's slot: the transmission over its emulated uplink (the loop sleeps its airtime,
     /// paced by the time scale), the IMAGE upload when x = 1, then the next POSE.
     private func followRobotSchedule(_ schedule: Schedule, pose: Pose, view: View) -> Step {
-        let gain = link.gain(seed: welcome.channelSeed, link: welcome.linkID, slot: schedule.slot, position: pose.position)
+        // Alone on the receiver the true ‖h‖²; sharing it, the SINR the combiner leaves (as a gain).
+        let own = pilot(slot: schedule.slot, pose: pose)
+        let reception = settings.air.reception(
+            own: own, power: schedule.powerWatts, slot: schedule.slot,
+            coScheduled: schedule.coScheduled.map { ($0.linkID, $0.powerWatts) }, combiner: settings.uplinkCombiner, noise: link.noise)
+        let gain = reception.map { $0.sinr * link.noise / schedule.powerWatts } ?? own.trueGain
         // p = 0 is the idle schedule of a robot the server has no pose of yet: nothing is sent.
         let bits = schedule.powerWatts == 0 ? 0 : schedule.decision ? settings.robotImageBits : settings.robotPoseBits
         let airtime = bits == 0 ? 0 : link.transmissionSeconds(bits: bits, power: schedule.powerWatts, gain: gain)
         let deadline = Double(schedule.deadlineMicroseconds) / 1e6
         let outage = airtime > deadline * (1 + 1e-9)
+        if bits > 0 { count(outage: outage) }
         var messages: [Message] = []
         if schedule.decision, !outage, let truth = view.truth, let png = view.truthPNG ?? (try? truth.pngData()) {
             let image = EncodedImage(png: png, width: truth.width, height: truth.height)
             messages.append(.image(CapturedImage(kind: .mrFrame, sequence: schedule.slot, pose: view.capturePose, image: image)))
         }
         // x = 1 delivered: the MR frame shows the real image; otherwise the GS render of the memory.
-        record(schedule, view: view, shown: schedule.decision && !outage ? view.truth : nil, bits: bits, latency: min(airtime, 1e9), outage: outage, pose: pose)
-        messages += announcement(for: schedule.slot + 1)
-        return .send(messages, after: .nanoseconds(Int64(min(airtime, deadline) / settings.timeScale * 1e9)))
+        record(
+            schedule, view: view, shown: schedule.decision && !outage ? view.truth : nil, bits: bits, latency: min(airtime, 1e9),
+            outage: outage, pose: pose, gain: gain, interferenceToNoise: reception?.interferenceToNoise ?? 0)
+        let next = announcement(for: schedule.slot + 1)
+        return .send(
+            messages + next.filter { $0.type != .channelReport },
+            after: .nanoseconds(Int64(min(airtime, deadline) / settings.timeScale * 1e9)),
+            first: next.filter { $0.type == .channelReport })
     }
 }
 

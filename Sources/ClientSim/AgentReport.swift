@@ -16,6 +16,8 @@ struct SlotRow: Codable, Sendable {
     /// GS loss ℓ of what the agent showed against its true view.
     var loss: Double
     var psnr: Double
+    /// Robots sharing the edge's receiver: interference-to-noise ratio after its combiner (0 alone).
+    var interferenceToNoise: Double
 }
 
 /// One agent's run: its identity and a row per slot.
@@ -25,12 +27,12 @@ struct AgentReport: Codable, Sendable {
     var link: UInt32
     var rows: [SlotRow]
 
-    static let csvHeader = "slot,decision,power_w,bits,gain,rate_bps,latency_ms,outage,loss,psnr"
+    static let csvHeader = "slot,decision,power_w,bits,gain,rate_bps,latency_ms,outage,loss,psnr,interference_to_noise"
 
     /// The rows as CSV.
     var csv: String {
         ([Self.csvHeader] + rows.map { r in
-            "\(r.slot),\(r.decision),\(r.powerW),\(r.bits),\(r.gain),\(r.rateBps),\(r.latencyMilliseconds),\(r.outage ? 1 : 0),\(r.loss),\(r.psnr)"
+            "\(r.slot),\(r.decision),\(r.powerW),\(r.bits),\(r.gain),\(r.rateBps),\(r.latencyMilliseconds),\(r.outage ? 1 : 0),\(r.loss),\(r.psnr),\(r.interferenceToNoise)"
         }).joined(separator: "\n") + "\n"
     }
 
@@ -52,6 +54,8 @@ struct RoleSummary {
     var agents = 0
     var slots = 0
     var scheduled = 0
+    /// Transmissions at a scheduled power (bits > 0) and those that missed their deadline.
+    var transmissions = 0
     var outages = 0
     var lossSum = 0.0
     var psnrSum = 0.0
@@ -62,6 +66,7 @@ struct RoleSummary {
         for row in report.rows {
             slots += 1
             scheduled += row.decision
+            if row.bits > 0 { transmissions += 1 }
             if row.outage { outages += 1 }
             lossSum += row.loss
             // Identical images have infinite PSNR (capped at 99 dB); NaN (not evaluated) stays NaN.
@@ -70,15 +75,17 @@ struct RoleSummary {
         }
     }
 
-    /// A table row: role, agents, slots, mean loss, mean PSNR, mean power, x=1 count, outages.
+    /// A table row: role, agents, slots, mean loss, mean PSNR, mean power, x=1 count, transmissions
+    /// scheduled, outages and transmissions achieved over the true channel.
     func line(role: String, solver: String, solverTimes: String) -> String {
         let n = Double(max(slots, 1))
         let numbers = String(
-            format: "%6d %7d %10.5f %8.2f %12.3e %8d %8d", agents, slots, lossSum / n, psnrSum / n, powerSum / n, scheduled,
-            outages)
+            format: "%6d %7d %10.5f %8.2f %12.3e %8d %8d %8d %8d", agents, slots, lossSum / n, psnrSum / n, powerSum / n, scheduled,
+            transmissions, outages, transmissions - outages)
         return role.padding(toLength: 7, withPad: " ", startingAt: 0) + solver.padding(toLength: 9, withPad: " ", startingAt: 0)
             + numbers + "  " + solverTimes
     }
 
-    static let header = "role   solver   agents   slots  mean loss     PSNR  mean power W   x=1 n  misses  solver ms p50/p99"
+    static let header =
+        "role   solver   agents   slots  mean loss     PSNR  mean power W   x=1 n     sent  outages achieved  solver ms p50/p99"
 }

@@ -3,6 +3,7 @@ import Foundation
 import Protocol
 import SlotModel
 import SplatClient
+import Wireless
 
 /// `client-sim`: simulated robots and users over emulated fading links.
 @main
@@ -35,6 +36,12 @@ struct ClientSimCommand: AsyncParsableCommand {
     @Option(help: "World Gaussians (the daemon's world.gaussians).") var worldGaussians = 20_000
     @Option(help: "Small model fraction (the daemon's world.small_fraction).") var smallFraction = 0.1
     @Flag(help: "Robots report their true loss in POSE (the daemon's oracle estimator).") var oracle = false
+    @Option(help: "Channel estimation error r: the true channel is the pilot estimate plus CN(0, r·‖h̃‖²) (GSMR §V; 0: exact).")
+    var estimationError = 0.0
+    @Option(help: "Antennas N of the edge's robot receiver (the daemon's gsmr.antennas); N > 1: robots share it.")
+    var uplinkAntennas = 1
+    @Option(help: "The edge's receiver for robots sharing it: mrc or zf (the daemon's gsmr.multi_robot).")
+    var uplinkReceiver = UplinkCombiner.mrc
     @Flag(help: "Load generation: no quality renders (loss, PSNR are NaN); robots re-capture their real image every 10 slots.")
     var noQuality = false
     @Option(help: "Directory for per-agent reports.") var out = "client-sim-reports"
@@ -44,6 +51,10 @@ struct ClientSimCommand: AsyncParsableCommand {
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be ≥ 1") }
         guard duration > 0, timeScale > 0 else { throw ValidationError("--duration and --time-scale must be > 0") }
+        guard estimationError.isFinite, (0...100).contains(estimationError) else {
+            throw ValidationError("--estimation-error must be in [0, 100]")
+        }
+        guard (1...64).contains(uplinkAntennas) else { throw ValidationError("--uplink-antennas must be in 1...64") }
         guard ImageSize(imageSize) != nil, ImageSize(frameSize) != nil else { throw ValidationError("sizes must be WIDTHxHEIGHT") }
         guard server.split(separator: ":").count == 2, Int(server.split(separator: ":")[1]) != nil else {
             throw ValidationError("--server must be host:port")
@@ -56,7 +67,8 @@ struct ClientSimCommand: AsyncParsableCommand {
             transport: transport, host: String(parts[0]), port: Int(parts[1])!, token: token, seed: seed, duration: duration, timeScale: timeScale,
             horizon: horizon, imageSize: ImageSize(imageSize)!, frameSize: ImageSize(frameSize)!, robotImageBits: imageBits,
             robotPoseBits: poseBits, frameBits: frameBits, reportsOracleLoss: oracle,
-            evaluatesQuality: !noQuality)
+            estimationError: ChannelEstimateError(relativeVariance: estimationError), uplinkAntennas: uplinkAntennas,
+            uplinkCombiner: uplinkReceiver, air: SharedAir(), evaluatesQuality: !noQuality)
         if role == .collector { return try await runCollectors(settings) }
         let world = try SlotWorld(seed: worldSeed, gaussianCount: worldGaussians, smallFraction: smallFraction)
         let clientRole: ClientRole = role == .robot ? .robot : .user
@@ -99,6 +111,7 @@ struct ClientSimCommand: AsyncParsableCommand {
 }
 
 extension SplatTransport: ExpressibleByArgument {}
+extension UplinkCombiner: ExpressibleByArgument {}
 
 /// Solver time percentiles from the daemon's run log.
 struct SolverTimes {

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Protocol
 import Wireless
 
@@ -6,8 +7,10 @@ import Wireless
 ///
 /// Large-scale gain from the distance between the client's pose and the edge's antenna
 /// (path loss ρ₀ d^−α), small-scale Rician fading from the realisation keyed by
-/// (seed, link, slot): both ends compute the same gain from the same pose, so the rate the
-/// server expects is the rate the client achieves.
+/// (seed, link, slot). Only the client computes these realisations: it estimates its channel
+/// from the slot's pilot (``pilot(seed:link:slot:position:error:)``) and reports the estimate in
+/// CHANNEL_REPORT; the server plans from reports and, for slots not reported yet, from the
+/// large-scale mean ``meanGain(at:)`` (docs/PROTOCOL.md "How CHANNEL_REPORT is used").
 public struct EmulatedLink: Sendable, Equatable {
     /// Server antennas N (1 for GSMR's scalar uplink, 64 for ECO-GS's MRC downlink).
     public var antennas: Int
@@ -51,10 +54,24 @@ public struct EmulatedLink: Sendable, Equatable {
 
     /// The composite gain ‖h‖² of link `link` in `slot` for a client at `position`.
     public func gain(seed: UInt64, link: UInt32, slot: UInt64, position: SIMD3<Double>) -> Double {
+        ChannelVector.squaredNorm(channel(seed: seed, link: link, slot: slot, position: position))
+    }
+
+    /// The channel vector h (N entries) of link `link` in `slot` for a client at `position`.
+    public func channel(seed: UInt64, link: UInt32, slot: UInt64, position: SIMD3<Double>) -> [Complex<Double>] {
+        rician(at: position).realisation(seed: seed, link: UInt64(link), slot: slot)
+    }
+
+    /// The mean gain E‖h‖² = N·ρ₀d^−α at `position`: the Rician vector's entries each have
+    /// power β, whatever K. All the edge knows of a slot no client has reported yet.
+    public func meanGain(at position: SIMD3<Double>) -> Double {
+        Double(antennas) * rician(at: position).largeScaleGain
+    }
+
+    private func rician(at position: SIMD3<Double>) -> RicianChannel {
         let offset = position - antennaPosition
         let distance = max(Self.minimumDistance, (offset * offset).sum().squareRoot())
-        let channel = RicianChannel(antennas: antennas, kFactorDB: kFactorDB, largeScaleGain: pathLoss.gain(distance: distance))
-        return ChannelVector.squaredNorm(channel.realisation(seed: seed, link: UInt64(link), slot: slot))
+        return RicianChannel(antennas: antennas, kFactorDB: kFactorDB, largeScaleGain: pathLoss.gain(distance: distance))
     }
 
     /// The rate `B log2(1 + p g / σ²)` in bit/s.

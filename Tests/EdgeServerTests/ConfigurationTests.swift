@@ -1,4 +1,5 @@
 import Foundation
+import Optimizers
 import Testing
 
 @testable import EdgeServer
@@ -61,6 +62,9 @@ struct ConfigurationTests {
         ("[auth]\ntokens = [\"t\"]\n[irac]\nedge_latency_window = 0\n", .invalidValue, "irac.edge_latency_window"),
         ("[auth]\ntokens = [\"t\"]\n[irac]\nedge_latency_margin = -0.1\n", .invalidValue, "irac.edge_latency_margin"),
         ("[auth]\ntokens = [\"t\"]\n[sttgs]\nround = 5\n", .unknownKey, "sttgs.round"),
+        ("[auth]\ntokens = [\"t\"]\n[gsmr]\nepsilon = 1\n", .invalidValue, "gsmr.epsilon"),
+        ("[auth]\ntokens = [\"t\"]\n[gsmr]\nomega2_relative = -0.01\n", .invalidValue, "gsmr.omega2_relative"),
+        ("[auth]\ntokens = [\"t\"]\n[gsmr]\nloss_threshold = -1\n", .invalidValue, "gsmr.loss_threshold"),
     ])
     func errors(toml: String, code: ConfigurationError.Code, key: String) throws {
         do {
@@ -70,6 +74,24 @@ struct ConfigurationTests {
             #expect(error.code == code)
             #expect(error.key == key)
         }
+    }
+
+    @Test("every GSMR solver is accepted live, with BILS's ε and ω² and the low-power L_th", arguments: GSCLOSolverName.allCases)
+    func everyGSMRSolver(solver: GSCLOSolverName) throws {
+        let configuration = try ServerConfiguration.parse(toml: """
+            [auth]
+            tokens = ["t"]
+            [gsmr]
+            solver = "\(solver.rawValue)"
+            epsilon = 0.05
+            omega2_relative = 0.1
+            loss_threshold = 0.02
+            """)
+        try configuration.validate()
+        #expect(configuration.slotLoop.gsmrSolver == solver)
+        #expect(configuration.slotLoop.outageTarget == 0.05)
+        #expect(configuration.slotLoop.estimationErrorRelative == 0.1)
+        #expect(configuration.slotLoop.lossThreshold == 0.02)
     }
 
     @Test("a syntax error reports its line")

@@ -16,11 +16,11 @@ import Testing
     }
 
     static func robots(observations: Int) -> RobotsPolicy {
-        RobotsPolicy(configuration: configuration(observations: observations), tauSeconds: 0.1, channelSeed: 1)
+        RobotsPolicy(configuration: configuration(observations: observations), tauSeconds: 0.1)
     }
 
     static func users(probes: Int) throws -> UsersPolicy {
-        try UsersPolicy(configuration: configuration(probes: probes), tauSeconds: 0.1, channelSeed: 1)
+        try UsersPolicy(configuration: configuration(probes: probes), tauSeconds: 0.1)
     }
 
     static func robot(_ index: UInt32, uploaded sequence: UInt64) -> SlotSnapshot.Client {

@@ -16,7 +16,15 @@ import Wireless
     static func pose(_ x: Double, _ y: Double) -> Pose { Pose(position: SIMD3(x, y, 1.6), orientation: SIMD4(0, 0, 0, 1)) }
 
     static func client(_ id: UInt64, _ role: SessionRole, report: PoseReport?) -> SlotSnapshot.Client {
-        SlotSnapshot.Client(sessionID: id, clientID: "\(role)-\(id)", linkID: UInt32(id), role: role, pose: report)
+        let link = role == .robot ? EmulatedLink.robotUplink : .userDownlink
+        // The client's pilot report for the POSE's slot, as client-sim builds it.
+        let channel = report.map { report in
+            ChannelReport(
+                slot: report.slot, snrDecibels: 0,
+                gain: link.gain(seed: seed, link: UInt32(id), slot: report.slot, position: report.pose.position))
+        }
+        return SlotSnapshot.Client(
+            sessionID: id, clientID: "\(role)-\(id)", linkID: UInt32(id), role: role, pose: report, channel: channel)
     }
 
     /// Robots 1–3 with POSEs of slot 4 carrying a plan and an oracle loss each; robot 9 has no POSE yet.
@@ -37,7 +45,7 @@ import Wireless
         configuration.gsmrSolver = solver
         configuration.lossEstimator = .oracle
         configuration.robotPowerBudget = 0.05
-        var policy = RobotsPolicy(configuration: configuration, tauSeconds: Self.tau, channelSeed: Self.seed)
+        var policy = RobotsPolicy(configuration: configuration, tauSeconds: Self.tau)
         let snapshot = Self.robotSnapshot()
         let plan = policy.plan(snapshot)
 
@@ -48,12 +56,11 @@ import Wireless
         for (k, (client, report)) in snapshot.posed(.robot).enumerated() {
             // The instance, built here from the snapshot alone: the POSE and its plan (6 slots,
             // under the horizon of 8), the oracle loss for this slot and the map's prior after it,
-            // the seeded gains, and a first horizon's budget of P·W/W (nothing spent yet).
+            // the reported gain for this slot and the large-scale mean for the later ones, and a
+            // first horizon's budget of P·W/W (nothing spent yet).
             let budget = configuration.robotPowerBudget * 6 / 6
             let poses = [report.pose] + report.plannedPoses
-            let gains = poses.enumerated().map { i, pose in
-                link.gain(seed: Self.seed, link: client.linkID, slot: 4 + UInt64(i), position: pose.position)
-            }
+            let gains = [client.channel!.gain] + poses.dropFirst().map { link.meanGain(at: $0.position) }
             let losses = [report.oracleLoss!] + poses.dropFirst().map(prior.loss(at:))
             let instance = try GSCLOInstance(
                 frames: 6, slotSeconds: Self.tau, bandwidth: link.bandwidth, noise: link.noise,
@@ -66,6 +73,7 @@ import Wireless
             #expect(record.feasible == expected.feasible)
             #expect(record.horizon == 6 && record.horizonBudgetW == budget)
             #expect(record.predictedLoss == report.oracleLoss)
+            #expect(record.channelReported && record.gain == client.channel!.gain)
             let schedule = plan.schedules[k]
             #expect(schedule.sessionID == client.sessionID)
             #expect(schedule.schedule.decision == (expected.x[0] == 1))
@@ -80,17 +88,17 @@ import Wireless
     func robotsBudgetTracksEnergy() throws {
         var configuration = SlotLoopConfiguration()
         configuration.robotPowerBudget = 0.05
-        var policy = RobotsPolicy(configuration: configuration, tauSeconds: Self.tau, channelSeed: Self.seed)
+        var policy = RobotsPolicy(configuration: configuration, tauSeconds: Self.tau)
         let first = policy.plan(Self.robotSnapshot(slot: 4))
         let snapshot = Self.robotSnapshot(slot: 5)
         let second = policy.plan(snapshot)
         let link = EmulatedLink.robotUplink
         for (k, (client, report)) in snapshot.posed(.robot).enumerated() {
-            // Slot 5 is one step along each plan: 5 poses left. The budget never falls below
+            // Slot 5 is one step along each plan: 5 poses left, none of them reported (the
+            // report is slot 4's), so all at the large-scale mean. The budget never falls below
             // what poses alone need over them.
-            let gains = report.plannedPoses.enumerated().map { i, pose in
-                link.gain(seed: Self.seed, link: client.linkID, slot: 5 + UInt64(i), position: pose.position)
-            }
+            #expect(!second.robots[k].channelReported && client.channel?.slot == 4)
+            let gains = report.plannedPoses.map { link.meanGain(at: $0.position) }
             let poseFloor = gains.map {
                 Shannon.minimumPower(
                     bits: configuration.robotPoseBits, duration: Self.tau, bandwidth: link.bandwidth, noise: link.noise, gain: $0)
@@ -114,7 +122,7 @@ import Wireless
         configuration.iracSolver = solver
         configuration.maxRenderedUsers = 3
         configuration.userPowerBudget = 0.05
-        var policy = try UsersPolicy(configuration: configuration, tauSeconds: Self.tau, channelSeed: Self.seed)
+        var policy = try UsersPolicy(configuration: configuration, tauSeconds: Self.tau)
         let snapshot = Self.userSnapshot()
         let deltas = [0.05, 0.3, 0.12, 0.0, 0.22, 0.0]
         // Users 1–5 were probed (user 6 never: Δ = 0, not served); user 4's Δ is two slots old.
@@ -125,7 +133,7 @@ import Wireless
 
         let link = EmulatedLink.userDownlink
         let users = snapshot.posed(.user)
-        let gains = users.map { link.gain(seed: Self.seed, link: $0.client.linkID, slot: 12, position: $0.report.pose.position) }
+        let gains = users.map { $0.client.channel!.gain }
         let instance = try IRACInstance(
             noisePower: link.noise, bandwidth: link.bandwidth, frameBits: configuration.frameBits,
             latencyBudget: configuration.latencyBudget, edgeRenderTime: policy.edgeLatency.seconds(frames: 3),
@@ -165,7 +173,7 @@ import Wireless
 
     static func userRecord(_ client: String) -> SlotRecord.User {
         SlotRecord.User(
-            client: client, link: 0, x: 1, powerW: 0, bits: 0, gain: 1, exactPose: true, poseSlot: 0, delta: 0, deltaAgeSlots: nil,
+            client: client, link: 0, x: 1, powerW: 0, bits: 0, gain: 1, channelReported: false, exactPose: true, poseSlot: 0, delta: 0, deltaAgeSlots: nil,
             expectedRateBps: 1, frameReadyMilliseconds: nil, deadlineMiss: false)
     }
 }

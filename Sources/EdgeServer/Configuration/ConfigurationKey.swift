@@ -1,5 +1,6 @@
 import Optimizers
 import SlotModel
+import Wireless
 
 /// One key of the daemon's TOML file: where it lives and how its value lands in the configuration.
 ///
@@ -39,3 +40,4 @@ extension IRACSolverName: TOMLValue {}
 extension STTGSSolverName: TOMLValue {}
 extension PilotTransmission.Scheme: TOMLValue {}
 extension SlotLoopConfiguration.LossEstimator: TOMLValue {}
+extension UplinkCombiner: TOMLValue {}

@@ -11,23 +11,37 @@ import Wireless
 ///
 /// The per-frame losses L_t come from the memory-bias map, which learns from the images robots
 /// upload (one memory render and GS loss per image, at most `gsmr.observations_per_slot` per
-/// slot, oldest first, folded in between slots by ``prepare(_:renderer:)``).
+/// slot, oldest first, folded in between slots by ``prepare(_:renderer:)``). The gains come from
+/// the robots' CHANNEL_REPORTs through ``ChannelPredictor``: the policy has no channel seed, so
+/// it plans from what a real edge knows. Every GSMR solver runs here: `bils` with the outage
+/// target ε and ω² = r·|h̃|² (`gsmr.epsilon`, `gsmr.omega2_relative`), `lowpower`, `qgs` and
+/// `qgs-penalty` with L_th (`gsmr.loss_threshold`).
+///
+/// With an N-antenna receiver (`gsmr.antennas` > 1) the robots of a slot share it (GSMR §VI-B):
+/// with `gsmr.multi_robot = "zf"` the first slot of each robot is planned at its zero-forcing gain
+/// 1/[(H̃ᴴH̃)⁻¹]_kk over the slot's reported estimates (the later slots at the mean times
+/// ZF's share (N − K + 1)/N), with `mrc` at its own ‖h̃‖²; every robot's SCHEDULE names the
+/// others transmitting in the slot, so the emulated air carries their interference.
 struct RobotsPolicy: SlotPolicy {
     let configuration: SlotLoopConfiguration
     let tauSeconds: Double
-    let channelSeed: UInt64
-    let link = EmulatedLink.robotUplink
+    let link: EmulatedLink
     var roles: Set<SessionRole> { [.robot] }
     private(set) var map: MemoryBiasMap
     /// Energy spent (sum of applied powers, W·slot) and slots served, per session id.
     private var energy: [UInt64: (spent: Double, slots: Int)] = [:]
     /// The sequence of the last image folded into the map, per session id.
     private var observedImage: [UInt64: UInt64] = [:]
+    private var predictor: ChannelPredictor {
+        ChannelPredictor(link: link, estimationErrorRelative: configuration.estimationErrorRelative)
+    }
 
-    init(configuration: SlotLoopConfiguration, tauSeconds: Double, channelSeed: UInt64) {
+    init(configuration: SlotLoopConfiguration, tauSeconds: Double) {
         self.configuration = configuration
         self.tauSeconds = tauSeconds
-        self.channelSeed = channelSeed
+        var link = EmulatedLink.robotUplink
+        link.antennas = configuration.uplinkAntennas
+        self.link = link
         map = MemoryBiasMap(cellMetres: configuration.mapCellMetres, prior: configuration.lossPrior)
     }
 
@@ -41,8 +55,11 @@ struct RobotsPolicy: SlotPolicy {
         }
         var plan = SlotPlan()
         let stage = tauSeconds.wholeMicroseconds
+        let joint = configuration.multiRobot == .zf && link.antennas > 1 ? zeroForcingGains(robots.map(\.client), slot: slot) : [:]
+        let share = configuration.multiRobot == .zf && link.antennas > 1
+            ? Double(max(1, link.antennas - robots.count + 1)) / Double(link.antennas) : 1
         for (client, report) in robots {
-            let decision = planRobot(client, report: report, slot: slot)
+            let decision = planRobot(client, report: report, slot: slot, jointGain: joint[client.sessionID], share: share)
             plan.planned.insert(client.sessionID)
             plan.robots.append(decision.record)
             plan.robotSolverSeconds += decision.solverSeconds
@@ -57,35 +74,83 @@ struct RobotsPolicy: SlotPolicy {
                 expectedRateBitsPerSecond: link.rate(power: decision.record.powerW, gain: decision.record.gain),
                 deadlineMicroseconds: stage, stageDurationMicroseconds: stage)))
         }
+        if link.antennas > 1 { shareReceiver(&plan) }
         return plan
     }
 
-    /// The GSCLO instance of one robot's horizon at `slot`: the map's losses and the link's
-    /// gains at the poses of its plan, and the horizon's share of its energy budget.
-    func instance(for client: SlotSnapshot.Client, report: PoseReport, slot: UInt64) throws -> GSCLOInstance {
+    /// ZF gains 1/[(H̃ᴴH̃)⁻¹]_kk of the robots whose report for `slot` carries N coefficients,
+    /// by session id; none when they are more than N or their estimates are linearly dependent.
+    func zeroForcingGains(_ robots: [SlotSnapshot.Client], slot: UInt64) -> [UInt64: Double] {
+        let reported = robots.filter { $0.channel?.slot == slot && $0.channel?.coefficients.count == link.antennas }
+        let estimates = reported.map { $0.channel!.coefficients.map(\.complex) }
+        guard !reported.isEmpty, let gains = try? ZeroForcing.effectiveGains(estimates) else { return [:] }
+        return Dictionary(uniqueKeysWithValues: zip(reported.map(\.sessionID), gains))
+    }
+
+    /// Tells every robot's SCHEDULE which other robots transmit in the slot at what power.
+    private func shareReceiver(_ plan: inout SlotPlan) {
+        let transmitters = zip(plan.schedules, plan.robots).map { CoScheduledTransmitter(linkID: $1.link, powerWatts: $0.schedule.powerWatts) }
+        for k in plan.schedules.indices {
+            plan.schedules[k].schedule.coScheduled = transmitters.enumerated().filter { $0.offset != k }.map(\.element)
+        }
+    }
+
+    /// The GSCLO instance of one robot's horizon at `slot`: the map's losses and the predicted
+    /// gains at the poses of its plan, and the horizon's share of its energy budget; with the
+    /// estimates, ω² and ε for `bils`, and L_th for the low-power solvers.
+    func instance(
+        sessionID: UInt64, report: PoseReport, slot: UInt64, beliefs: [ChannelPredictor.Belief]
+    ) throws -> GSCLOInstance {
         let poses = report.horizon(from: slot, limit: configuration.gsmrHorizon)
         var losses = poses.map(map.loss(at:))
         if configuration.lossEstimator == .oracle, report.slot == slot, let oracle = report.oracleLoss { losses[0] = oracle }
-        let gains = poses.enumerated().map { i, pose in
-            link.gain(seed: channelSeed, link: client.linkID, slot: slot + UInt64(i), position: pose.position)
-        }
+        let robust = configuration.gsmrSolver == .bils
+        let gains = beliefs.map { robust ? $0.estimateGain : $0.gain }
         return try GSCLOInstance(
             frames: poses.count, slotSeconds: tauSeconds, bandwidth: link.bandwidth, noise: link.noise,
             imageBits: configuration.robotImageBits, poseBits: configuration.robotPoseBits,
-            powerBudget: horizonBudget(client.sessionID, gains: gains), losses: losses, gains: gains)
+            powerBudget: horizonBudget(sessionID, gains: beliefs.map(costGain)), losses: losses, gains: gains,
+            hEstimate: robust ? .init(re: gains.map { $0.squareRoot() }, im: gains.map { _ in 0 }) : nil,
+            errorVariance: robust ? beliefs.map(\.errorVariance) : nil,
+            epsilon: robust ? configuration.outageTarget : nil,
+            lossThreshold: GSCLOSolverName.lowPowerSolvers.contains(configuration.gsmrSolver) ? configuration.lossThreshold : nil)
+    }
+
+    /// The gain at which perfect-CSI powers carry a frame as the solver means to: the belief's
+    /// gain, or for `bils` BILS's effective gain g* that meets P_out ≤ ε under the belief's ω².
+    func costGain(_ belief: ChannelPredictor.Belief) -> Double {
+        guard configuration.gsmrSolver == .bils else { return belief.gain }
+        return RobustCosts.effectiveGain(
+            estimateGain: belief.estimateGain, errorVariance: belief.errorVariance, epsilon: configuration.outageTarget)
+    }
+
+    /// The beliefs of one robot's horizon: the predictor's, with the slot's ZF gain `jointGain`
+    /// in the first slot when there is one and the later slots scaled by ZF's share.
+    func beliefs(
+        _ client: SlotSnapshot.Client, poses: [Pose], slot: UInt64, jointGain: Double?, share: Double
+    ) -> [ChannelPredictor.Belief] {
+        var beliefs = predictor.beliefs(report: client.channel, slot: slot, poses: poses).map { $0.scaled(by: share) }
+        if let jointGain {
+            beliefs[0] = .init(
+                gain: jointGain, estimateGain: jointGain, errorVariance: configuration.estimationErrorRelative * jointGain,
+                reported: true)
+        }
+        return beliefs
     }
 
     /// Plans one robot's horizon and applies its first slot.
     private mutating func planRobot(
-        _ client: SlotSnapshot.Client, report: PoseReport, slot: UInt64
+        _ client: SlotSnapshot.Client, report: PoseReport, slot: UInt64, jointGain: Double?, share: Double
     ) -> (record: SlotRecord.Robot, solverSeconds: Double) {
         let poses = report.horizon(from: slot, limit: configuration.gsmrHorizon)
-        let firstGain = link.gain(seed: channelSeed, link: client.linkID, slot: slot, position: poses[0].position)
-        var decision = (x: false, power: poseOnlyPower(firstGain), feasible: false)
+        let horizon = beliefs(client, poses: poses, slot: slot, jointGain: jointGain, share: share)
+        let first = horizon[0]
+        let fallbackPower = poseOnlyPower(costGain(first))
+        var decision = (x: false, power: fallbackPower, feasible: false)
         var instance: GSCLOInstance?
         let started = ContinuousClock.now
         do {
-            let built = try self.instance(for: client, report: report, slot: slot)
+            let built = try self.instance(sessionID: client.sessionID, report: report, slot: slot, beliefs: horizon)
             instance = built
             let result = try GSCLOSolver.solve(built, with: configuration.gsmrSolver)
             decision = (result.x[0] == 1, result.powers[0], result.feasible)
@@ -96,17 +161,20 @@ struct RobotsPolicy: SlotPolicy {
         var account = energy[client.sessionID] ?? (0, 0)
         // The horizon plan may front-load an image and pay for it in later slots; only the first
         // slot is applied, so never borrow: an image that would lift the running average above
-        // P becomes a pose this slot (the saved energy stays available to later plans).
+        // P becomes a pose this slot (the saved energy stays available to later plans). The
+        // low-power problems Q_GS and Q'_GS have no budget (GSMR §VI-A), so they are exempt.
         let allowance = configuration.robotPowerBudget * Double(account.slots + 1) - account.spent
-        if decision.x, decision.power > allowance * (1 + 1e-9) {
-            decision = (false, poseOnlyPower(firstGain), decision.feasible)
+        let budgeted = !GSCLOSolverName.lowPowerSolvers.contains(configuration.gsmrSolver)
+        if budgeted, decision.x, decision.power > allowance * (1 + 1e-9) {
+            decision = (false, fallbackPower, decision.feasible)
         }
         account.spent += decision.power
         account.slots += 1
         energy[client.sessionID] = account
         let record = SlotRecord.Robot(
             client: client.clientID, link: client.linkID, x: decision.x ? 1 : 0, powerW: decision.power,
-            bits: decision.x ? configuration.robotImageBits : configuration.robotPoseBits, gain: firstGain,
+            bits: decision.x ? configuration.robotImageBits : configuration.robotPoseBits, gain: first.gain,
+            channelReported: first.reported,
             predictedLoss: instance?.losses[0] ?? map.loss(at: poses[0]), exactPose: report.covers(slot),
             poseSlot: report.slot, horizon: poses.count, horizonBudgetW: instance?.powerBudget ?? configuration.robotPowerBudget,
             feasible: decision.feasible, solverMilliseconds: solverSeconds * 1000)
@@ -115,12 +183,12 @@ struct RobotsPolicy: SlotPolicy {
 
     /// The per-slot budget that keeps the robot's running average power at P: what is left of
     /// P·(n + W) after the energy already spent, spread over the W slots, but never below what
-    /// poses alone need (so the instance stays feasible).
-    func horizonBudget(_ sessionID: UInt64, gains: [Double]) -> Double {
-        let horizon = Double(gains.count)
+    /// poses alone need at `costGains` (so the instance stays feasible).
+    func horizonBudget(_ sessionID: UInt64, gains costGains: [Double]) -> Double {
+        let horizon = Double(costGains.count)
         let account = energy[sessionID] ?? (0, 0)
         let left = (configuration.robotPowerBudget * (Double(account.slots) + horizon) - account.spent) / horizon
-        let poseFloor = gains.map(poseOnlyPower).reduce(0, +) / horizon
+        let poseFloor = costGains.map(poseOnlyPower).reduce(0, +) / horizon
         return max(left, poseFloor * (1 + 1e-9))
     }
 

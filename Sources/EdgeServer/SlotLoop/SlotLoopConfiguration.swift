@@ -1,6 +1,7 @@
 import Optimizers
 import Protocol
 import SlotModel
+import Wireless
 
 /// The slot loop's settings (`[gsmr]`, `[irac]`, `[world]` in the TOML file; τ is
 /// `slot.length_ms`). Defaults follow the papers' parameters; docs/OPERATIONS.md lists them.
@@ -15,6 +16,18 @@ struct SlotLoopConfiguration: Sendable, Equatable {
 
     /// GSCLO solver for robots (`gsmr.solver`).
     var gsmrSolver = GSCLOSolverName.apo
+    /// BILS's outage target ε per frame (`gsmr.epsilon`; the paper's 0.1).
+    var outageTarget = 0.1
+    /// r in BILS's estimation error variance ω² = r·|h̃|² (`gsmr.omega2_relative`; the paper's 0.04).
+    var estimationErrorRelative = 0.04
+    /// The low-power solvers' loss threshold L_th (`gsmr.loss_threshold`).
+    var lossThreshold = 0.03
+    /// Antennas N of the edge's robot uplink receiver (`gsmr.antennas`; 1 is GSMR's scalar
+    /// uplink). With N > 1 the robots of a slot share the receiver (GSMR §VI-B).
+    var uplinkAntennas = 1
+    /// How robots sharing the receiver are received (`gsmr.multi_robot`): `zf` plans them jointly
+    /// with zero forcing, `mrc` independently (their interference is left to the air).
+    var multiRobot = UplinkCombiner.mrc
     /// Receding horizon W, the most future slots planned (`gsmr.horizon`).
     var gsmrHorizon = 8
     /// Average transmit power budget per robot P in watts (`gsmr.power_w`).
@@ -78,9 +91,12 @@ struct SlotLoopConfiguration: Sendable, Equatable {
 
     /// Checks names and ranges.
     func validate() throws(ConfigurationError) {
-        guard GSCLOSolverName.budgetSolvers.contains(gsmrSolver) else {
-            throw .invalid("gsmr.solver", "\"\(gsmrSolver)\" is not one of \(GSCLOSolverName.budgetSolvers.map(\.rawValue))")
+        guard outageTarget.isFinite, outageTarget > 0, outageTarget < 1 else { throw .invalid("gsmr.epsilon", "must be in (0, 1)") }
+        guard estimationErrorRelative.isFinite, (0...100).contains(estimationErrorRelative) else {
+            throw .invalid("gsmr.omega2_relative", "must be in [0, 100]")
         }
+        guard lossThreshold.isFinite, lossThreshold >= 0 else { throw .invalid("gsmr.loss_threshold", "must be finite and ≥ 0") }
+        guard (1...64).contains(uplinkAntennas) else { throw .invalid("gsmr.antennas", "must be in 1...64") }
         guard (1...256).contains(gsmrHorizon) else { throw .invalid("gsmr.horizon", "must be in 1...256") }
         for (key, value) in [
             ("gsmr.power_w", robotPowerBudget), ("gsmr.image_bits", robotImageBits), ("gsmr.pose_bits", robotPoseBits),

@@ -32,32 +32,35 @@ final class SlotLoopService: Service, Sendable {
         var dataDirectory: String
     }
 
+    private let server: ServerConfiguration
     private let configuration: SlotLoopConfiguration
     private let dependencies: Dependencies
     private let slotMilliseconds: Double
     private let tau: Duration
-    private let channelSeed: UInt64
 
     init(configuration: ServerConfiguration, dependencies: Dependencies) {
+        server = configuration
         self.configuration = configuration.slotLoop
         self.dependencies = dependencies
         slotMilliseconds = configuration.slotLengthMilliseconds
         tau = .seconds(checked: configuration.slotLengthMilliseconds / 1000)
-        channelSeed = configuration.channelSeed
     }
 
-    /// The policies of every paper the loop runs, in planning order.
-    func makePolicies() throws -> [any SlotPolicy] {
-        [
-            RobotsPolicy(configuration: configuration, tauSeconds: tau.seconds, channelSeed: channelSeed),
-            try UsersPolicy(configuration: configuration, tauSeconds: tau.seconds, channelSeed: channelSeed),
+    /// The policies of every paper the loop runs, in planning order. They get the slot loop's
+    /// settings and τ only: no channel seed, so they plan from clients' reports alone.
+    static func makePolicies(_ configuration: ServerConfiguration) throws -> [any SlotPolicy] {
+        let tauSeconds = configuration.slotLengthMilliseconds / 1000
+        return [
+            RobotsPolicy(configuration: configuration.slotLoop, tauSeconds: tauSeconds),
+            try UsersPolicy(configuration: configuration.slotLoop, tauSeconds: tauSeconds),
         ]
     }
 
     func run() async throws {
         let log = try SlotRunLog(path: dependencies.dataDirectory + "/slot-log.jsonl")
         defer { log.close() }
-        var policies = try makePolicies()
+        var policies = try Self.makePolicies(server)
+        var outcomes = LinkOutcomeLedger()
         let roles = policies.reduce(into: Set<SessionRole>()) { $0.formUnion($1.roles) }
         let renderer = dependencies.renderer
         let executor = SlotExecutor(
@@ -87,6 +90,10 @@ final class SlotLoopService: Service, Sendable {
             let cpuBefore = ProcessCPUClock.now()
             let sessions = dependencies.sessions.sessions()
             let snapshot = SlotSnapshot(slot: slot, sessions: sessions)
+            for (role, tally) in outcomes.observe(snapshot) {
+                dependencies.metrics.transmissions[role]?.increment(by: Int64(clamping: tally.transmissions))
+                dependencies.metrics.outages[role]?.increment(by: Int64(clamping: tally.outages))
+            }
             var plan = SlotPlan()
             for index in policies.indices { plan = plan.merged(with: policies[index].plan(snapshot)) }
             var (record, outcome) = await executor.execute(

@@ -15,6 +15,10 @@ struct SlotMetrics: Sendable {
     let renderTime: DurationHistogram
     let robotPower: Gauge
     let userPower: Gauge
+    /// Transmissions clients carried out at their scheduled power, per role (CHANNEL_REPORT).
+    let transmissions: [SessionRole: Counter]
+    /// Those the true channel could not finish by their deadline, per role (CHANNEL_REPORT).
+    let outages: [SessionRole: Counter]
 
     init(registry: PrometheusCollectorRegistry) {
         let buckets: [Duration] = [1, 2, 5, 10, 20, 50, 100, 200, 500].map { .milliseconds($0) }
@@ -31,5 +35,12 @@ struct SlotMetrics: Sendable {
         renderTime = registry.makeDurationHistogram(name: "edge_slot_render_seconds", buckets: buckets)
         robotPower = registry.makeGauge(name: "edge_robot_slot_power_watts")
         userPower = registry.makeGauge(name: "edge_user_slot_power_watts")
+        let roles: [SessionRole] = [.robot, .user]
+        transmissions = Dictionary(uniqueKeysWithValues: roles.map {
+            ($0, registry.makeCounter(name: "edge_link_transmissions_total", labels: [("role", $0.rawValue)]))
+        })
+        outages = Dictionary(uniqueKeysWithValues: roles.map {
+            ($0, registry.makeCounter(name: "edge_link_outages_total", labels: [("role", $0.rawValue)]))
+        })
     }
 }

@@ -11,7 +11,10 @@ struct SlotRecord: Codable, Sendable {
         var powerW: Double
         /// Bits on the emulated uplink (I or S).
         var bits: Double
+        /// The gain planned with (ChannelPredictor: the slot's report, or the large-scale mean).
         var gain: Double
+        /// The gain came from the slot's own CHANNEL_REPORT.
+        var channelReported: Bool
         var predictedLoss: Double
         /// The robot's POSE (or its plan) covered this slot; false when the server extrapolated.
         var exactPose: Bool
@@ -34,7 +37,10 @@ struct SlotRecord: Codable, Sendable {
         var powerW: Double
         /// Bits on the emulated downlink (D when x = 1, else 0).
         var bits: Double
+        /// The gain planned with (ChannelPredictor: the slot's report, or the large-scale mean).
         var gain: Double
+        /// The gain came from the slot's own CHANNEL_REPORT.
+        var channelReported: Bool
         /// The user's POSE (or its plan) covered this slot; false when the server extrapolated.
         var exactPose: Bool
         /// Slot of the POSE the server planned with (its own pose, or a plan from an earlier one).

@@ -14,11 +14,12 @@ import Wireless
 /// slots (``prepare(_:renderer:)``): a user is probed again when its pose moved (1 cm or 10⁻³ in
 /// the quaternion), at most `irac.probes_per_slot` per slot, never probed first, then the longest
 /// unrefreshed; the others keep their latest Δ (0 before their first probe, so they are not
-/// served yet). t_e is learnt from the slots' measured FRAME times (``observe(_:)``).
+/// served yet). t_e is learnt from the slots' measured FRAME times (``observe(_:)``). The channel
+/// gains g_k are the users' CHANNEL_REPORTs of the slot, or the large-scale mean where none has
+/// come (``ChannelPredictor``).
 struct UsersPolicy: SlotPolicy {
     let configuration: SlotLoopConfiguration
     let tauSeconds: Double
-    let channelSeed: UInt64
     let link = EmulatedLink.userDownlink
     var roles: Set<SessionRole> { [.user] }
     /// Each user's latest Δ probe, per session id.
@@ -38,10 +39,9 @@ struct UsersPolicy: SlotPolicy {
     }
 
     /// - Throws: when the ILO solver's shipped model cannot be loaded.
-    init(configuration: SlotLoopConfiguration, tauSeconds: Double, channelSeed: UInt64) throws {
+    init(configuration: SlotLoopConfiguration, tauSeconds: Double) throws {
         self.configuration = configuration
         self.tauSeconds = tauSeconds
-        self.channelSeed = channelSeed
         edgeLatency = EdgeLatencyEstimate(
             window: configuration.edgeLatencyWindow, margin: configuration.edgeLatencyMargin,
             workers: configuration.renderWorkers, initialRound: 0.005)
@@ -58,9 +58,11 @@ struct UsersPolicy: SlotPolicy {
         guard !users.isEmpty else { return plan }
         let poses = users.map { $0.report.pose(at: slot) }
         let deltas = latestSwitchingGains(users.map(\.client.sessionID), slot: slot)
-        let gains = zip(users, poses).map { user, pose in
-            link.gain(seed: channelSeed, link: user.client.linkID, slot: slot, position: pose.position)
+        let predictor = ChannelPredictor(link: link, estimationErrorRelative: configuration.estimationErrorRelative)
+        let beliefs = zip(users, poses).map { user, pose in
+            predictor.beliefs(report: user.client.channel, slot: slot, poses: [pose])[0]
         }
+        let gains = beliefs.map(\.gain)
         let started = ContinuousClock.now
         let decision = decide(try? instance(deltas: deltas.map(\.delta), gains: gains))
         plan.userSolverSeconds = (ContinuousClock.now - started).seconds
@@ -74,7 +76,7 @@ struct UsersPolicy: SlotPolicy {
             plan.planned.insert(client.sessionID)
             plan.users.append(SlotRecord.User(
                 client: client.clientID, link: client.linkID, x: served ? 1 : 0, powerW: power,
-                bits: served ? configuration.frameBits : 0, gain: gains[k], exactPose: report.covers(slot), poseSlot: report.slot,
+                bits: served ? configuration.frameBits : 0, gain: gains[k], channelReported: beliefs[k].reported, exactPose: report.covers(slot), poseSlot: report.slot,
                 delta: deltas[k].delta, deltaAgeSlots: deltas[k].ageSlots, expectedRateBps: rate,
                 frameReadyMilliseconds: nil, deadlineMiss: false))
             plan.schedules.append(.init(sessionID: client.sessionID, schedule: Schedule(

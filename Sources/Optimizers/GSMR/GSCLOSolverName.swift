@@ -33,6 +33,9 @@ public enum GSCLOSolverName: String, SolverName, Codable {
     public static let budgetSolvers: [GSCLOSolverName] = [
         .ranking, .apo, .exact, .robomr, .robogs, .maxrate, .fairness, .search, .rounding, .maximg,
     ]
+
+    /// Solvers of the low-power problems Q_GS and Q'_GS (objective: mean power under L_th; no budget).
+    public static let lowPowerSolvers: Set<GSCLOSolverName> = [.lowpower, .qgs, .qgsPenalty]
 }
 
 /// Tuning knobs of the GSMR solvers; every default is documented in docs/GSMR.md.

@@ -25,13 +25,22 @@ public struct ChannelReport: Hashable, Sendable {
     /// The channel estimate per server antenna (at most 1024 coefficients, each finite);
     /// empty when the client reports only `gain`.
     public var coefficients: [ChannelCoefficient]
+    /// Transmissions the client carried out at its scheduled power so far (running count).
+    public var transmissions: UInt32
+    /// Of those, the ones the true channel could not finish by their deadline (running count).
+    public var outages: UInt32
 
     /// A `CHANNEL_REPORT` message.
-    public init(slot: UInt64, snrDecibels: Double, gain: Double, coefficients: [ChannelCoefficient] = []) {
+    public init(
+        slot: UInt64, snrDecibels: Double, gain: Double, coefficients: [ChannelCoefficient] = [],
+        transmissions: UInt32 = 0, outages: UInt32 = 0
+    ) {
         self.slot = slot
         self.snrDecibels = snrDecibels
         self.gain = gain
         self.coefficients = coefficients
+        self.transmissions = transmissions
+        self.outages = outages
     }
 
     static let snrField = FloatField(name: "CHANNEL_REPORT.snr_db", domain: .finite)
@@ -50,6 +59,8 @@ extension ChannelReport: PayloadCodable {
                 real: try reader.readDouble(Self.coefficientField),
                 imaginary: try reader.readDouble(Self.coefficientField))
         }
+        transmissions = try reader.readInteger("CHANNEL_REPORT.transmissions")
+        outages = try reader.readInteger("CHANNEL_REPORT.outages")
     }
 
     func write(to buffer: inout ByteBuffer) throws(ProtocolError) {
@@ -60,5 +71,7 @@ extension ChannelReport: PayloadCodable {
             try buffer.writeDouble(h.real, as: Self.coefficientField)
             try buffer.writeDouble(h.imaginary, as: Self.coefficientField)
         }
+        buffer.writeInteger(transmissions)
+        buffer.writeInteger(outages)
     }
 }

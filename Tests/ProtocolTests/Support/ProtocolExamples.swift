@@ -34,7 +34,7 @@ enum ProtocolExamples {
                     coefficients: [
                         ChannelCoefficient(real: 1e-3, imaginary: -5e-4),
                         ChannelCoefficient(real: -7.5e-4, imaginary: 2.5e-4),
-                    ]))),
+                    ], transmissions: 40, outages: 3))),
         .schedule: WireFrame(
             message: .schedule(
                 Schedule(
