@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOEmbedded
 import NIOHTTP1
 import Protocol
 import Renderer
@@ -86,7 +87,7 @@ struct LiveViewTests {
     }
 
     /// A slot record with two robots and three users, values chosen by hand.
-    static func record() -> SlotRecord {
+    static func record(slot: UInt64 = 4) -> SlotRecord {
         func robot(_ id: String, x: Int, power: Double, loss: Double) -> SlotRecord.Robot {
             SlotRecord.Robot(
                 client: id, link: 1, x: x, powerW: power, bits: 1e5, gain: 1e-9, predictedLoss: loss, exactPose: true, poseSlot: 3,
@@ -98,7 +99,7 @@ struct LiveViewTests {
                 deltaAgeSlots: 1, expectedRateBps: 1e7, frameReadyMilliseconds: 4, deadlineMiss: miss)
         }
         return SlotRecord(
-            slot: 4, late: true, computeMilliseconds: 12.5, cpuMilliseconds: 20, lagMilliseconds: 0, observeMilliseconds: 0,
+            slot: slot, late: true, computeMilliseconds: 12.5, cpuMilliseconds: 20, lagMilliseconds: 0, observeMilliseconds: 0,
             probeMilliseconds: 0, renderMilliseconds: 3, robotSolver: "apo", userSolver: "pmm", robotSolverMilliseconds: 0.4,
             userSolverMilliseconds: 0.3, userPowerW: 1.5, userPowerBudgetW: 2,
             robots: [robot("r1", x: 1, power: 0.008, loss: 0.25), robot("r2", x: 0, power: 0.002, loss: 0.75)],
@@ -169,6 +170,53 @@ struct LiveViewTests {
         // A user's FRAME comes from the board as the slot loop stored it.
         daemon.server.liveView.storeFrame(clientID: "u", slot: 9, png: [1, 2, 3])
         #expect(try images.image(clientID: "u").get() == .init(slot: 9, source: "frame", png: [1, 2, 3]))
+        try await daemon.stop()
+    }
+
+    /// A response target that keeps the body chunks written to it.
+    final class RecordingTarget: HTTPResponseTarget {
+        let eventLoop: any EventLoop
+        var chunks: [String] = []
+        var isActive = true
+        var isWritable = true
+
+        init(_ loop: EmbeddedEventLoop) { eventLoop = loop }
+
+        func write(_ part: HTTPServerResponsePart, flush: Bool, promise: EventLoopPromise<Void>?) {
+            if case .body(.byteBuffer(let buffer)) = part { chunks.append(String(buffer: buffer)) }
+            promise?.succeed()
+        }
+
+        func close() { isActive = false }
+    }
+
+    @Test("events go out at most every 250 ms, as one SSE line each, and carry every slot's point once")
+    func eventsAreRateBoundedAndLoseNoPoint() async throws {
+        let daemon = try await TestDaemon.start()
+        let (robot, _) = try await daemon.session("r1", role: .robot)
+        let board = daemon.server.liveView
+        let loop = EmbeddedEventLoop()
+        let target = RecordingTarget(loop)
+        let writer = HTTPStreamWriter(target: target) {}
+        #expect(board.attach(writer))
+        // 40 slots of τ = 25 ms in one second: events at 0, 250, 500 and 750 ms.
+        let start = ContinuousClock.now
+        for slot in 0..<40 { board.publish(Self.record(slot: UInt64(slot)), slotMilliseconds: 25, now: start + .milliseconds(25 * slot)) }
+        loop.run()
+        #expect(target.chunks.count == 5)
+        var points: [UInt64] = []
+        for chunk in target.chunks {
+            #expect(chunk.hasPrefix("event: state\ndata: {") && chunk.hasSuffix("}\n\n"))
+            #expect(chunk.dropLast(2).filter { $0 == "\n" }.count == 1)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(chunk.dropFirst(19).utf8)) as? [String: Any])
+            points += (json["points"] as? [[String: Any]] ?? []).map { ($0["slot"] as! NSNumber).uint64Value }
+            #expect((json["clients"] as? [[String: Any]])?.map { $0["client"] as? String } == ["r1"])
+        }
+        // The first event (on attach) had no history yet; the others every slot up to the last event, once.
+        #expect(points == Array(0...30))
+        board.detach(writer)
+        #expect(board.viewerCount == 0)
+        await robot.bye()
         try await daemon.stop()
     }
 }

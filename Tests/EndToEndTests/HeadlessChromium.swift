@@ -4,10 +4,6 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// Debian's `chromium` in headless mode, driven over the Chrome DevTools Protocol: a WebSocket
 /// (swift-nio's client upgrader) to the page target, commands as JSON with ids.
 final class HeadlessChromium {
@@ -44,6 +40,7 @@ final class HeadlessChromium {
     private let process: Process
     private let profile: URL
     let port: Int
+    private let browserPath: String
 
     /// Starts the browser on an empty page with a `width`×`height` window.
     init(width: Int = 1400, height: Int = 1000) async throws {
@@ -53,18 +50,21 @@ final class HeadlessChromium {
             "--remote-debugging-port=0", "--user-data-dir=\(profile.path)", "--window-size=\(width),\(height)", "about:blank",
         ])
         let portFile = profile.appendingPathComponent("DevToolsActivePort")
-        var port: Int?
-        for _ in 0..<300 where port == nil {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let line = text.split(separator: "\n").first { port = Int(line) }
-            if port == nil { try await Task.sleep(for: .milliseconds(100)) }
+        var endpoint: (port: Int, path: String)?
+        for _ in 0..<300 where endpoint == nil {
+            // "<port>\n/devtools/browser/<id>", once the browser listens.
+            if let lines = try? String(contentsOf: portFile, encoding: .utf8).split(separator: "\n"), lines.count == 2, let port = Int(lines[0]) {
+                endpoint = (port, String(lines[1]))
+            }
+            if endpoint == nil { try await Task.sleep(for: .milliseconds(100)) }
         }
-        guard let port else {
+        guard let endpoint else {
             kill(process.processIdentifier, SIGTERM)
             process.waitUntilExit()
             try? FileManager.default.removeItem(at: profile)
             throw Failure.noDevToolsPort
         }
-        self.port = port
+        (port, browserPath) = endpoint
     }
 
     /// Ends the browser (by its pid) and removes its profile.
@@ -76,16 +76,16 @@ final class HeadlessChromium {
         try? FileManager.default.removeItem(at: profile)
     }
 
-    /// Runs `body` with a DevTools session on the browser's page.
+    /// Runs `body` with a DevTools session on the browser's page (attached through the
+    /// browser's own endpoint, as flat session).
     func withPage<Result>(_ body: (inout DevToolsPage) async throws -> Result) async throws -> Result {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/json/list")!)
-        let targets = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
-        guard let page = targets.first(where: { $0["type"] as? String == "page" }),
-            let socketURL = (page["webSocketDebuggerUrl"] as? String).flatMap(URL.init(string:))
-        else { throw Failure.noPage }
-        let channel = try await Self.connect(port: port, path: socketURL.path)
+        let channel = try await Self.connect(port: port, path: browserPath)
         return try await channel.executeThenClose { inbound, outbound in
             var session = DevToolsPage(inbound: inbound.makeAsyncIterator(), outbound: outbound)
+            let targets = try await session.call("Target.getTargets")["targetInfos"] as? [[String: Any]] ?? []
+            guard let page = targets.first(where: { $0["type"] as? String == "page" })?["targetId"] as? String else { throw Failure.noPage }
+            session.sessionID = try await session.call("Target.attachToTarget", ["targetId": page, "flatten": true])["sessionId"] as? String
+            _ = try await session.call("Page.enable")
             return try await body(&session)
         }
     }
@@ -124,6 +124,8 @@ struct DevToolsPage {
     var inbound: NIOAsyncChannelInboundStream<WebSocketFrame>.AsyncIterator
     let outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>
     private var nextID = 1
+    /// The page's flat session on the browser connection (nil: browser-level commands).
+    var sessionID: String?
 
     init(inbound: NIOAsyncChannelInboundStream<WebSocketFrame>.AsyncIterator, outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) {
         self.inbound = inbound
@@ -134,17 +136,19 @@ struct DevToolsPage {
     mutating func call(_ method: String, _ params: [String: Any] = [:]) async throws -> [String: Any] {
         let id = nextID
         nextID += 1
-        let command = try JSONSerialization.data(withJSONObject: ["id": id, "method": method, "params": params])
+        var message: [String: Any] = ["id": id, "method": method, "params": params]
+        if let sessionID { message["sessionId"] = sessionID }
+        let command = try JSONSerialization.data(withJSONObject: message)
         try await outbound.write(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(bytes: command)))
-        var message = ByteBuffer()
+        var received = ByteBuffer()
         while let frame = try await inbound.next() {
             switch frame.opcode {
             case .text, .continuation:
                 var data = frame.unmaskedData
-                message.writeBuffer(&data)
+                received.writeBuffer(&data)
                 guard frame.fin else { continue }
-                defer { message.clear() }
-                guard let object = try JSONSerialization.jsonObject(with: Data(message.readableBytesView)) as? [String: Any],
+                defer { received.clear() }
+                guard let object = try JSONSerialization.jsonObject(with: Data(received.readableBytesView)) as? [String: Any],
                     object["id"] as? Int == id
                 else { continue }
                 if let error = object["error"] as? [String: Any] { throw HeadlessChromium.Failure.protocolError("\(method): \(error)") }

@@ -1,10 +1,6 @@
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// The live view in a real browser: a real `edge-serverd` with `client-sim` robots and users on
 /// loopback, the page loaded in headless Chromium through its login form, and the DOM checked
 /// for every connected client with values that change from slot to slot and images that
@@ -88,7 +84,7 @@ struct LiveViewBrowserTests {
             var snapshot: PageSnapshot?
             var expected: Set<String> = []
             for _ in 0..<120 {
-                expected = try await Self.connectedClients(base)
+                expected = try await Self.connectedClients(&page)
                 snapshot = try await PageSnapshot.read(&page)
                 if let rows = snapshot?.rows, expected.count == 4, Set(rows.map(\.client)) == expected,
                     rows.allSatisfy({ $0.updates >= 2 && $0.loaded >= 1 && $0.width > 0 }) { break }
@@ -196,13 +192,12 @@ struct LiveViewBrowserTests {
         return false
     }
 
-    /// The client ids the daemon has attached sessions for (`GET /ui/state` with the token).
-    static func connectedClients(_ base: String) async throws -> Set<String> {
-        var request = URLRequest(url: URL(string: base + "/ui/state")!)
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "authorization")
-        let (data, _) = try await URLSession.shared.data(for: request)
-        let state = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let clients = state?["clients"] as? [[String: Any]] ?? []
-        return Set(clients.filter { $0["connected"] as? Bool == true }.compactMap { $0["client"] as? String })
+    /// The client ids the daemon has attached sessions for, from `GET /ui/state` (fetched by
+    /// the logged-in page, apart from its event stream).
+    static func connectedClients(_ page: inout DevToolsPage) async throws -> Set<String> {
+        let ids = try await page.evaluate("""
+            fetch("/ui/state").then((r) => r.json()).then((s) => s.clients.filter((c) => c.connected).map((c) => c.client))
+            """) as? [String]
+        return Set(ids ?? [])
     }
 }
