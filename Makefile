@@ -3,7 +3,7 @@
 # they install the Debian packages below when any is missing (one apt-get update, then install).
 
 DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg62-turbo-dev libnghttp2-dev libsqlite3-dev libsystemd-dev \
-                nghttp2-client nghttp2-server curl systemd openssl jq
+                nghttp2-client nghttp2-server curl systemd openssl jq chromium
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

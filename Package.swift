@@ -119,7 +119,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]),
+            ],
+            // The live view's page (HTML, CSS, plain JavaScript): served by edge-serverd, no build step.
+            resources: [.copy("LiveView/Resources")]),
         .executableTarget(
             name: "ClientSim",
             dependencies: [
@@ -155,6 +157,11 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "SlotModel", "Protocol", "Renderer", "Wireless", "SplatClient", .product(name: "Crypto", package: "swift-crypto"),
+                // The live view's browser test drives headless Chromium over the DevTools WebSocket.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom"]),
         .testTarget(

@@ -5,7 +5,9 @@
 # reports only — then a summary table per role and solver with scheduled vs achieved
 # transmissions (the clients' own counts, and the daemon's from their reports); then
 # one STT-GS collection round with DEMO_COLLECTORS collectors (the paper's T = 350 s, run
-# DEMO_TIME_SCALE times faster) and its round report.
+# DEMO_TIME_SCALE times faster) and its round report. The live view is on http://127.0.0.1:<DEMO_PORT+1>/
+# (log in with the demo token); DEMO_SCREENSHOT=<file.png> saves a screenshot of it from headless
+# Chromium DEMO_SCREENSHOT_AFTER seconds into the run (needs `swift build --build-tests` first).
 # Every process this script starts is stopped by its own PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +54,14 @@ for _ in $(seq 1 100); do
 done
 
 echo "edge-serverd (pid $SERVER_PID) on 127.0.0.1:$BINARY_PORT; $ROBOTS robots ($GSMR_SOLVER), $USERS users ($IRAC_SOLVER), ${SECONDS_TO_RUN}s; channel estimation error r = $ESTIMATION_ERROR; work dir $WORK"
+echo "live view: http://127.0.0.1:$HTTP_PORT/ (token $TOKEN)"
+if [ -n "${DEMO_SCREENSHOT:-}" ]; then
+  (sleep "${DEMO_SCREENSHOT_AFTER:-15}"
+   SPLATEDGE_VIEW_URL="http://127.0.0.1:$HTTP_PORT" SPLATEDGE_VIEW_TOKEN="$TOKEN" SPLATEDGE_VIEW_SCREENSHOT="$(realpath -m "$DEMO_SCREENSHOT")" \
+     ${SWIFT:-swift} test --skip-build --filter LiveViewBrowserTests/screenshotOfRunningDaemon > "$WORK/screenshot.txt" 2>&1 \
+     && echo "live view screenshot: $DEMO_SCREENSHOT" || echo "live view screenshot failed: $WORK/screenshot.txt") &
+  CLIENT_PIDS+=($!)
+fi
 "$BIN/client-sim" --role robot --count "$ROBOTS" --server "127.0.0.1:$BINARY_PORT" --token "$TOKEN" --estimation-error "$ESTIMATION_ERROR" \
   --duration "$SECONDS_TO_RUN" --out "$WORK/reports" --run-log "$WORK/data/slot-log.jsonl" > "$WORK/robots.txt" &
 CLIENT_PIDS+=($!)

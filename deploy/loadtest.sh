@@ -17,6 +17,8 @@
 # run at nice LOADTEST_CLIENT_NICE (10) so that, on one machine, the load generator yields the
 # CPU to the daemon it measures; a client that falls behind counts its own outages, which the
 # report separates from the daemon's misses.
+# LOADTEST_VIEW=1 also opens the live view in headless Chromium during the window (needs
+# `swift build --build-tests`) and prints its data rate and responsiveness.
 #
 # The measurement window starts once all N sessions are connected and lasts SECONDS (default 20).
 # Other settings (environment): LOADTEST_TRANSPORT (tcp | h2), LOADTEST_SLOT_MS (τ, 100),
@@ -126,6 +128,12 @@ server_ticks0=$(ticks "$SERVER_PID")
 client_ticks0=$(client_ticks)
 started=$(date +%s.%N)
 load0=$(cut -d' ' -f1 /proc/loadavg)
+if [ -n "${LOADTEST_VIEW:-}" ]; then  # the live view in headless Chromium during the window
+  SPLATEDGE_VIEW_URL="http://127.0.0.1:$HTTP_PORT" SPLATEDGE_VIEW_TOKEN="$TOKEN" SPLATEDGE_VIEW_MEASURE_SECONDS=$((MEASURE > 12 ? MEASURE - 10 : 2)) \
+    SPLATEDGE_VIEW_SCREENSHOT="$WORK/view.png" ${SWIFT:-swift} test --skip-build --filter LiveViewBrowserTests/screenshotOfRunningDaemon \
+    > "$WORK/view.txt" 2>&1 &
+  CLIENT_PIDS+=($!)
+fi
 sleep "$MEASURE"
 load1=$(cut -d' ' -f1 /proc/loadavg)
 server_ticks1=$(ticks "$SERVER_PID")
@@ -137,6 +145,7 @@ peak_kib=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")
 
 status=0
 for pid in "${CLIENT_PIDS[@]}"; do wait "$pid" || status=$?; done
+if [ -n "${LOADTEST_VIEW:-}" ]; then grep -h "live view measurement" "$WORK/view.txt" || echo "live view: no measurement ($WORK/view.txt)"; fi
 CLIENT_PIDS=()
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" || status=$?

@@ -15,6 +15,8 @@ struct CollectionRoundEndToEndTests {
         /// Each collector's report, by client id.
         var collectors: [String: [String: Any]]
         var data: String
+        /// The live view's round panel after the round (`GET /ui/state`'s `round`).
+        var view: [String: Any]?
     }
 
     static let collectors = 5, items = 10, grace = 1.0
@@ -33,7 +35,7 @@ struct CollectionRoundEndToEndTests {
         }
         let work = try P.scratch("round")
         defer { try? FileManager.default.removeItem(at: work) }
-        let port = P.freePort(), data = work.path + "/data", reports = work.path + "/reports"
+        let port = P.freePort(), httpPort = P.freePort(), data = work.path + "/data", reports = work.path + "/reports"
         let config = work.appendingPathComponent("edge.toml")
         try """
             [sttgs]
@@ -44,7 +46,7 @@ struct CollectionRoundEndToEndTests {
             grace_ms = \(grace * 1000)
             """.write(to: config, atomically: true, encoding: .utf8)
         let server = try P.start(daemon, [
-            "--config", config.path, "--no-slot-loop", "--binary-port", String(port), "--http-port", String(P.freePort()),
+            "--config", config.path, "--no-slot-loop", "--binary-port", String(port), "--http-port", String(httpPort),
             "--data-dir", data, "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1",
         ])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
@@ -60,6 +62,7 @@ struct CollectionRoundEndToEndTests {
         for process in running { #expect(try await P.wait(process) == 0) }
         let reportPath = data + "/rounds/round-0.json"
         for _ in 0..<200 where !FileManager.default.fileExists(atPath: reportPath) { try await Task.sleep(for: .milliseconds(50)) }
+        let view = try P.runToCompletion("/usr/bin/curl", ["-sf", "-H", "authorization: Bearer t", "http://127.0.0.1:\(httpPort)/ui/state"])
         kill(server.processIdentifier, SIGTERM)
         #expect(try await P.wait(server) == 0)
         let names = try FileManager.default.contentsOfDirectory(atPath: reports).filter { $0.hasSuffix(".json") }
@@ -68,7 +71,8 @@ struct CollectionRoundEndToEndTests {
             let report = try P.json(reports + "/" + name)
             own[report["client"] as! String] = report
         }
-        try check(Round(report: try P.json(reportPath), collectors: own, data: data))
+        let state = try? JSONSerialization.jsonObject(with: Data(view.output.utf8)) as? [String: Any]
+        try check(Round(report: try P.json(reportPath), collectors: own, data: data, view: state?["round"] as? [String: Any]))
     }
 
     /// The acceptance invariants every round must satisfy; `lost` collectors were killed for good
@@ -76,6 +80,17 @@ struct CollectionRoundEndToEndTests {
     static func checkInvariants(_ round: Round, lost: Set<String> = []) throws {
         let report = round.report
         #expect(report["failure"] == nil, "round failed: \(report["failure"] ?? "")")
+        // The live view's round panel shows the finished round as its report does.
+        let view = try #require(round.view, "no round on the live view")
+        #expect(view["round"] as? Int == 0 && view["stage"] as? String == "done" && view["solver"] as? String == report["solver"] as? String)
+        let panel = Dictionary(uniqueKeysWithValues: (view["collectors"] as? [[String: Any]] ?? []).map { ($0["client"] as! String, $0) })
+        for collector in report["collectors"] as! [[String: Any]] {
+            let shown = try #require(panel[collector["client"] as! String])
+            #expect(shown["selected"] as? Bool == collector["selected"] as? Bool)
+            #expect(shown["pilot_committed"] as? Bool == (collector["pilot"] != nil))
+            #expect(shown["dataset_committed"] as? Bool == (collector["dataset"] != nil))
+        }
+        #expect(panel.count == (report["collectors"] as! [[String: Any]]).count)
         let T = report["round_seconds"] as! Double, T0 = report["pilot_seconds"] as! Double
         let slack = grace * (report["time_scale"] as! Double)
         let entries = report["collectors"] as! [[String: Any]]

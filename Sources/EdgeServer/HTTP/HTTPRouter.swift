@@ -23,6 +23,7 @@ import Protocol
 ///
 /// `GET /v1/robots/{client}/mr` (token) answers a robot's mixed-reality frame as PNG
 /// (``MixedRealityBoard``), with `splatedge-mr-source: image|render` and `splatedge-slot`.
+/// `/` and `/ui/…` are the live view (``LiveViewRoutes``), with credentials of its own.
 final class HTTPRouter: Sendable {
     /// What to answer: now (on the event loop), after asynchronous work, or a head now and a
     /// body that grows for as long as the client listens.
@@ -40,14 +41,17 @@ final class HTTPRouter: Sendable {
     private let sessionRoutes: HTTPSessionRoutes
     private let mixedReality: MixedRealityBoard
     private let statusDocuments = StatusDocumentCache()
+    private let liveView: LiveViewRoutes?
 
     /// A router for the session `services`, bearer tokens checked by `authority`, `/v1/status`
-    /// from `status`, `/v1/models` from `models` and MR frames from `mixedReality`.
+    /// from `status`, `/v1/models` from `models`, MR frames from `mixedReality` and the live
+    /// view's routes from `liveView`.
     init(
-        services: SessionServices, authority: TokenAuthority, mixedReality: MixedRealityBoard,
+        services: SessionServices, authority: TokenAuthority, mixedReality: MixedRealityBoard, liveView: LiveViewRoutes? = nil,
         models: @escaping @Sendable () -> ModelListing = { ModelListing(serving: 0, versions: []) },
         status: @escaping @Sendable () -> StatusReport
     ) {
+        self.liveView = liveView
         metrics = services.metrics
         uploads = services.uploads
         self.authority = authority
@@ -114,6 +118,7 @@ final class HTTPRouter: Sendable {
     /// Checks the bearer token of a request head, before any of its body is read.
     func access(for head: HTTPRequestHead) -> Access {
         let path = head.uri.prefix { $0 != "?" }
+        if let liveView, LiveViewRoutes.handles(path) { return liveView.access(for: head) }
         let segments = path.split(separator: "/")
         guard segments.count >= 2, segments[0] == "v1", let route = Self.protectedRoutes[segments[1]] else { return .open }
         let header = head.headers.first(name: "authorization") ?? ""
@@ -133,6 +138,7 @@ final class HTTPRouter: Sendable {
     /// Routes a complete request whose head ``access(for:)`` did not refuse (the request handler
     /// checks it before reading the body, so the token is hashed once per request).
     func route(_ request: HTTPRequest) -> Result {
+        if let liveView, LiveViewRoutes.handles(request.path[...]) { return liveView.route(request) }
         let segments = request.segments
         switch (request.method, segments.first) {
         case (.GET, "healthz") where segments.count == 1:

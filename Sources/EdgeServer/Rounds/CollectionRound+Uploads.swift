@@ -32,6 +32,7 @@ extension CollectionRound {
                 if let committed = try? dependencies.catalog.upload(key) {
                     do {
                         arrived[k] = try read(committed, kind: kind, participant: k, since: startedAt)
+                        dependencies.liveView.roundUploadCommitted(clientID: participants[k].session.clientID, pilot: kind == .pilots)
                     } catch {
                         rejected.insert(k)
                         dependencies.logger.warning("STT-GS upload unusable", metadata: ["upload": "\(key)", "error": "\(error)"])

@@ -65,6 +65,7 @@ struct CollectionRound: Sendable {
             report.collectors[k].resumes = participant.session.snapshot.resumes
         }
         report.wallSeconds = (ContinuousClock.now - started).seconds
+        show(report, report.failure == nil ? .done : .failed)
         metrics.rounds.increment()
         return report
     }
@@ -92,10 +93,12 @@ struct CollectionRound: Sendable {
             report.collectors[k].pilotPowerW = pilotPlan.powers[k]
             report.collectors[k].pilotExpectedRateBps = pilotSchedules[k]!.expectedRateBitsPerSecond
         }
+        show(report, .pilots, expectedUploads: pilotSchedules.count)
         let pilots = await upload(.pilots, schedules: pilotSchedules, seconds: pilotTime)
         try stopIfShuttingDown()
 
         // Loss prediction from the pilots that arrived.
+        show(report, .selection)
         let predictionStarted = ContinuousClock.now
         var pilotLosses: [Int: [Double?]] = [:]
         var predicted = [Double](repeating: 0, count: participants.count)
@@ -154,8 +157,10 @@ struct CollectionRound: Sendable {
             report.collectors[k].expectedRateBps = datasetSchedules[k]?.expectedRateBitsPerSecond ?? 0
             if datasetSchedules[k] == nil { participants[k].session.send(.schedule(unselected)) }
         }
+        show(report, .datasets, expectedUploads: datasetSchedules.count)
         let datasets = await upload(.dataset, schedules: datasetSchedules, seconds: remaining)
         try stopIfShuttingDown()
+        show(report, .aggregation)
 
         try await aggregate(&report, pilots: pilots, pilotLosses: pilotLosses, datasets: datasets)
     }

@@ -31,6 +31,9 @@ final class EdgeDaemon: Sendable {
     let mixedReality: MixedRealityBoard
     /// The model versions and training progress, for `/v1/models` and `/v1/status`.
     let modelBoard = ModelBoard()
+    /// Written by the slot loop and the rounds, watched on `GET /` (the live view).
+    let liveView: LiveViewBoard
+    let liveViewMetrics: LiveViewMetrics
     private let runID: Int64
     private let journal: CatalogJournal
     private let group: MultiThreadedEventLoopGroup
@@ -85,6 +88,8 @@ final class EdgeDaemon: Sendable {
             gateway: SessionGateway(configuration: configuration, sessions: sessions, slotStatistics: slotStatistics),
             uploads: UploadService(store: store, metrics: metrics), metrics: metrics, logger: logger)
         readyPromise = group.next().makePromise()
+        liveViewMetrics = LiveViewMetrics(registry: metrics.registry)
+        liveView = LiveViewBoard(sessions: sessions, metrics: liveViewMetrics)
     }
 
     /// The listeners' addresses, once bound.
@@ -130,8 +135,10 @@ final class EdgeDaemon: Sendable {
     }
 
     private func serve(additionalServices: [any Service], signals: [UnixSignal]) async throws {
+        let authority = TokenAuthority(configuration: configuration)
+        liveView.reportStatus { [weak self] in self?.statusReport() }
         let router = HTTPRouter(
-            services: sessionServices, authority: TokenAuthority(configuration: configuration), mixedReality: mixedReality,
+            services: sessionServices, authority: authority, mixedReality: mixedReality, liveView: liveViewRoutes(authority: authority),
             models: { [modelBoard] in modelBoard.listing }
         ) { [self] in statusReport() }
         let http: HTTPListener
@@ -239,12 +246,13 @@ extension EdgeDaemon {
             models.observe { [mixedReality] in mixedReality.attach($0) }
             services.append(SlotLoopService(configuration: configuration, dependencies: .init(
                 sessions: sessions, metrics: SlotMetrics(registry: metrics.registry), statistics: slotStatistics,
-                mixedReality: mixedReality, renderer: renderer, logger: logger, dataDirectory: configuration.dataDirectory)))
+                mixedReality: mixedReality, liveView: liveView, renderer: renderer, logger: logger,
+                dataDirectory: configuration.dataDirectory)))
         }
         if rounds {
             var dependencies = RoundDependencies(
                 sessions: sessions, store: store, catalog: catalog, metrics: RoundMetrics(registry: metrics.registry),
-                renderer: renderer, logger: logger, dataDirectory: configuration.dataDirectory)
+                renderer: renderer, liveView: liveView, logger: logger, dataDirectory: configuration.dataDirectory)
             var training: TrainingService?
             if configuration.models.trainingEnabled {
                 let (completed, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -274,5 +282,21 @@ extension EdgeDaemon {
         modelBoard.show(versions: try repository.versions())
         modelBoard.update { $0.servingVersion = version.version }
         return ServingModel(version: version.version, world: world.replacingLarge(with: scene))
+    }
+}
+
+extension EdgeDaemon {
+    /// The live view's routes; without its resource bundle they answer 503 and the rest serves.
+    func liveViewRoutes(authority: TokenAuthority) -> LiveViewRoutes {
+        let assets: LiveViewAssets?
+        do {
+            assets = try LiveViewAssets()
+        } catch {
+            logger.warning("live view files missing: / and /ui answer 503", metadata: ["error": "\(error)"])
+            assets = nil
+        }
+        return LiveViewRoutes(
+            board: liveView, images: LiveViewImages(board: liveView, mixedReality: mixedReality, metrics: liveViewMetrics),
+            logins: LiveViewLogins(), authority: authority, metrics: liveViewMetrics, assets: assets)
     }
 }

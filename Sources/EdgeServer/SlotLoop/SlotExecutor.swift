@@ -12,6 +12,7 @@ struct SlotExecutor: Sendable {
     let tauSeconds: Double
     let metrics: SlotMetrics
     let board: MixedRealityBoard
+    let liveView: LiveViewBoard
     let renderer: SlotRenderer
 
     /// Runs `plan` for `snapshot`, whose sessions `outbox` reaches; `roles` are the roles the
@@ -38,13 +39,17 @@ struct SlotExecutor: Sendable {
         let renderStarted = ContinuousClock.now
         let jobs = FrameRenderOrder.earliestDeadlineFirst(airtimes: plan.frames.map(\.airtimeSeconds)).map { plan.frames[$0] }
         let intrinsics = configuration.frameSize.intrinsics
+        let (liveView, clients) = (self.liveView, users.map(\.client))
         let sent = await renderer.map(jobs) { job, rasterizer, world -> (delivered: Bool, at: ContinuousClock.Instant) in
             guard let camera = try? job.pose.camera(intrinsics: intrinsics),
                 let png = try? rasterizer.render(world.large, camera: camera, options: RenderOptions(threads: 1)).pngData()
             else { return (false, .now) }
             let frame = RenderedFrame(
                 slot: slot, image: EncodedImage(png: png, width: intrinsics.width, height: intrinsics.height))
-            return (outbox.send(.frame(frame), to: job.sessionID), .now)
+            let delivered = outbox.send(.frame(frame), to: job.sessionID)
+            let at = ContinuousClock.now
+            liveView.storeFrame(clientID: clients[job.userIndex], slot: slot, png: Array(png))
+            return (delivered, at)
         }
         var lastFrame: Double?
         for (job, (delivered, at)) in zip(jobs, sent) {

@@ -25,6 +25,8 @@ final class SlotLoopService: Service, Sendable {
         var metrics: SlotMetrics
         var statistics: SlotStatisticsBox
         var mixedReality: MixedRealityBoard
+        /// The live view: every slot's record, every user's newest FRAME.
+        var liveView: LiveViewBoard
         /// The render workers and the world they render (shared with the collection rounds).
         var renderer: SlotRenderer
         var logger: Logger
@@ -65,7 +67,7 @@ final class SlotLoopService: Service, Sendable {
         let renderer = dependencies.renderer
         let executor = SlotExecutor(
             configuration: configuration, tauSeconds: tau.seconds, metrics: dependencies.metrics,
-            board: dependencies.mixedReality, renderer: renderer)
+            board: dependencies.mixedReality, liveView: dependencies.liveView, renderer: renderer)
         let statistics = dependencies.statistics
         let slotMilliseconds = self.slotMilliseconds
         statistics.update {
@@ -121,6 +123,7 @@ final class SlotLoopService: Service, Sendable {
                 if record.late { $0.lateSlots += 1 }
                 $0.lastComputeMilliseconds = record.computeMilliseconds
             }
+            dependencies.liveView.publish(record, slotMilliseconds: slotMilliseconds)
             do { try log.append(record) } catch { dependencies.logger.warning("slot log write failed", metadata: ["error": "\(error)"]) }
             slot += 1
         }
