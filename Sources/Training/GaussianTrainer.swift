@@ -94,6 +94,7 @@ public final class GaussianTrainer {
         gradientViews = gradientSum
         maxScreenRadius = gradientSum
         gradient = SceneGradient(zeroFor: lifted)
+        activeSHDegree = min(max(configuration.initialSHDegree, 0), lifted.shDegree)
     }
 
     /// 1.1 × the largest distance of a camera centre from the centres' mean (at least 1e−6).

@@ -28,6 +28,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var shDegreeInterval = 1000
     /// Largest SH degree trained (the scene's own degree caps it). Default 3.
     public var maxSHDegree = 3
+    /// SH degree active at the first step (capped by `maxSHDegree`). Default 0; a run that
+    /// fine-tunes an already trained scene starts at that scene's degree.
+    public var initialSHDegree = 0
     /// Densification runs every `densifyInterval` steps from `densifyFrom` (exclusive) until
     /// `densifyUntil`. Defaults 500, 15,000, 100.
     public var densifyFrom = 500, densifyUntil = 15_000, densifyInterval = 100
