@@ -56,9 +56,9 @@ public struct FirstLapMemory: Sendable, Equatable {
         return trainer.scene
     }
 
-    /// The reference trainer's settings with its schedule compressed to `iterations` steps as
-    /// gsplat's `steps_scaler` does (densify from 1/60 to 1/2 of the run every 1/300 of it; the
-    /// SH degree rises every 1/30), without opacity resets, large-Gaussian pruning after 1/10.
+    /// The reference trainer's settings with its schedule compressed to `iterations` steps
+    /// (densify from 1/60 to 1/2 of the run, every 100 steps as the reference; the SH degree
+    /// rises every 1/30 of the run), without opacity resets, large-Gaussian pruning after 1/10.
     public var configuration: TrainingConfiguration {
         var c = TrainingConfiguration()
         let scale = Double(iterations) / 30_000
@@ -67,7 +67,7 @@ public struct FirstLapMemory: Sendable, Equatable {
         c.shDegreeInterval = max(1, Int(1000 * scale))
         c.densifyFrom = Int(500 * scale)
         c.densifyUntil = Int(15_000 * scale)
-        c.densifyInterval = max(1, Int(100 * scale))
+        c.densifyInterval = 100
         c.opacityResetInterval = 0
         c.pruneLargeAfter = iterations / 10
         c.seed = seed
