@@ -95,7 +95,7 @@ let package = Package(
             resources: [.copy("IRAC/ILO/Resources/ilo-irac-v1.json"), .copy("SCC/MOCMPO/Resources/scc-mocmpo-v1.json")]),
         // Renderer-backed sources of the optimisers' scenario quantities (Optimizers itself
         // must not depend on Renderer).
-        .target(name: "Scenarios", dependencies: ["Renderer", "Optimizers", "Wireless", "SeededRandom"]),
+        .target(name: "Scenarios", dependencies: ["Renderer", "Optimizers", "Wireless", "SeededRandom", "Training"]),
 
         // Executables.
         .executableTarget(
@@ -163,7 +163,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom", "Training"]),
         .testTarget(
             name: "EdgeServerTests",
             dependencies: [

@@ -15,6 +15,7 @@ struct GSMRSweepCommand: ParsableCommand {
 
     @OptionGroup var source: GSMRSourceOptions
     @OptionGroup var world: ScenarioSourceOptions
+    @OptionGroup var memory: GSMRMemoryOptions
 
     @Option(help: "Runs (independent channels and loss traces) per setting (paper: 50).")
     var runs: Int = 50
@@ -36,7 +37,7 @@ struct GSMRSweepCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let powers = try parseList(powersMw)
         let options = tuning.gscloOptions
-        let lossSource = try source.lossSource(world)
+        let lossSource = try source.lossSource(world, memory: memory)
         var summary = GSMRSummary(runs: runs, frames: source.frames, lossSource: lossSource.name)
 
         for kFactor in [0.0, 30.0] {

@@ -8,7 +8,7 @@ struct IRACCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "irac",
         abstract: "ECO-GS / IRAC: generate instances, sweep every scheme over the power budget.",
-        subcommands: [IRACGenerateCommand.self, IRACSweepCommand.self])
+        subcommands: [IRACGenerateCommand.self, IRACSweepCommand.self, IRACSmallModelCommand.self])
 }
 
 /// Scenario flags shared by the IRAC commands (SPEC §3 defaults).
@@ -51,12 +51,13 @@ struct IRACGenerateCommand: ParsableCommand {
 
     @OptionGroup var scenario: IRACScenarioOptions
     @OptionGroup var world: ScenarioSourceOptions
+    @OptionGroup var smallModel: SmallModelOptions
     @OptionGroup var output: GeneratedInstanceOptions
     @Option(help: "Power budget P in mW.") var powerMw = 5.0
 
     func run() throws {
         var settings = scenario.scenario(powerMW: powerMw)
-        let worldGains = try world.usesWorld ? world.switchingGains(areaSide: settings.areaSide, smallFraction: scenario.smallFraction) : nil
+        let worldGains = try world.usesWorld ? smallModel.switchingGains(world: world, areaSide: settings.areaSide, fraction: scenario.smallFraction) : nil
         for instanceSeed in try output.seeds() {
             var extras: [String: Any] = [
                 "seed": instanceSeed, "antennas": settings.antennas,

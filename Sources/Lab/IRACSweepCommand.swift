@@ -11,6 +11,7 @@ struct IRACSweepCommand: ParsableCommand {
 
     @OptionGroup var scenario: IRACScenarioOptions
     @OptionGroup var world: ScenarioSourceOptions
+    @OptionGroup var smallModel: SmallModelOptions
     @Option(help: "Power budgets in mW, comma-separated.") var powersMw = "0.5,1,2,5,10,20"
     @Option(help: "Random instances per power budget.") var runs = 100
     @Option(help: "Seed of the first instance.") var seed: UInt64 = 1000
@@ -93,7 +94,7 @@ struct IRACSweepCommand: ParsableCommand {
     func measureWorld(seeds: [UInt64]) throws -> (gains: RecordedSwitchingGains, squaredErrors: [UInt64: [Double]]) {
         let settings = scenario.scenario(powerMW: 1)
         let clock = Stopwatch()
-        let source = try world.switchingGains(areaSide: settings.areaSide, smallFraction: scenario.smallFraction)
+        let source = try smallModel.switchingGains(world: world, areaSide: settings.areaSide, fraction: scenario.smallFraction)
         var gains: [UInt64: [Double]] = [:], errors: [UInt64: [Double]] = [:]
         for instanceSeed in seeds {
             let views = try source.views(positions: settings.positions(seed: instanceSeed), seed: instanceSeed)

@@ -4,12 +4,12 @@ import Optimizers
 import Renderer
 import Scenarios
 
-/// `gs-lab sttgs generate|sweep`: STT-GS instances and the paper's experiments.
+/// `gs-lab sttgs generate|sweep|train-eval`: STT-GS instances and the paper's experiments.
 struct STTGSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sttgs",
         abstract: "STT-GS (sample-then-transmit edge GS): generate instances, run the paper's sweeps.",
-        subcommands: [STTGSGenerateCommand.self, STTGSSweepCommand.self])
+        subcommands: [STTGSGenerateCommand.self, STTGSSweepCommand.self, STTGSTrainEvalCommand.self])
 }
 
 /// `gs-lab sttgs generate`: instances with the paper's settings; the clients' datasets are

@@ -36,19 +36,18 @@ struct ScenarioSourceOptions: ParsableArguments {
     /// The world probe these options describe (the world is generated here, which takes a
     /// moment at large Gaussian counts).
     func probe() throws -> WorldProbe {
-        guard (0...3).contains(worldShDegree) else { throw ValidationError("--world-sh-degree must be 0…3") }
-        guard worldGaussians >= 1000 else { throw ValidationError("--world-gaussians must be at least 1000") }
-        let parts = probeSize.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2 else { throw ValidationError("--probe-size must look like 160x120, got '\(probeSize)'") }
-        let world = ProceduralWorld(seed: worldSeed, configuration: .init(gaussianCount: worldGaussians, shDegree: worldShDegree))
-        return try WorldProbe(world: world, width: parts[0], height: parts[1])
+        try Self.probe(seed: worldSeed, gaussians: worldGaussians, shDegree: worldShDegree, size: probeSize)
     }
 
-    /// ECO-GS switching gains in the world, users spread over a cell of side `areaSide` metres,
-    /// against a small model keeping `smallFraction` of the world's Gaussians.
-    func switchingGains(areaSide: Double, smallFraction: Double) throws -> WorldSwitchingGains {
-        guard smallFraction > 0, smallFraction <= 1 else { throw ValidationError("--small-fraction must be in (0, 1]") }
-        return try WorldSwitchingGains(probe: probe(), smallTarget: .fraction(smallFraction), areaSide: areaSide)
+    /// A probe of the world `seed` (about `gaussians` Gaussians at SH degree `shDegree`) at
+    /// `size` ("WxH"), with the flags' names in its validation errors.
+    static func probe(seed: UInt64, gaussians: Int, shDegree: Int, size: String) throws -> WorldProbe {
+        guard (0...3).contains(shDegree) else { throw ValidationError("--world-sh-degree must be 0…3") }
+        guard gaussians >= 1000 else { throw ValidationError("--world-gaussians must be at least 1000") }
+        let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2 else { throw ValidationError("--probe-size must look like 160x120, got '\(size)'") }
+        let world = ProceduralWorld(seed: seed, configuration: .init(gaussianCount: gaussians, shDegree: shDegree))
+        return try WorldProbe(world: world, width: parts[0], height: parts[1])
     }
 }
 

@@ -51,21 +51,14 @@ struct WorldDatasetCommand: ParsableCommand {
             for i in image.pixels.indices { image.pixels[i] = (min(max(image.pixels[i], 0), 1) * 255).rounded() / 255 }
             return try TrainingView(name: String(format: "view%03d.png", k), camera: camera, image: image)
         }
-        let chosen = (0..<scene.count).shuffled(using: &rng).prefix(points)
-        var positions: [SIMD3<Float>] = [], colors: [SIMD3<Float>] = []
-        for i in chosen {
-            let g = scene[i]
-            positions.append(g.position + SIMD3(Float(rng.nextGaussian() * noise), Float(rng.nextGaussian() * noise), Float(rng.nextGaussian() * noise)))
-            let dc = g.sh[0] * SphericalHarmonics.c0 + 0.5
-            colors.append(SIMD3(min(max(dc.x, 0), 1), min(max(dc.y, 0), 1), min(max(dc.z, 0), 1)))
-        }
+        let startPoints = try PointCloud.sampled(from: scene, count: points, noise: noise, using: &rng)
         let isTest: (Int) -> Bool = { k in cameras == .random ? k >= trainViews : heldOut.contains(k) }
         let dataset = TrainingDataset(train: views.indices.filter { !isTest($0) }.map { views[$0] },
                                       test: views.indices.filter(isTest).map { views[$0] },
-                                      points: try PointCloud(positions: positions, colors: colors))
+                                      points: startPoints)
         try dataset.writeCOLMAPText(to: out)
         if let groundTruth { try scene.writePLY(to: groundTruth) }
-        print("world seed \(seed): \(scene.count) Gaussians (SH \(scene.shDegree)); \(cameras) cameras, \(trainViews) training + \(testViews) held-out views at \(width)×\(height), \(positions.count) start points (σ \(noise) m) → \(out)")
+        print("world seed \(seed): \(scene.count) Gaussians (SH \(scene.shDegree)); \(cameras) cameras, \(trainViews) training + \(testViews) held-out views at \(width)×\(height), \(startPoints.positions.count) start points (σ \(noise) m) → \(out)")
     }
 }
 

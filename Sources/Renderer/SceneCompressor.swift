@@ -84,6 +84,13 @@ public struct SmallModel: Sendable, Equatable {
     public let scene: GaussianScene
     /// Whether values are stored as fp16.
     public let halfPrecision: Bool
+    /// A small model of `scene` (degree 0) stored at 2 bytes per value when `halfPrecision`
+    /// (its values already rounded to fp16), else 4.
+    public init(scene: GaussianScene, halfPrecision: Bool) {
+        self.scene = scene
+        self.halfPrecision = halfPrecision
+    }
+
     /// Parameter bytes: count × 14 × (2 or 4).
     public var bytes: Int { scene.count * SceneCompressor.bytesPerGaussian(shDegree: 0, halfPrecision: halfPrecision) }
 }

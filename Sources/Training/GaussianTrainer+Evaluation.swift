@@ -21,8 +21,7 @@ extension GaussianTrainer {
         let rasterizer = GaussianRasterizer()
         var (psnr, ssim, l1) = (0.0, 0.0, 0.0)
         for view in views {
-            var image = rasterizer.render(scene, camera: view.camera, options: renderOptions)
-            for i in image.pixels.indices { image.pixels[i] = min(max(image.pixels[i], 0), 1) }
+            let image = rasterizer.render(scene, camera: view.camera, options: renderOptions).clampedToUnitRange()
             psnr += Double(try ImageMetrics.psnr(image, view.image))
             ssim += Double(try ImageMetrics.ssim(image, view.image))
             l1 += Double(try ImageMetrics.l1(image, view.image))
