@@ -197,7 +197,8 @@ private final class AgentRun {
         case .schedule(let schedule) where schedule.stage == .slot:
             if let waiting = pending {  // the FRAME did not come before the next slot
                 count(outage: true)
-                record(waiting.schedule, view: waiting.view, shown: nil, bits: settings.frameBits, latency: .infinity, outage: true, pose: waiting.pose)
+                record(
+                    waiting.schedule, view: waiting.view, shown: nil, bits: settings.frameBits, latency: .infinity, outage: true, pose: waiting.pose)
                 pending = nil
             }
             let pose = pose(at: schedule.slot)
@@ -256,11 +257,13 @@ private final class AgentRun {
             return captured
         }
         guard settings.evaluatesQuality else { return View(truth: nil, truthPNG: nil, capturePose: pose, fallback: nil, loss: .nan) }
-        let truth = isRobot
+        let truth =
+            isRobot
             ? rasterizer.render(world.world.realityScene(atTime: Double(slot) * tau), camera: camera, options: options)
             : rasterizer.render(world.large, camera: camera, options: options)
         let fallback = rasterizer.render(isRobot ? world.large : world.small.scene, camera: camera, options: options)
-        return View(truth: truth, truthPNG: nil, capturePose: pose, fallback: fallback, loss: Double((try? ImageMetrics.gsLoss(fallback, truth)) ?? 0))
+        return View(
+            truth: truth, truthPNG: nil, capturePose: pose, fallback: fallback, loss: Double((try? ImageMetrics.gsLoss(fallback, truth)) ?? 0))
     }
 
     /// The POSE for `slot`, whose view is kept for the slot's SCHEDULE; none when a POSE for
@@ -274,13 +277,15 @@ private final class AgentRun {
         views = [slot: current]
         // Both roles announce their next poses, so a server that reads this POSE a slot late
         // still uses the pose the agent really has.
-        let planned = isRobot
+        let planned =
+            isRobot
             ? robot.plannedPoses(max(0, settings.horizon - 1))
             : (1..<max(1, settings.horizon)).map { motion.pose(atTime: Double(slot + UInt64($0)) * tau) }
         return [
-            .pose(PoseReport(
-                slot: slot, timestampNanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9), pose: pose,
-                oracleLoss: settings.reportsOracleLoss ? current.loss : nil, plannedPoses: planned)),
+            .pose(
+                PoseReport(
+                    slot: slot, timestampNanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9), pose: pose,
+                    oracleLoss: settings.reportsOracleLoss ? current.loss : nil, plannedPoses: planned)),
             .channelReport(channelReport(slot: slot, pose: pose)),
         ]
     }
@@ -312,13 +317,16 @@ private final class AgentRun {
     /// the schedule's deadline, and the quality of what is shown.
     private func receive(_ frame: RenderedFrame, for waiting: PendingFrame) {
         let gain = pilot(slot: frame.slot, pose: waiting.pose).trueGain
-        let latency = secondsSince(waiting.receivedAt) * settings.timeScale
+        let latency =
+            secondsSince(waiting.receivedAt) * settings.timeScale
             + link.transmissionSeconds(bits: settings.frameBits, power: waiting.schedule.powerWatts, gain: gain)
         let deadline = Double(waiting.schedule.deadlineMicroseconds) / 1e6
         let outage = latency > deadline * (1 + 1e-9)
         let shown = outage ? nil : frame.image.pngPixels
         count(outage: outage || shown == nil)
-        record(waiting.schedule, view: waiting.view, shown: shown, bits: settings.frameBits, latency: latency, outage: outage || shown == nil, pose: waiting.pose)
+        record(
+            waiting.schedule, view: waiting.view, shown: shown, bits: settings.frameBits, latency: latency, outage: outage || shown == nil,
+            pose: waiting.pose)
     }
 
     private func record(
@@ -331,10 +339,11 @@ private final class AgentRun {
             loss = shown == nil ? view.loss : Double((try? ImageMetrics.gsLoss(image, truth)) ?? 0)
             psnr = Double((try? ImageMetrics.psnr(image, truth)) ?? .infinity)
         }
-        report.rows.append(SlotRow(
-            slot: schedule.slot, decision: schedule.decision ? 1 : 0, powerW: schedule.powerWatts, bits: bits, gain: gain,
-            rateBps: link.rate(power: schedule.powerWatts, gain: gain), latencyMilliseconds: latency * 1000, outage: outage,
-            loss: loss, psnr: psnr, interferenceToNoise: interferenceToNoise))
+        report.rows.append(
+            SlotRow(
+                slot: schedule.slot, decision: schedule.decision ? 1 : 0, powerW: schedule.powerWatts, bits: bits, gain: gain,
+                rateBps: link.rate(power: schedule.powerWatts, gain: gain), latencyMilliseconds: latency * 1000, outage: outage,
+                loss: loss, psnr: psnr, interferenceToNoise: interferenceToNoise))
     }
 
     /// A robot's slot: the transmission over its emulated uplink (the loop sleeps its airtime,

@@ -31,9 +31,10 @@ struct AgentReport: Codable, Sendable {
 
     /// The rows as CSV.
     var csv: String {
-        ([Self.csvHeader] + rows.map { r in
-            "\(r.slot),\(r.decision),\(r.powerW),\(r.bits),\(r.gain),\(r.rateBps),\(r.latencyMilliseconds),\(r.outage ? 1 : 0),\(r.loss),\(r.psnr),\(r.interferenceToNoise)"
-        }).joined(separator: "\n") + "\n"
+        ([Self.csvHeader]
+            + rows.map { r in
+                "\(r.slot),\(r.decision),\(r.powerW),\(r.bits),\(r.gain),\(r.rateBps),\(r.latencyMilliseconds),\(r.outage ? 1 : 0),\(r.loss),\(r.psnr),\(r.interferenceToNoise)"
+            }).joined(separator: "\n") + "\n"
     }
 
     /// Writes `<client>.csv` and `<client>.json` into `directory`.

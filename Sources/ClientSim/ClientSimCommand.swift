@@ -100,9 +100,10 @@ struct ClientSimCommand: AsyncParsableCommand {
         }
         let times = try runLog.map { try SolverTimes(runLog: $0) }
         print(RoleSummary.header)
-        print(summary.line(
-            role: role.rawValue, solver: times.map { role == .robot ? $0.robotSolver : $0.userSolver } ?? "-",
-            solverTimes: times.map { role == .robot ? $0.robot : $0.user } ?? "-"))
+        print(
+            summary.line(
+                role: role.rawValue, solver: times.map { role == .robot ? $0.robotSolver : $0.userSolver } ?? "-",
+                solverTimes: times.map { role == .robot ? $0.robot : $0.user } ?? "-"))
         if failures > 0 {
             FileHandle.standardError.write(Data("client-sim: \(failures) of \(count) agents failed\n".utf8))
             throw ExitCode.failure

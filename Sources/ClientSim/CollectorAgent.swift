@@ -27,8 +27,9 @@ struct CollectorAgent: Sendable {
         self.index = index
         self.settings = settings
         self.dataset = dataset
-        guard let registration = CollectorRegistration(
-            items: dataset.samples.count, pilots: dataset.pilots.count, bitsPerSample: options.sampleBits)
+        guard
+            let registration = CollectorRegistration(
+                items: dataset.samples.count, pilots: dataset.pilots.count, bitsPerSample: options.sampleBits)
         else { throw CollectorError("collector \(index): invalid registration (\(dataset.samples.count) items, \(dataset.pilots.count) pilots)") }
         self.registration = registration
     }
@@ -50,8 +51,12 @@ struct CollectorAgent: Sendable {
         let (connection, welcome) = try await retry.run(seed: settings.seed &+ UInt64(index)) {
             let connection = try await SplatConnection.connect(host: settings.host, port: settings.port)
             do {
-                return (connection, try await connection.hello(Hello(
-                    role: .collector, clientID: clientID, token: settings.token, capabilities: registration.capabilities)))
+                return (
+                    connection,
+                    try await connection.hello(
+                        Hello(
+                            role: .collector, clientID: clientID, token: settings.token, capabilities: registration.capabilities))
+                )
             } catch {
                 await connection.close()
                 throw error
@@ -78,7 +83,8 @@ struct CollectorAgent: Sendable {
     @inline(never)
     private func emulatedRate(_ schedule: Schedule, _ registered: Registered) -> Double {
         let seed = registered.welcome.channelSeed, p = registered.position
-        let links = [(link: registered.welcome.linkID, position: SIMD3(p[0], p[1], p[2]))]
+        let links =
+            [(link: registered.welcome.linkID, position: SIMD3(p[0], p[1], p[2]))]
             + schedule.coScheduled.map { (link: $0.linkID, position: uplink.position(seed: seed, link: $0.linkID)) }
         let gains = uplink.compositeGains(seed: seed, round: schedule.slot, links: links)
         return uplink.rate(of: 0, powers: [schedule.powerWatts] + schedule.coScheduled.map(\.powerWatts), gains: gains)
@@ -109,8 +115,9 @@ struct CollectorAgent: Sendable {
                     report.round = schedule.slot
                     report.selected = schedule.decision
                     guard schedule.decision else { continue }
-                    report.uploads.append(try await transmit(
-                        dataset.remainderBundle, samples: dataset.samples.count - dataset.pilots.count, kind: .dataset, schedule, registered))
+                    report.uploads.append(
+                        try await transmit(
+                            dataset.remainderBundle, samples: dataset.samples.count - dataset.pilots.count, kind: .dataset, schedule, registered))
                 case .idle:
                     await registered.connection.bye()
                     return report
@@ -140,8 +147,9 @@ struct CollectorAgent: Sendable {
         let id = CollectorRegistration.uploadID(round: schedule.slot, kind: kind)
         let digest = Array(SHA256.hash(data: bundle))
         let connection = registered.connection
-        let resumedFrom = try await connection.beginUpload(UploadBegin(
-            uploadID: id, totalSize: UInt64(bundle.count), sha256: digest, kind: kind, name: "\(clientID)-round-\(schedule.slot)"))
+        let resumedFrom = try await connection.beginUpload(
+            UploadBegin(
+                uploadID: id, totalSize: UInt64(bundle.count), sha256: digest, kind: kind, name: "\(clientID)-round-\(schedule.slot)"))
         var offset = Int(resumedFrom)
         // Each chunk waits for its durable ACK (an fsync at the edge) before the next is sent, so
         // chunks are at least `minimumChunkWallSeconds` of paced airtime apart: fsync latency then

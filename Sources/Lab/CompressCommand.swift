@@ -30,7 +30,9 @@ struct CompressCommand: ParsableCommand {
             for: large, count: views, up: axis, intrinsics: .init(width: dims[0], height: dims[1], verticalFieldOfViewDegrees: 60))
         let report = try CompressionReport.evaluate(large: large, small: small, cameras: cameras)
         print("large: \(large.count) Gaussians, SH \(large.shDegree), \(report.largeBytes) bytes")
-        print("small: \(small.scene.count) Gaussians, SH 0, \(fp16 ? "fp16" : "fp32"), \(report.smallBytes) bytes (\(String(format: "%.1f", Double(report.largeBytes) / Double(report.smallBytes)))× smaller) → \(out)")
+        print(
+            "small: \(small.scene.count) Gaussians, SH 0, \(fp16 ? "fp16" : "fp32"), \(report.smallBytes) bytes (\(String(format: "%.1f", Double(report.largeBytes) / Double(report.smallBytes)))× smaller) → \(out)"
+        )
         print(String(format: "small vs large over %d views: PSNR %.2f dB, GS loss %.4f", views, report.meanPSNR, report.meanLoss))
     }
 
@@ -45,8 +47,10 @@ struct CompressCommand: ParsableCommand {
     }
 
     static func parseAxis(_ text: String) throws -> SIMD3<Float> {
-        let axes: [String: SIMD3<Float>] = ["x": SIMD3(1, 0, 0), "y": SIMD3(0, 1, 0), "z": SIMD3(0, 0, 1),
-                                            "-x": SIMD3(-1, 0, 0), "-y": SIMD3(0, -1, 0), "-z": SIMD3(0, 0, -1)]
+        let axes: [String: SIMD3<Float>] = [
+            "x": SIMD3(1, 0, 0), "y": SIMD3(0, 1, 0), "z": SIMD3(0, 0, 1),
+            "-x": SIMD3(-1, 0, 0), "-y": SIMD3(0, -1, 0), "-z": SIMD3(0, 0, -1),
+        ]
         guard let axis = axes[text.lowercased()] else { throw ValidationError("--up must be one of x, y, z, -x, -y, -z") }
         return axis
     }

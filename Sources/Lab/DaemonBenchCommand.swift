@@ -45,9 +45,10 @@ struct DaemonBenchCommand: AsyncParsableCommand {
                     var slot: UInt64 = 0
                     while clock.now < deadline {
                         let messages = (0..<batch).map { offset in
-                            Message.pose(PoseReport(
-                                slot: slot + UInt64(offset), timestampNanoseconds: UInt64(index),
-                                pose: Pose(position: SIMD3(Double(offset), 1, 2), orientation: SIMD4(0, 0, 0, 1))))
+                            Message.pose(
+                                PoseReport(
+                                    slot: slot + UInt64(offset), timestampNanoseconds: UInt64(index),
+                                    pose: Pose(position: SIMD3(Double(offset), 1, 2), orientation: SIMD4(0, 0, 0, 1))))
                         }
                         try await connection.send(batch: messages)
                         slot += UInt64(batch)
@@ -62,7 +63,9 @@ struct DaemonBenchCommand: AsyncParsableCommand {
         let elapsed = (clock.now - start).components
         let elapsedSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
         for connection in sessions { await connection.bye() }
-        print("connections=\(connections) messages=\(total) seconds=\(String(format: "%.2f", elapsedSeconds)) msgs_per_s=\(Int(Double(total) / elapsedSeconds))")
+        print(
+            "connections=\(connections) messages=\(total) seconds=\(String(format: "%.2f", elapsedSeconds)) msgs_per_s=\(Int(Double(total) / elapsedSeconds))"
+        )
     }
 }
 

@@ -46,9 +46,10 @@ struct GSMRBenchCommand: ParsableCommand {
                     }
                     times.sort()
                     let p90 = times[min(times.count - 1, Int(0.9 * Double(times.count)))]
-                    print(String(
-                        format: "| %d | %g | %@ | %.3f | %.3f | %.3f | %.3f | %.1f |", frames, power, solver.rawValue,
-                        times[0], times[times.count / 2], p90, times.last!, Double(iterations) / Double(runs)))
+                    print(
+                        String(
+                            format: "| %d | %g | %@ | %.3f | %.3f | %.3f | %.3f | %.1f |", frames, power, solver.rawValue,
+                            times[0], times[times.count / 2], p90, times.last!, Double(iterations) / Double(runs)))
                 }
             }
         }

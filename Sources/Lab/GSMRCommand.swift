@@ -112,8 +112,9 @@ struct GSMRGenerateCommand: ParsableCommand {
         for seed in try output.seeds() {
             source.seed = seed
             let instance = try source.scenario(powerMilliwatts: powerMw, kFactorDB: kDb).instance(run: Int(seed), losses: losses)
-            try output.write(instanceJSONObject(instance, extras: ["seed": seed, "synthetic": !world.usesWorld]),
-                             problem: GSCLOInstance.problemKey, seed: seed)
+            try output.write(
+                instanceJSONObject(instance, extras: ["seed": seed, "synthetic": !world.usesWorld]),
+                problem: GSCLOInstance.problemKey, seed: seed)
         }
     }
 }

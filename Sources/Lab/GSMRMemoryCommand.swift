@@ -40,8 +40,11 @@ struct GSMRMemoryCommand: ParsableCommand {
             let name = options.memory.rawValue
             let all = try (0..<runs).flatMap { try losses.losses(frames: source.frames, run: $0) }.sorted()
             func quantile(_ q: Double) -> Double { all[min(all.count - 1, Int(q * Double(all.count)))] }
-            distribution.append([name, all.mean, quantile(0.5), Double(all.filter { $0 == 0 }.count) / Double(all.count),
-                                 Double(all.filter { $0 < 1e-3 }.count) / Double(all.count), quantile(0.9), all.last ?? .nan], digits: 4)
+            distribution.append(
+                [
+                    name, all.mean, quantile(0.5), Double(all.filter { $0 == 0 }.count) / Double(all.count),
+                    Double(all.filter { $0 < 1e-3 }.count) / Double(all.count), quantile(0.9), all.last ?? .nan,
+                ], digits: 4)
             for power in powers {
                 let scenario = source.scenario(powerMilliwatts: power, kFactorDB: 0)
                 var means: [Double] = []

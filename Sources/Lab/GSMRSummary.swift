@@ -19,11 +19,13 @@ struct GSMRSummary {
         var text = "# GSMR sweep\n\n\(runs) runs per setting, T = \(frames), L_t source: \(lossSource).\n"
         for (kFactor, table) in comparisons {
             text += "\n## Mean loss, K = \(kFactor) dB\n\n" + lossTable(table)
-            text += "\n## Energy efficiency (Mbit/J), K = \(kFactor) dB\n\n"
+            text +=
+                "\n## Energy efficiency (Mbit/J), K = \(kFactor) dB\n\n"
                 + metricTable(table, "energy_Mbit_per_J", format: "%.2f")
             text += "\n## Mean solver time (ms), K = \(kFactor) dB\n\n" + metricTable(table, "time_ms", format: "%.3f")
             if table.hasMetric("psnr_dB") {
-                text += "\n## Mean PSNR (dB) of the run's MR frames against the real MR frames, K = \(kFactor) dB\n\n"
+                text +=
+                    "\n## Mean PSNR (dB) of the run's MR frames against the real MR frames, K = \(kFactor) dB\n\n"
                     + metricTable(table, "psnr_dB", format: "%.2f")
             }
         }
@@ -46,7 +48,8 @@ struct GSMRSummary {
         }
         text += "\n## Low power: mean power vs L_th (K = 30 dB)\n\n"
         let unprovenQGS = lowPower.unproven.values.reduce(0, +)
-        text += "qgs (exact) stopped at its node cap without a proof in \(unprovenQGS) of \(runs * lowPower.powers.count) solves; its means are over the proven ones.\n\n"
+        text +=
+            "qgs (exact) stopped at its node cap without a proof in \(unprovenQGS) of \(runs * lowPower.powers.count) solves; its means are over the proven ones.\n\n"
         text += "| L_th | solver | power (mW) | saving vs all images |\n|---|---|---|---|\n"
         for threshold in lowPower.powers {
             for solver in lowPower.solvers {
@@ -64,7 +67,8 @@ struct GSMRSummary {
     /// Loss per solver and budget, with APO's reduction against the best baseline.
     private func lossTable(_ table: ComparisonTable) -> String {
         var text = metricTable(table, "loss", format: "%.4f")
-        text += "\n| P (mW) | best baseline | its loss | APO loss | APO reduction | exact loss (proven runs) | mean APO gap to exact (paired) | exact unproven runs |\n"
+        text +=
+            "\n| P (mW) | best baseline | its loss | APO loss | APO reduction | exact loss (proven runs) | mean APO gap to exact (paired) | exact unproven runs |\n"
         text += "|---|---|---|---|---|---|---|---|\n"
         for power in table.powers {
             let best = Self.baselines.min { table.mean("loss", power: power, solver: $0) < table.mean("loss", power: power, solver: $1) }!
@@ -85,9 +89,10 @@ struct GSMRSummary {
         var text = "| P | " + table.solvers.joined(separator: " | ") + " |\n"
         text += "|---|" + String(repeating: "---|", count: table.solvers.count) + "\n"
         for power in table.powers {
-            text += "| \(Self.number(power)) | "
+            text +=
+                "| \(Self.number(power)) | "
                 + table.solvers.map { String(format: format, table.mean(metric, power: power, solver: $0)) }
-                    .joined(separator: " | ") + " |\n"
+                .joined(separator: " | ") + " |\n"
         }
         return text
     }

@@ -26,13 +26,15 @@ extension GSMRSweepCommand {
                         expectedLoss += instance.losses[t] * (image ? failure : 1)
                     }
                     let images = Double(result.x.reduce(0, +))
-                    table.add(power: power, solver: solver.rawValue, metrics: [
-                        "planned_loss": result.objective,
-                        "expected_loss": expectedLoss / Double(instance.frames),
-                        "packet_loss": outage / Double(instance.frames),
-                        "image_packet_loss": images > 0 ? imageOutage / images : 0,
-                        "images": images,
-                    ])
+                    table.add(
+                        power: power, solver: solver.rawValue,
+                        metrics: [
+                            "planned_loss": result.objective,
+                            "expected_loss": expectedLoss / Double(instance.frames),
+                            "packet_loss": outage / Double(instance.frames),
+                            "image_packet_loss": images > 0 ? imageOutage / images : 0,
+                            "images": images,
+                        ])
                 }
             }
         }
@@ -70,9 +72,11 @@ extension GSMRSweepCommand {
                     guard result.feasible else {
                         throw OptimizerError(.numerical, "\(solver.rawValue) infeasible at L_th = \(threshold)")
                     }
-                    table.add(power: threshold, solver: solver.rawValue, metrics: [
-                        "power_mW": result.objective * 1e3, "saving": 1 - result.objective / allImages,
-                    ])
+                    table.add(
+                        power: threshold, solver: solver.rawValue,
+                        metrics: [
+                            "power_mW": result.objective * 1e3, "saving": 1 - result.objective / allImages,
+                        ])
                 }
             }
         }

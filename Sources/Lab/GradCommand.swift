@@ -34,14 +34,18 @@ struct GradCommand: ParsableCommand {
         let rasterizer = DifferentiableRasterizer()
         let render = rasterizer.forward(sceneData, camera: cameraData, options: RenderOptions(threads: threads))
         var pixelGradient: [Float] = []
-        let value = TrainingLoss.evaluate(render: render.pixels, target: targetImage.pixels, width: render.width, height: render.height,
-                                          lambda: loss == "gs" ? 0.2 : 0, gradient: &pixelGradient)
+        let value = TrainingLoss.evaluate(
+            render: render.pixels, target: targetImage.pixels, width: render.width, height: render.height,
+            lambda: loss == "gs" ? 0.2 : 0, gradient: &pixelGradient)
         var gradient = SceneGradient(zeroFor: sceneData)
         rasterizer.backward(sceneData, pixelGradient: pixelGradient, into: &gradient)
-        let output = try GaussianScene(shDegree: sceneData.shDegree, positions: gradient.positions, logScales: gradient.logScales,
-                                       rotations: gradient.rotations, opacityLogits: gradient.opacityLogits, sh: gradient.sh)
+        let output = try GaussianScene(
+            shDegree: sceneData.shDegree, positions: gradient.positions, logScales: gradient.logScales,
+            rotations: gradient.rotations, opacityLogits: gradient.opacityLogits, sh: gradient.sh)
         try output.writePLY(to: out)
-        print(String(format: "loss (%@) %.6f (L1 %.6f, SSIM %.6f); %d Gaussians, %d visible → %@", loss, value.loss, value.l1, value.ssim,
-                     sceneData.count, rasterizer.lastFrameStatistics.visibleGaussians, out))
+        print(
+            String(
+                format: "loss (%@) %.6f (L1 %.6f, SSIM %.6f); %d Gaussians, %d visible → %@", loss, value.loss, value.l1, value.ssim,
+                sceneData.count, rasterizer.lastFrameStatistics.visibleGaussians, out))
     }
 }

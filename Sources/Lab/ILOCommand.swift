@@ -47,8 +47,10 @@ struct ILODatasetCommand: ParsableCommand {
         try dataset.write(to: URL(fileURLWithPath: out))
         let rows = dataset.labels.map(\.count).reduce(0, +)
         let positives = dataset.labels.flatMap { $0 }.filter { $0 }.count
-        print(String(format: "wrote %@: %d slots, %d user rows (%.1f %% served by PMM) in %.1f s",
-                     out, dataset.instances.count, rows, 100 * Double(positives) / Double(max(rows, 1)), clock.elapsedSeconds))
+        print(
+            String(
+                format: "wrote %@: %d slots, %d user rows (%.1f %% served by PMM) in %.1f s",
+                out, dataset.instances.count, rows, 100 * Double(positives) / Double(max(rows, 1)), clock.elapsedSeconds))
     }
 }
 
@@ -87,8 +89,10 @@ struct ILOTrainCommand: ParsableCommand {
         var lines = ["epoch,train_loss,train_accuracy,validation_loss,validation_accuracy"]
         let clock = Stopwatch()
         let (model, _) = try trainer.train(data, datasetSummary: "\(dataset): \(describe)") { e in
-            print(String(format: "epoch %3d  train loss %.5f acc %.4f  val loss %.5f acc %.4f  (%.0f s)",
-                         e.epoch, e.trainingLoss, e.trainingAccuracy, e.validationLoss, e.validationAccuracy, clock.elapsedSeconds))
+            print(
+                String(
+                    format: "epoch %3d  train loss %.5f acc %.4f  val loss %.5f acc %.4f  (%.0f s)",
+                    e.epoch, e.trainingLoss, e.trainingAccuracy, e.validationLoss, e.validationAccuracy, clock.elapsedSeconds))
             lines.append("\(e.epoch),\(e.trainingLoss),\(e.trainingAccuracy),\(e.validationLoss),\(e.validationAccuracy)")
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: curves, atomically: true, encoding: .utf8)
@@ -144,12 +148,13 @@ struct ILOEvaluation: CustomStringConvertible {
 
     var description: String {
         let n = Double(max(slots, 1)), r = Double(max(rows, 1))
-        return String(format: """
-            slots %d, user rows %d
-            per-user agreement with PMM: %.2f %% after repair, %.2f %% raw network output; whole slot identical: %.2f %%
-            mean objective: PMM %.5f, ILO %.5f (ILO − PMM = %+.5f); ILO always feasible: %@
-            time per decision: PMM %.1f µs, ILO %.2f µs (%.0f× faster)
-            """, slots, rows, 100 * Double(agreed) / r, 100 * Double(rawAgreed) / r, 100 * Double(exactSlots) / n,
+        return String(
+            format: """
+                slots %d, user rows %d
+                per-user agreement with PMM: %.2f %% after repair, %.2f %% raw network output; whole slot identical: %.2f %%
+                mean objective: PMM %.5f, ILO %.5f (ILO − PMM = %+.5f); ILO always feasible: %@
+                time per decision: PMM %.1f µs, ILO %.2f µs (%.0f× faster)
+                """, slots, rows, 100 * Double(agreed) / r, 100 * Double(rawAgreed) / r, 100 * Double(exactSlots) / n,
             pmmObjective / n, iloObjective / n, (iloObjective - pmmObjective) / n, allFeasible ? "yes" : "NO",
             pmmSeconds / n * 1e6, iloSeconds / n * 1e6, pmmSeconds / max(iloSeconds, 1e-12))
     }

@@ -20,7 +20,9 @@ struct IRACBenchCommand: ParsableCommand {
 
     func run() throws {
         let ilo = try model.map { try ILOModel.load(from: URL(fileURLWithPath: $0)) } ?? ILOModel.shipped()
-        print("| K | PMM µs (wall / CPU) | PMM MM steps | ILO µs (wall / CPU) | speed-up (CPU) | ILO agreement | ILO gap to PMM | PMM gap to exact | exact µs (wall) |")
+        print(
+            "| K | PMM µs (wall / CPU) | PMM MM steps | ILO µs (wall / CPU) | speed-up (CPU) | ILO agreement | ILO gap to PMM | PMM gap to exact | exact µs (wall) |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
         for text in users.split(separator: ",") {
             guard let count = Int(text), count >= 1 else { throw ValidationError("--users: bad size '\(text)'") }
@@ -55,10 +57,12 @@ struct IRACBenchCommand: ParsableCommand {
                 pmmGap += instance.objective(pmm.served) - instance.objective(exact.served)
             }
             let n = Double(slots)
-            print(String(format: "| %d | %.1f / %.1f | %.1f | %.2f / %.2f | %.0f× | %.2f %% | %.5f | %.5f | %.1f |",
-                         count, pmmSeconds / n * 1e6, pmmCPU / n * 1e6, Double(steps) / n, iloSeconds / n * 1e6,
-                         iloCPU / n * 1e6, pmmCPU / iloCPU,
-                         100 * Double(agreed) / (n * Double(count)), iloGap / n, pmmGap / n, exactSeconds / n * 1e6))
+            print(
+                String(
+                    format: "| %d | %.1f / %.1f | %.1f | %.2f / %.2f | %.0f× | %.2f %% | %.5f | %.5f | %.1f |",
+                    count, pmmSeconds / n * 1e6, pmmCPU / n * 1e6, Double(steps) / n, iloSeconds / n * 1e6,
+                    iloCPU / n * 1e6, pmmCPU / iloCPU,
+                    100 * Double(agreed) / (n * Double(count)), iloGap / n, pmmGap / n, exactSeconds / n * 1e6))
         }
     }
 }

@@ -57,7 +57,8 @@ struct IRACGenerateCommand: ParsableCommand {
 
     func run() throws {
         var settings = scenario.scenario(powerMW: powerMw)
-        let worldGains = try world.usesWorld ? smallModel.switchingGains(world: world, areaSide: settings.areaSide, fraction: scenario.smallFraction) : nil
+        let worldGains =
+            try world.usesWorld ? smallModel.switchingGains(world: world, areaSide: settings.areaSide, fraction: scenario.smallFraction) : nil
         for instanceSeed in try output.seeds() {
             var extras: [String: Any] = [
                 "seed": instanceSeed, "antennas": settings.antennas,

@@ -35,18 +35,23 @@ struct IRACSmallModelCommand: ParsableCommand {
             let count = result.model.scene.count
             let label = String(format: "%.1f %%", fraction * 100)
             add("small, pruned \(label)", count: count, values: values, bytes: try small.pruned().bytes, result.initial)
-            add("small, distilled \(label)\(settings.halfPrecision ? ", fp16" : "")", count: count, values: values, bytes: result.model.bytes, result.trained)
+            add(
+                "small, distilled \(label)\(settings.halfPrecision ? ", fp16" : "")", count: count, values: values, bytes: result.model.bytes,
+                result.trained)
             guard !settings.halfPrecision else { continue }
             let half = SmallModel(scene: result.model.scene.mapValues { Float(Float16($0)) }, halfPrecision: true)
-            let heldOut = try SceneDistillation.teacherViews(large, cameras: small.cameras(count: smallModel.distillHeldOut, stream: 1, seed: settings.seed),
-                                                             prefix: "held-out", threads: settings.threads)
-            add("small, distilled \(label), fp16", count: count, values: values, bytes: half.bytes,
+            let heldOut = try SceneDistillation.teacherViews(
+                large, cameras: small.cameras(count: smallModel.distillHeldOut, stream: 1, seed: settings.seed),
+                prefix: "held-out", threads: settings.threads)
+            add(
+                "small, distilled \(label), fp16", count: count, values: values, bytes: half.bytes,
                 try SceneDistillation.evaluate(half.scene, on: heldOut, threads: settings.threads))
         }
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try table.write(to: directory, name: "small_model")
-        let header = "World seed \(world.worldSeed), \(large.count) Gaussians at SH \(large.shDegree), \(world.probeSize); metrics of each model's renders against the large model's on "
+        let header =
+            "World seed \(world.worldSeed), \(large.count) Gaussians at SH \(large.shDegree), \(world.probeSize); metrics of each model's renders against the large model's on "
             + "\(smallModel.distillHeldOut) held-out random views; distillation: \(smallModel.distillIterations) steps on \(smallModel.distillViews) views.\n\n"
         try (header + table.markdown).write(to: directory.appendingPathComponent("small_model.md"), atomically: true, encoding: .utf8)
         print(header + table.markdown)

@@ -74,11 +74,12 @@ struct IRACSweepCommand: ParsableCommand {
             }
             for name in schemes {
                 let c = cells[name]!, n = Double(c.count)
-                csv.append([
-                    "\(power)", name.rawValue, "\(c.objective / n / Double(scenario.users))", "\(c.objective / n)",
-                    "\(c.served / n)", "\(Double(c.feasible) / n)", "\(c.latency * 1e3)", "\(c.time / n * 1e6)",
-                    "\(c.agreement / n)", "\(c.gapToExact / n)", c.pooledPSNR.map { "\($0)" } ?? "",
-                ].joined(separator: ","))
+                csv.append(
+                    [
+                        "\(power)", name.rawValue, "\(c.objective / n / Double(scenario.users))", "\(c.objective / n)",
+                        "\(c.served / n)", "\(Double(c.feasible) / n)", "\(c.latency * 1e3)", "\(c.time / n * 1e6)",
+                        "\(c.agreement / n)", "\(c.gapToExact / n)", c.pooledPSNR.map { "\($0)" } ?? "",
+                    ].joined(separator: ","))
             }
             table.append((power, cells))
             print("P = \(power) mW done")
@@ -108,7 +109,9 @@ struct IRACSweepCommand: ParsableCommand {
     /// Markdown tables: mean objective per scheme and P; EdgeGS vs PMM latency; ILO vs PMM.
     func summary(_ table: [(Double, [IRACSolverName: Cell])], schemes: [IRACSolverName]) -> String {
         let n = Double(runs)
-        var lines = ["Mean IRAC objective Σ(1−x)Δ (lower is better), \(runs) random slots per P, K = \(scenario.users), K_max = \(scenario.kMax):", ""]
+        var lines = [
+            "Mean IRAC objective Σ(1−x)Δ (lower is better), \(runs) random slots per P, K = \(scenario.users), K_max = \(scenario.kMax):", "",
+        ]
         lines.append("| P (mW) | " + schemes.map(\.rawValue).joined(separator: " | ") + " |")
         lines.append("|---" + String(repeating: "|---", count: schemes.count) + "|")
         for (power, cells) in table {
@@ -117,7 +120,9 @@ struct IRACSweepCommand: ParsableCommand {
         }
         lines += ["", "† infeasible on some slots (EdgeGS ignores the constraints by design).", ""]
         if table.first?.1.values.first?.pooledPSNR != nil {
-            lines.append("PSNR (dB) of the frames users see (the large render if served by the edge, else the small render), against the large render, pooled over users and slots (10·log10(1/mean MSE); higher is better):")
+            lines.append(
+                "PSNR (dB) of the frames users see (the large render if served by the edge, else the small render), against the large render, pooled over users and slots (10·log10(1/mean MSE); higher is better):"
+            )
             lines += ["", "| P (mW) | " + schemes.map(\.rawValue).joined(separator: " | ") + " |"]
             lines.append("|---" + String(repeating: "|---", count: schemes.count) + "|")
             for (power, cells) in table {
@@ -125,11 +130,15 @@ struct IRACSweepCommand: ParsableCommand {
             }
             lines.append("")
         }
-        lines.append("| P (mW) | EdgeGS worst latency (ms) | PMM worst latency (ms) | PMM mean gap to exact | PMM time (µs) | ILO agreement with PMM | ILO gap to PMM | ILO time (µs) |")
+        lines.append(
+            "| P (mW) | EdgeGS worst latency (ms) | PMM worst latency (ms) | PMM mean gap to exact | PMM time (µs) | ILO agreement with PMM | ILO gap to PMM | ILO time (µs) |"
+        )
         lines.append("|---|---|---|---|---|---|---|---|")
         for (power, cells) in table {
             let pmm = cells[.pmm]!, edge = cells[.edgegs]!
-            var row = "| \(power) | " + String(format: "%.1f | %.1f | %.5f | %.0f", edge.latency * 1e3, pmm.latency * 1e3, pmm.gapToExact / n, pmm.time / n * 1e6)
+            var row =
+                "| \(power) | "
+                + String(format: "%.1f | %.1f | %.5f | %.0f", edge.latency * 1e3, pmm.latency * 1e3, pmm.gapToExact / n, pmm.time / n * 1e6)
             if let ilo = cells[.ilo] {
                 row += String(format: " | %.2f %% | %.5f | %.1f |", ilo.agreement / n * 100, (ilo.objective - pmm.objective) / n, ilo.time / n * 1e6)
             } else {

@@ -22,7 +22,7 @@ struct ProtocolBenchCommand: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        print("warning: debug build; build with `swift build -c release --product gs-lab` for real figures")
+            print("warning: debug build; build with `swift build -c release --product gs-lab` for real figures")
         #endif
         var rng = SeededGenerator(seed: seed)
         let cases: [(name: String, frame: WireFrame)] = [
@@ -43,7 +43,9 @@ struct ProtocolBenchCommand: ParsableCommand {
         }
         // Printing the checksum keeps the optimiser from discarding the decoded frames.
         print("checksum \(checksum); rates per second of one core's CPU time; MB = 10^6 bytes of whole frames")
-        print("the benchmark thread ran \(Int((shares.min()! * 100).rounded()))–\(Int((shares.max()! * 100).rounded()))% of wall time (less on a loaded machine)")
+        print(
+            "the benchmark thread ran \(Int((shares.min()! * 100).rounded()))–\(Int((shares.max()! * 100).rounded()))% of wall time (less on a loaded machine)"
+        )
     }
 
     private struct Figures {

@@ -49,8 +49,10 @@ struct RenderBenchCommand: ParsableCommand {
                 let cpuMilliseconds = (Self.processCPUSeconds() - cpuStart) * 1000 / Double(frames)
                 let mean = times.reduce(0, +) / Double(times.count)
                 let p95 = times.sorted()[min(times.count - 1, Int(Double(times.count) * 0.95))]
-                print(String(format: "%d,%d,%d,%d,%d,%.2f,%.1f,%.2f,%.2f,%.1f,%d,%d", scene.count, threadCount, dims[0], dims[1], frames,
-                             mean, 1000 / mean, p95, cpuMilliseconds, Double(threadCount) * 1000 / cpuMilliseconds, visible / frames, pairs / frames))
+                print(
+                    String(
+                        format: "%d,%d,%d,%d,%d,%.2f,%.1f,%.2f,%.2f,%.1f,%d,%d", scene.count, threadCount, dims[0], dims[1], frames,
+                        mean, 1000 / mean, p95, cpuMilliseconds, Double(threadCount) * 1000 / cpuMilliseconds, visible / frames, pairs / frames))
             }
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(count)-\(UUID()).ply").path
             try scene.writePLY(to: path)
@@ -78,8 +80,10 @@ struct RenderBenchCommand: ParsableCommand {
         let png = try memory.pngData()
         let encodeMilliseconds = try Self.meanMilliseconds(repeats: 20) { _ = try memory.pngData() }
         let decodeMilliseconds = try Self.meanMilliseconds(repeats: 20) { _ = try RGBImage(pngData: png) }
-        print(String(format: "PNG at %d×%d (%d bytes): encode %.2f ms, decode %.2f ms",
-                     intrinsics.width, intrinsics.height, png.count, encodeMilliseconds, decodeMilliseconds))
+        print(
+            String(
+                format: "PNG at %d×%d (%d bytes): encode %.2f ms, decode %.2f ms",
+                intrinsics.width, intrinsics.height, png.count, encodeMilliseconds, decodeMilliseconds))
     }
 
     private static func meanMilliseconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {

@@ -27,7 +27,9 @@ struct RenderCommand: ParsableCommand {
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         try image.write(to: out)
         let stats = rasterizer.lastFrameStatistics
-        print("rendered \(sceneData.count) Gaussians (SH \(sceneData.shDegree)), \(stats.visibleGaussians) visible, \(stats.tilePairs) tile pairs, \(cameraData.width)×\(cameraData.height) in \(String(format: "%.1f", milliseconds)) ms → \(out)")
+        print(
+            "rendered \(sceneData.count) Gaussians (SH \(sceneData.shDegree)), \(stats.visibleGaussians) visible, \(stats.tilePairs) tile pairs, \(cameraData.width)×\(cameraData.height) in \(String(format: "%.1f", milliseconds)) ms → \(out)"
+        )
     }
 }
 

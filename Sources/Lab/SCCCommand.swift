@@ -75,9 +75,10 @@ struct SCCCitiesCommand: ParsableCommand {
                 }
                 let cells = city.cells(seed: seed)
                 let stats = SCCCity.distances(cells), paper = city.paperDistancesKm
-                print(String(
-                    format: "| %@ | %llu | %d | %.0f | %.2f | %.1f | %.0f | %.1f | %.1f |", city.rawValue, seed, cells.count,
-                    stats.min * 1e3, stats.median, stats.max, paper.min * 1e3, paper.median, paper.max))
+                print(
+                    String(
+                        format: "| %@ | %llu | %d | %.0f | %.2f | %.1f | %.0f | %.1f | %.1f |", city.rawValue, seed, cells.count,
+                        stats.min * 1e3, stats.median, stats.max, paper.min * 1e3, paper.median, paper.max))
             }
         }
     }

@@ -27,7 +27,9 @@ extension SCCSweepCommand {
                     let front = try SCCSolvers.front(evaluator, with: solver, options: options).points
                     let hv = Pareto.normalisedHypervolume(front, reference: evaluator.reference)
                     let hits = exact.points.filter { target in
-                        front.contains { abs($0.latency - target.latency) <= 1e-9 * target.latency && abs($0.energy - target.energy) <= 1e-9 * target.energy }
+                        front.contains {
+                            abs($0.latency - target.latency) <= 1e-9 * target.latency && abs($0.energy - target.energy) <= 1e-9 * target.energy
+                        }
                     }.count
                     ratio[solver, default: []].append(hv / exactHV)
                     found[solver, default: []].append(Double(hits) / Double(exact.points.count))
@@ -44,9 +46,10 @@ extension SCCSweepCommand {
             "|---|---|---|---|",
         ]
         for solver in heuristics {
-            lines.append(String(
-                format: "| %@ | %.4f | %.4f | %.1f %% |", solver.rawValue, mean(ratio[solver]!), ratio[solver]!.min()!,
-                100 * mean(found[solver]!)))
+            lines.append(
+                String(
+                    format: "| %@ | %.4f | %.4f | %.1f %% |", solver.rawValue, mean(ratio[solver]!), ratio[solver]!.min()!,
+                    100 * mean(found[solver]!)))
         }
         return lines.joined(separator: "\n") + "\n\n"
     }

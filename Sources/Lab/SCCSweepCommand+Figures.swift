@@ -56,7 +56,8 @@ extension SCCSweepCommand {
         lines.append("| users | " + solvers.map(\.rawValue).joined(separator: " | ") + " |")
         lines.append("|---" + String(repeating: "|---", count: solvers.count) + "|")
         for (k, users) in counts.enumerated() {
-            lines.append("| \(users) | " + solvers.map { String(format: "%.3f (%.3f)", times[$0]![k].1, cpuTimes[$0]![k]) }.joined(separator: " | ") + " |")
+            lines.append(
+                "| \(users) | " + solvers.map { String(format: "%.3f (%.3f)", times[$0]![k].1, cpuTimes[$0]![k]) }.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n\n"
     }
@@ -96,7 +97,8 @@ extension SCCSweepCommand {
                 let assign = evaluator.assignment(member.genome)
                 return (instance.localRate(assign), instance.averagePlacements(assign), member.point.latency, member.point.energy)
             }
-            points.append(OrientedPoint(distance: network.averageDistanceKm, latencyOriented: describe(sorted.first!), energyOriented: describe(sorted.last!)))
+            points.append(
+                OrientedPoint(distance: network.averageDistanceKm, latencyOriented: describe(sorted.first!), energyOriented: describe(sorted.last!)))
             print(String(format: "distance sweep: %.1f km done", network.averageDistanceKm))
         }
         points.sort { $0.distance < $1.distance }
@@ -129,9 +131,10 @@ extension SCCSweepCommand {
         ]
         for p in points {
             let l = p.latencyOriented, e = p.energyOriented
-            lines.append(String(
-                format: "| %.1f | %.3f | %.3f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f |", p.distance, l.localRate, e.localRate,
-                l.placements, e.placements, l.T, e.T, l.E, e.E))
+            lines.append(
+                String(
+                    format: "| %.1f | %.3f | %.3f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f |", p.distance, l.localRate, e.localRate,
+                    l.placements, e.placements, l.T, e.T, l.E, e.E))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -55,8 +55,14 @@ struct SCCSweepCommand: ParsableCommand {
                     let result = try SCCSolvers.solve(network.instance, with: solver, options: options)
                     let cpuTime = cpu.elapsedSeconds
                     let hv = Pareto.normalisedHypervolume(result.front.map(\.objectives), reference: evaluator.reference)
-                    runs.append(Run(city: city, instanceSeed: seed + k, solver: solver, hypervolume: hv, time: result.timeSeconds, cpuTime: cpuTime, front: result.front))
-                    print(String(format: "%@ seed %llu %@: HV %.4f, %d points, %.3f s (CPU %.3f s)", city.rawValue, seed + k, solver.rawValue, hv, result.front.count, result.timeSeconds, cpuTime))
+                    runs.append(
+                        Run(
+                            city: city, instanceSeed: seed + k, solver: solver, hypervolume: hv, time: result.timeSeconds, cpuTime: cpuTime,
+                            front: result.front))
+                    print(
+                        String(
+                            format: "%@ seed %llu %@: HV %.4f, %d points, %.3f s (CPU %.3f s)", city.rawValue, seed + k, solver.rawValue, hv,
+                            result.front.count, result.timeSeconds, cpuTime))
                 }
             }
         }
@@ -74,7 +80,8 @@ struct SCCSweepCommand: ParsableCommand {
     func writeTable(_ runs: [Run]) throws {
         var csv = ["city,instance_seed,solver,hv,time_s,cpu_s,front_points"]
         for run in runs {
-            csv.append("\(run.city.rawValue),\(run.instanceSeed),\(run.solver.rawValue),\(run.hypervolume),\(run.time),\(run.cpuTime),\(run.front.count)")
+            csv.append(
+                "\(run.city.rawValue),\(run.instanceSeed),\(run.solver.rawValue),\(run.hypervolume),\(run.time),\(run.cpuTime),\(run.front.count)")
         }
         try (csv.joined(separator: "\n") + "\n").write(toFile: "\(out)/table2.csv", atomically: true, encoding: .utf8)
     }
@@ -102,7 +109,10 @@ struct SCCSweepCommand: ParsableCommand {
         }
         let infeasible = runs.reduce(0) { $0 + $1.front.filter { !$0.feasible }.count }
         let points = runs.reduce(0) { $0 + $1.front.count }
-        lines += ["", "Infeasible assignments returned: \(infeasible) of \(points) front points (each re-checked with the instance's own constraint formulas)."]
+        lines += [
+            "",
+            "Infeasible assignments returned: \(infeasible) of \(points) front points (each re-checked with the instance's own constraint formulas).",
+        ]
         return lines.joined(separator: "\n") + "\n\n"
     }
 }

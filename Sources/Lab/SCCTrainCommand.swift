@@ -49,9 +49,10 @@ struct SCCTrainCommand: ParsableCommand {
         var rows = ["phase,epoch,step,loss,validation_hv,seconds"]
         var loss: [(x: Double, y: Double)] = [], hypervolume: [(x: Double, y: Double)] = []
         let model = try trainer.train(reportEvery: reportEvery) { p in
-            print(String(
-                format: "%@ %d/%d  loss %.4f  val HV %.4f  %.1f s  ETA %.0f s", p.phase, p.epoch, p.epochs, p.loss,
-                p.hypervolume, p.seconds, p.etaSeconds))
+            print(
+                String(
+                    format: "%@ %d/%d  loss %.4f  val HV %.4f  %.1f s  ETA %.0f s", p.phase, p.epoch, p.epochs, p.loss,
+                    p.hypervolume, p.seconds, p.etaSeconds))
             let step = Double(rows.count)
             rows.append(String(format: "%@,%d,%.0f,%.6f,%.6f,%.3f", p.phase, p.epoch, step, p.loss, p.hypervolume, p.seconds))
             loss.append((step, p.loss))

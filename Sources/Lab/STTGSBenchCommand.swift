@@ -15,10 +15,12 @@ struct STTGSBenchCommand: ParsableCommand {
     @Option(help: "PAMM's largest extrapolation factor (0 = plain Algorithm 3).") var maxExtrapolation = PAMM.Options().maxExtrapolation
 
     func run() throws {
-        var table = STTGSTable(["K", "instances", "pamm_median_ms", "pamm_max_ms", "pamm_raw_median_ms",
-                                "exact_median_ms", "exact_max_ms", "exact_nodes_median",
-                                "pamm/exact_mean", "pamm/exact_min", "raw_pamm/exact_mean",
-                                "pamm_outer_median", "pamm_outer_max", "newton_per_outer"])
+        var table = STTGSTable([
+            "K", "instances", "pamm_median_ms", "pamm_max_ms", "pamm_raw_median_ms",
+            "exact_median_ms", "exact_max_ms", "exact_nodes_median",
+            "pamm/exact_mean", "pamm/exact_min", "raw_pamm/exact_mean",
+            "pamm_outer_median", "pamm_outer_max", "newton_per_outer",
+        ])
         for part in sizes.split(separator: ",") {
             guard let k = Int(part), k >= 1 else { throw ValidationError("bad size '\(part)'") }
             var pammTimes: [Double] = [], rawTimes: [Double] = [], exactTimes: [Double] = [], nodes: [Double] = []
@@ -44,10 +46,13 @@ struct STTGSBenchCommand: ParsableCommand {
                     rawRatios.append(problem.objective(raw.x) / exact.objective)
                 }
             }
-            table.append([k, pammTimes.count, pammTimes.median * 1e3, (pammTimes.max() ?? .nan) * 1e3, rawTimes.median * 1e3,
-                          exactTimes.median * 1e3, (exactTimes.max() ?? .nan) * 1e3, nodes.median,
-                          ratios.mean, ratios.min() ?? .nan, rawRatios.mean,
-                          outer.median, outer.max() ?? .nan, newtonPerOuter.mean], digits: 4)
+            table.append(
+                [
+                    k, pammTimes.count, pammTimes.median * 1e3, (pammTimes.max() ?? .nan) * 1e3, rawTimes.median * 1e3,
+                    exactTimes.median * 1e3, (exactTimes.max() ?? .nan) * 1e3, nodes.median,
+                    ratios.mean, ratios.min() ?? .nan, rawRatios.mean,
+                    outer.median, outer.max() ?? .nan, newtonPerOuter.mean,
+                ], digits: 4)
             print(table.markdown.split(separator: "\n").last!)
         }
         print(table.markdown)

@@ -51,15 +51,20 @@ struct STTGSGenerateCommand: ParsableCommand {
                 instance.pilotTime = stage.pilotTime
                 instance.rateTargets = stage.rateTargets
             }
-            try output.write(instanceJSONObject(instance, extras: [
-                "synthetic": probe == nil,
-                "loss_source": datasets.label,
-                "generator": ["seed": seed, "sampling": sampling, "rho": ratio, "antennas": scenario.antennas,
-                              "rician_dB": scenario.ricianDB, "shadowing_dB": scenario.shadowingDB, "noise_dBm": scenario.noiseDBm],
-                "positions_m": generated.positions,
-                "pi_true": generated.trueLoss,
-                "pilots": generated.pilots,
-            ]), problem: "sttgs", seed: seed)
+            try output.write(
+                instanceJSONObject(
+                    instance,
+                    extras: [
+                        "synthetic": probe == nil,
+                        "loss_source": datasets.label,
+                        "generator": [
+                            "seed": seed, "sampling": sampling, "rho": ratio, "antennas": scenario.antennas,
+                            "rician_dB": scenario.ricianDB, "shadowing_dB": scenario.shadowingDB, "noise_dBm": scenario.noiseDBm,
+                        ],
+                        "positions_m": generated.positions,
+                        "pi_true": generated.trueLoss,
+                        "pilots": generated.pilots,
+                    ]), problem: "sttgs", seed: seed)
         }
     }
 }

@@ -51,7 +51,8 @@ struct STTGSDatasetBank {
             guard let imagesOut else { return }
             try image.write(to: String(format: "%@/client%02d-%04d.png", imagesOut, client, index))
         }
-        let label = "WorldClientDatasets(world seed \(probe.world.seed), \(probe.world.memoryScene.count) Gaussians, probe \(probe.intrinsics.width)x\(probe.intrinsics.height), "
+        let label =
+            "WorldClientDatasets(world seed \(probe.world.seed), \(probe.world.memoryScene.count) Gaussians, probe \(probe.intrinsics.width)x\(probe.intrinsics.height), "
             + "S' = memory scene, features = HSV of 8x6 thumbnail; odd clients drive through the changes)"
         return Entry(data: data, label: label)
     }

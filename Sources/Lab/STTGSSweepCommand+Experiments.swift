@@ -4,8 +4,10 @@ import Optimizers
 extension STTGSSweepCommand {
     /// Paper-setting instance for `seed` with K clients and budgets overridden.
     /// Datasets come from `bank` (world recordings for K = 5, synthetic otherwise).
-    func generated(clients: Int = 5, seed: UInt64, powerSum: Double = 0.3, time: Double = 350,
-                   ratio: Double = 0.1, sampling: PilotSampling = .fdc, bank: STTGSDatasetBank) throws -> STTGSScenario.Generated {
+    func generated(
+        clients: Int = 5, seed: UInt64, powerSum: Double = 0.3, time: Double = 350,
+        ratio: Double = 0.1, sampling: PilotSampling = .fdc, bank: STTGSDatasetBank
+    ) throws -> STTGSScenario.Generated {
         var scenario = STTGSScenario(clients: clients, seed: seed)
         scenario.powerSum = powerSum
         scenario.timeBudget = time
@@ -74,14 +76,17 @@ extension STTGSSweepCommand {
         for level in levels {
             var rows: [STTGSSolverName: (objective: [Double], volume: [Double], served: [Double], feasible: Int)] = [:]
             for seed in 1...UInt64(seeds) {
-                let instance = try generated(seed: seed, powerSum: budget == .power ? level : 0.3,
-                                             time: budget == .time ? level : 350, bank: bank).instance
+                let instance = try generated(
+                    seed: seed, powerSum: budget == .power ? level : 0.3,
+                    time: budget == .time ? level : 350, bank: bank
+                ).instance
                 guard let problem = try? instance.stageTwo() else { continue }
                 for solver in STTGSSolverName.allCases {
                     let result = try STTGSSolvers.solve(problem, with: solver)
-                    let volume = result.x.indices.reduce(0.0) { total, k in
-                        total + Double(result.x[k]) * instance.bitsPerSample[k] * Double(instance.imageCounts[k])
-                    } / 8e9
+                    let volume =
+                        result.x.indices.reduce(0.0) { total, k in
+                            total + Double(result.x[k]) * instance.bitsPerSample[k] * Double(instance.imageCounts[k])
+                        } / 8e9
                     var entry = rows[solver] ?? ([], [], [], 0)
                     entry.objective.append(result.objective)
                     entry.volume.append(volume)
@@ -92,8 +97,10 @@ extension STTGSSweepCommand {
             }
             for solver in STTGSSolverName.allCases {
                 guard let entry = rows[solver] else { continue }
-                table.append([budget == .power ? level * 1000 : level, solver.rawValue, entry.objective.mean,
-                              entry.volume.mean, entry.served.mean, "\(entry.feasible)/\(entry.objective.count)"])
+                table.append([
+                    budget == .power ? level * 1000 : level, solver.rawValue, entry.objective.mean,
+                    entry.volume.mean, entry.served.mean, "\(entry.feasible)/\(entry.objective.count)",
+                ])
             }
         }
         return table
@@ -134,8 +141,10 @@ extension STTGSSweepCommand {
                     }
                     times.append(clock.elapsedSeconds)
                 }
-                table.append([k, solver.rawValue + (limited ? " (node limit hit)" : ""), times.median, objectives.mean,
-                              "\(times.count)/\(problems.count)"])
+                table.append([
+                    k, solver.rawValue + (limited ? " (node limit hit)" : ""), times.median, objectives.mean,
+                    "\(times.count)/\(problems.count)",
+                ])
             }
         }
         return table

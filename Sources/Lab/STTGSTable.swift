@@ -9,10 +9,11 @@ struct STTGSTable {
 
     /// Appends a row; numbers are formatted with `digits` significant digits.
     mutating func append(_ cells: [CustomStringConvertible], digits: Int = 5) {
-        rows.append(cells.map { cell in
-            if let value = cell as? Double { return value.isFinite ? String(format: "%.\(digits)g", value) : "nan" }
-            return cell.description
-        })
+        rows.append(
+            cells.map { cell in
+                if let value = cell as? Double { return value.isFinite ? String(format: "%.\(digits)g", value) : "nan" }
+                return cell.description
+            })
     }
 
     var csv: String { ([columns] + rows).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n" }

@@ -47,19 +47,24 @@ struct STTGSTrainEvalCommand: ParsableCommand {
         for seed in 1...UInt64(seeds) {
             settings.seed = seed
             let experiment = try STTGSTrainEvaluation(probe: probe, settings: settings)
-            rows += try experiment.run { print(String(format: "[%6.1f s] seed %llu: ", clock.elapsedSeconds, seed) + $0) }.map { (seed: seed, row: $0) }
+            rows += try experiment.run { print(String(format: "[%6.1f s] seed %llu: ", clock.elapsedSeconds, seed) + $0) }.map {
+                (seed: seed, row: $0)
+            }
         }
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var csv = STTGSTable(["seed", "rho", "scheme", "selected", "images", "predicted_loss", "true_loss", "iteration", "psnr_dB", "ssim", "l1"])
         for (seed, row) in rows {
-            csv.append([seed, row.ratio, row.scheme.rawValue, row.selected.map(String.init).joined(separator: " "), row.images,
-                        row.predictedLoss, row.trueLoss, row.iteration, row.evaluation.psnr, row.evaluation.ssim, row.evaluation.l1])
+            csv.append([
+                seed, row.ratio, row.scheme.rawValue, row.selected.map(String.init).joined(separator: " "), row.images,
+                row.predictedLoss, row.trueLoss, row.iteration, row.evaluation.psnr, row.evaluation.ssim, row.evaluation.l1,
+            ])
         }
         try csv.write(to: directory, name: "train_eval")
         let report = TrainEvalReport(rows: rows.map(\.row), settings: settings, seeds: seeds)
         let heldOut = try STTGSTrainEvaluation(probe: probe, settings: settings).heldOutViews().count
-        let header = "World seed \(worldSeed), \(probe.world.memoryScene.count) Gaussians (SH \(worldShDegree)) at \(probeSize); K = \(clients), "
+        let header =
+            "World seed \(worldSeed), \(probe.world.memoryScene.count) Gaussians (SH \(worldShDegree)) at \(probeSize); K = \(clients), "
             + "\(images) images per client, \(seeds) seed(s); \(iterations) fine-tuning steps from S′; \(heldOut) held-out views; "
             + String(format: "%.0f s.\n\n", clock.elapsedSeconds)
         try (header + report.markdown).write(to: directory.appendingPathComponent("train_eval.md"), atomically: true, encoding: .utf8)
@@ -85,18 +90,25 @@ struct TrainEvalReport {
     var tableRatio: Double { settings.ratios.contains(0.1) ? 0.1 : settings.ratios[0] }
 
     var markdown: String {
-        var table = STTGSTable(["scheme", "clients selected", "images", "Σxπ (true loss collected)", "PSNR before (dB)", "PSNR after (dB)", "SSIM after", "L1 after"])
+        var table = STTGSTable([
+            "scheme", "clients selected", "images", "Σxπ (true loss collected)", "PSNR before (dB)", "PSNR after (dB)", "SSIM after", "L1 after",
+        ])
         for scheme in settings.schemes {
-            let selected = rows.first { $0.ratio == tableRatio && $0.scheme == scheme }.map { $0.selected.map(String.init).joined(separator: ",") } ?? ""
-            table.append([scheme.rawValue, seeds == 1 ? selected : "(\(seeds) seeds)", mean(tableRatio, scheme, lastStep) { Double($0.images) },
-                          mean(tableRatio, scheme, lastStep, \.trueLoss), mean(tableRatio, scheme, 0) { $0.evaluation.psnr },
-                          mean(tableRatio, scheme, lastStep) { $0.evaluation.psnr }, mean(tableRatio, scheme, lastStep) { $0.evaluation.ssim },
-                          mean(tableRatio, scheme, lastStep) { $0.evaluation.l1 }], digits: 4)
+            let selected =
+                rows.first { $0.ratio == tableRatio && $0.scheme == scheme }.map { $0.selected.map(String.init).joined(separator: ",") } ?? ""
+            table.append(
+                [
+                    scheme.rawValue, seeds == 1 ? selected : "(\(seeds) seeds)", mean(tableRatio, scheme, lastStep) { Double($0.images) },
+                    mean(tableRatio, scheme, lastStep, \.trueLoss), mean(tableRatio, scheme, 0) { $0.evaluation.psnr },
+                    mean(tableRatio, scheme, lastStep) { $0.evaluation.psnr }, mean(tableRatio, scheme, lastStep) { $0.evaluation.ssim },
+                    mean(tableRatio, scheme, lastStep) { $0.evaluation.l1 },
+                ], digits: 4)
         }
         var byRatio = STTGSTable(["rho"] + settings.schemes.map { "\($0.rawValue) PSNR / SSIM" })
         for ratio in settings.ratios {
             let cells = settings.schemes.map { scheme -> CustomStringConvertible in
-                String(format: "%.2f / %.4f", mean(ratio, scheme, lastStep) { $0.evaluation.psnr }, mean(ratio, scheme, lastStep) { $0.evaluation.ssim })
+                String(
+                    format: "%.2f / %.4f", mean(ratio, scheme, lastStep) { $0.evaluation.psnr }, mean(ratio, scheme, lastStep) { $0.evaluation.ssim })
             }
             byRatio.append([ratio as CustomStringConvertible] + cells)
         }
@@ -113,9 +125,11 @@ struct TrainEvalReport {
     var iterationPlot: SVGPlot {
         var plot = SVGPlot(title: "STT-GS: held-out PSNR vs steps (ρ = \(tableRatio))", xLabel: "fine-tuning steps", yLabel: "PSNR (dB)")
         plot.series = settings.schemes.map { scheme in
-            SVGPlot.Series(name: scheme.rawValue, points: settings.evaluateAt.sorted().map { step in
-                (x: Double(step), y: mean(tableRatio, scheme, step) { $0.evaluation.psnr })
-            })
+            SVGPlot.Series(
+                name: scheme.rawValue,
+                points: settings.evaluateAt.sorted().map { step in
+                    (x: Double(step), y: mean(tableRatio, scheme, step) { $0.evaluation.psnr })
+                })
         }
         return plot
     }
@@ -123,7 +137,8 @@ struct TrainEvalReport {
     var ratioPlot: SVGPlot {
         var plot = SVGPlot(title: "STT-GS: held-out PSNR after \(lastStep) steps vs ρ", xLabel: "sampling ratio ρ", yLabel: "PSNR (dB)")
         plot.series = settings.schemes.map { scheme in
-            SVGPlot.Series(name: scheme.rawValue, points: settings.ratios.map { ratio in (x: ratio, y: mean(ratio, scheme, lastStep) { $0.evaluation.psnr }) })
+            SVGPlot.Series(
+                name: scheme.rawValue, points: settings.ratios.map { ratio in (x: ratio, y: mean(ratio, scheme, lastStep) { $0.evaluation.psnr }) })
         }
         return plot
     }

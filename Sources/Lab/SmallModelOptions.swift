@@ -50,11 +50,15 @@ struct SmallModelOptions: ParsableArguments {
         let clock = Stopwatch()
         let result = try small.distilled(trainingViews: distillViews, heldOutViews: distillHeldOut, settings: settings) { report in
             guard report.iteration % 250 == 0 else { return }
-            print(String(format: "distillation step %d/%d: loss %.4f, training PSNR %.2f dB, %.0f s",
-                         report.iteration, distillIterations, report.loss, report.psnr, clock.elapsedSeconds))
+            print(
+                String(
+                    format: "distillation step %d/%d: loss %.4f, training PSNR %.2f dB, %.0f s",
+                    report.iteration, distillIterations, report.loss, report.psnr, clock.elapsedSeconds))
         }
-        print(String(format: "distilled %d Gaussians: held-out PSNR vs the large model %.2f → %.2f dB in %.0f s",
-                     result.model.scene.count, result.initial.psnr, result.trained.psnr, clock.elapsedSeconds))
+        print(
+            String(
+                format: "distilled %d Gaussians: held-out PSNR vs the large model %.2f → %.2f dB in %.0f s",
+                result.model.scene.count, result.initial.psnr, result.trained.psnr, clock.elapsedSeconds))
         return result
     }
 
@@ -68,8 +72,9 @@ struct SmallModelOptions: ParsableArguments {
             return try WorldSwitchingGains(probe: probe, smallTarget: .fraction(fraction), halfPrecision: fp16, areaSide: areaSide)
         case .distilled:
             let model = try distill(small).model
-            return try WorldSwitchingGains(probe: probe, smallScene: model.scene, areaSide: areaSide,
-                                           smallDescription: "\(model.scene.count) Gaussians SH0\(fp16 ? " fp16" : "") distilled \(distillIterations) steps, \(model.bytes) B")
+            return try WorldSwitchingGains(
+                probe: probe, smallScene: model.scene, areaSide: areaSide,
+                smallDescription: "\(model.scene.count) Gaussians SH0\(fp16 ? " fp16" : "") distilled \(distillIterations) steps, \(model.bytes) B")
         }
     }
 }

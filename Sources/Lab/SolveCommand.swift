@@ -12,7 +12,10 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Instance JSON file.")
     var instance: String
 
-    @Option(help: "Solver name (gsclo: \(GSCLOSolverName.allCases.map(\.rawValue).joined(separator: ", ")); irac: \(IRACSolverName.allCases.map(\.rawValue).joined(separator: ", ")); sttgs: \(STTGSSolverName.allCases.map(\.rawValue).joined(separator: ", ")); scc: \(SCCSolverName.allCases.map(\.rawValue).joined(separator: ", "))).")
+    @Option(
+        help:
+            "Solver name (gsclo: \(GSCLOSolverName.allCases.map(\.rawValue).joined(separator: ", ")); irac: \(IRACSolverName.allCases.map(\.rawValue).joined(separator: ", ")); sttgs: \(STTGSSolverName.allCases.map(\.rawValue).joined(separator: ", ")); scc: \(SCCSolverName.allCases.map(\.rawValue).joined(separator: ", ")))."
+    )
     var solver: String
 
     @Option(help: "Write the result JSON here instead of standard output.")

@@ -35,7 +35,9 @@ struct TrainBenchCommand: ParsableCommand {
         }
         // Wall time is what a user sees; process CPU time shows the cost when the cores are shared
         // with other work (with 1 thread, cpu_ms ≈ the idle-machine wall time).
-        print("width,height,gaussians,threads,iterations,ms_per_iteration,it_per_s,cpu_ms_per_iteration,forward_ms,loss_ms,backward_ms,adam_ms,other_ms,visible,tile_pairs")
+        print(
+            "width,height,gaussians,threads,iterations,ms_per_iteration,it_per_s,cpu_ms_per_iteration,forward_ms,loss_ms,backward_ms,adam_ms,other_ms,visible,tile_pairs"
+        )
         for spec in cases.split(separator: ",") {
             let parts = spec.split(separator: ":")
             guard parts.count == 2, let count = Int(parts[1]) else { throw ValidationError("bad case '\(spec)'") }
@@ -69,8 +71,10 @@ struct TrainBenchCommand: ParsableCommand {
                     .map { 1e3 * $0 / n }
                 let other = total - phases.reduce(0, +)
                 let stats = trainer.lastFrameStatistics
-                print(String(format: "%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%d", width, height, start.count, threadCount, iterations,
-                             total, 1e3 / total, cpu, phases[0], phases[1], phases[2], phases[3], other, stats.visibleGaussians, stats.tilePairs))
+                print(
+                    String(
+                        format: "%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%d", width, height, start.count, threadCount, iterations,
+                        total, 1e3 / total, cpu, phases[0], phases[1], phases[2], phases[3], other, stats.visibleGaussians, stats.tilePairs))
             }
         }
     }

@@ -34,17 +34,19 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Opacity reset interval, 0 = never (reference: 3000).") var opacityReset: Int = 3000
     @Option(help: "Progress line every n iterations.") var progressEvery: Int = 100
     @Option(help: "Write a checkpoint to <out without .ply>-checkpoint/ every n iterations (0: never).") var checkpointEvery: Int = 0
-    @Option(help: "Continue the run checkpointed in this directory (same data, seed and settings, --iterations included: it sets the schedule).") var resume: String?
+    @Option(help: "Continue the run checkpointed in this directory (same data, seed and settings, --iterations included: it sets the schedule).")
+    var resume: String?
     @Option(help: "Stop after this iteration (writing a checkpoint and the model), to resume later.") var stopAfter: Int?
 
     func run() throws {
         guard iterations >= 1, threads >= 1, (0...3).contains(shDegree), progressEvery >= 1 else {
             throw ValidationError("--iterations and --threads must be ≥ 1, --sh-degree 0…3")
         }
-        let evaluations = try Set(evalAt.split(separator: ",").map { text -> Int in
-            guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 1 else { throw ValidationError("bad --eval-at entry '\(text)'") }
-            return n
-        })
+        let evaluations = try Set(
+            evalAt.split(separator: ",").map { text -> Int in
+                guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 1 else { throw ValidationError("bad --eval-at entry '\(text)'") }
+                return n
+            })
         let size = try resolution.map(Self.parseResolution)
         let started = Date()
         let dataset = try TrainingDataset.load(directory: data, resolution: size, holdOutEvery: holdOut)
@@ -65,12 +67,15 @@ struct TrainCommand: ParsableCommand {
         c.pruneLargeAfter = pruneLargeAfter
         c.pruneScreenRadius = pruneScreenRadius
         c.opacityResetInterval = opacityReset
-        let trainer = try resume.map { try GaussianTrainer(resumingFrom: $0, views: dataset.train, configuration: c) }
+        let trainer =
+            try resume.map { try GaussianTrainer(resumingFrom: $0, views: dataset.train, configuration: c) }
             ?? GaussianTrainer(scene: start, views: dataset.train, configuration: c)
         let base = URL(fileURLWithPath: out).deletingPathExtension().path
         let first = dataset.train[0].camera
-        Self.emit("dataset \(data): \(dataset.train.count) training + \(dataset.test.count) held-out views at \(first.width)×\(first.height); "
-            + "\(start.count) initial Gaussians; extent \(String(format: "%.3f", trainer.extent)); loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        Self.emit(
+            "dataset \(data): \(dataset.train.count) training + \(dataset.test.count) held-out views at \(first.width)×\(first.height); "
+                + "\(start.count) initial Gaussians; extent \(String(format: "%.3f", trainer.extent)); loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+        )
         var log = TrainingLog(outputPath: out)
         let clock = Date()
         var recent = (loss: 0.0, psnr: 0.0, count: 0)
@@ -84,11 +89,14 @@ struct TrainCommand: ParsableCommand {
             if report.iteration % progressEvery == 0 || report.iteration == last {
                 let rate = Double(report.iteration) / elapsed
                 let eta = Double(iterations - report.iteration) / max(rate, 1e-9)
-                Self.emit(String(format: "it %6d/%d  loss %.4f  PSNR %.2f dB  Gaussians %7d  %.1f it/s  ETA %@",
-                             report.iteration, iterations, recent.loss / Double(recent.count), recent.psnr / Double(recent.count),
-                             report.gaussians, rate, Self.duration(eta)))
-                log.addTraining(iteration: report.iteration, seconds: elapsed, loss: recent.loss / Double(recent.count),
-                                psnr: recent.psnr / Double(recent.count), gaussians: report.gaussians)
+                Self.emit(
+                    String(
+                        format: "it %6d/%d  loss %.4f  PSNR %.2f dB  Gaussians %7d  %.1f it/s  ETA %@",
+                        report.iteration, iterations, recent.loss / Double(recent.count), recent.psnr / Double(recent.count),
+                        report.gaussians, rate, Self.duration(eta)))
+                log.addTraining(
+                    iteration: report.iteration, seconds: elapsed, loss: recent.loss / Double(recent.count),
+                    psnr: recent.psnr / Double(recent.count), gaussians: report.gaussians)
                 recent = (0, 0, 0)
             }
             if evaluations.contains(report.iteration) || report.iteration == last {
@@ -99,8 +107,10 @@ struct TrainCommand: ParsableCommand {
                     try render.write(to: "\(folder)/\(base).png")
                     try view.image.write(to: "\(folder)/\(base)-gt.png")
                 }
-                Self.emit(String(format: "eval it %d: held-out PSNR %.2f dB  SSIM %.4f  L1 %.4f  (%d views, %d Gaussians, %.1f s)",
-                             report.iteration, result.psnr, result.ssim, result.l1, result.views, trainer.scene.count, elapsed))
+                Self.emit(
+                    String(
+                        format: "eval it %d: held-out PSNR %.2f dB  SSIM %.4f  L1 %.4f  (%d views, %d Gaussians, %.1f s)",
+                        report.iteration, result.psnr, result.ssim, result.l1, result.views, trainer.scene.count, elapsed))
                 log.addEvaluation(iteration: report.iteration, seconds: elapsed, result: result, gaussians: trainer.scene.count)
             }
             if (checkpointEvery > 0 && report.iteration % checkpointEvery == 0) || (report.iteration == last && last < iterations) {
@@ -111,9 +121,12 @@ struct TrainCommand: ParsableCommand {
         try log.write()
         let t = trainer.timings
         let total = Double(max(1, trainer.iteration - firstIteration))
-        Self.emit(String(format: "done: %d Gaussians → %@ in %@; per iteration: forward %.2f ms, loss %.2f ms, backward %.2f ms, Adam %.2f ms, densification %.2f ms",
-                     trainer.scene.count, out, Self.duration(Date().timeIntervalSince(clock)), 1e3 * t.forward / total,
-                     1e3 * t.loss / total, 1e3 * t.backward / total, 1e3 * t.optimizer / total, 1e3 * t.densification / total))
+        Self.emit(
+            String(
+                format:
+                    "done: %d Gaussians → %@ in %@; per iteration: forward %.2f ms, loss %.2f ms, backward %.2f ms, Adam %.2f ms, densification %.2f ms",
+                trainer.scene.count, out, Self.duration(Date().timeIntervalSince(clock)), 1e3 * t.forward / total,
+                1e3 * t.loss / total, 1e3 * t.backward / total, 1e3 * t.optimizer / total, 1e3 * t.densification / total))
     }
 
     /// Writes a line to standard output at once (print is block-buffered when redirected, and a
@@ -131,7 +144,8 @@ struct TrainCommand: ParsableCommand {
     static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
         let s = Int(seconds.rounded())
-        return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : (s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s")
+        return s >= 3600
+            ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : (s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s")
     }
 }
 

@@ -26,8 +26,9 @@ struct WorldCommand: ParsableCommand {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         try scene.writePLY(to: out)
         print("world seed \(seed): \(scene.count) Gaussians (SH \(scene.shDegree)) generated in \(String(format: "%.2f", seconds)) s → \(out)")
-        let camera = try Camera.lookAt(eye: SIMD3(-9, -6.5, 4.2), target: SIMD3(1, 1, 0.4),
-                                       intrinsics: .init(width: 960, height: 540, verticalFieldOfViewDegrees: 60))
+        let camera = try Camera.lookAt(
+            eye: SIMD3(-9, -6.5, 4.2), target: SIMD3(1, 1, 0.4),
+            intrinsics: .init(width: 960, height: 540, verticalFieldOfViewDegrees: 60))
         if let cameraOut { try camera.jsonData().write(to: URL(fileURLWithPath: cameraOut)) }
         if let preview {
             let rasterizer = GaussianRasterizer()

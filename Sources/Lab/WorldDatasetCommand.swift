@@ -43,22 +43,26 @@ struct WorldDatasetCommand: ParsableCommand {
         let total = trainViews + testViews
         let heldOut = Set((0..<testViews).map { j in (2 * j + 1) * total / (2 * testViews) })
         let views = try (0..<total).map { k -> TrainingView in
-            let camera = switch cameras {
-            case .random: try world.randomCamera(using: &rng, intrinsics: intrinsics)
-            case .ring: try world.ringCamera(index: k, of: total, intrinsics: intrinsics)
-            }
+            let camera =
+                switch cameras {
+                case .random: try world.randomCamera(using: &rng, intrinsics: intrinsics)
+                case .ring: try world.ringCamera(index: k, of: total, intrinsics: intrinsics)
+                }
             var image = rasterizer.render(scene, camera: camera, options: RenderOptions())
             for i in image.pixels.indices { image.pixels[i] = (min(max(image.pixels[i], 0), 1) * 255).rounded() / 255 }
             return try TrainingView(name: String(format: "view%03d.png", k), camera: camera, image: image)
         }
         let startPoints = try PointCloud.sampled(from: scene, count: points, noise: noise, using: &rng)
         let isTest: (Int) -> Bool = { k in cameras == .random ? k >= trainViews : heldOut.contains(k) }
-        let dataset = TrainingDataset(train: views.indices.filter { !isTest($0) }.map { views[$0] },
-                                      test: views.indices.filter(isTest).map { views[$0] },
-                                      points: startPoints)
+        let dataset = TrainingDataset(
+            train: views.indices.filter { !isTest($0) }.map { views[$0] },
+            test: views.indices.filter(isTest).map { views[$0] },
+            points: startPoints)
         try dataset.writeCOLMAPText(to: out)
         if let groundTruth { try scene.writePLY(to: groundTruth) }
-        print("world seed \(seed): \(scene.count) Gaussians (SH \(scene.shDegree)); \(cameras) cameras, \(trainViews) training + \(testViews) held-out views at \(width)×\(height), \(startPoints.positions.count) start points (σ \(noise) m) → \(out)")
+        print(
+            "world seed \(seed): \(scene.count) Gaussians (SH \(scene.shDegree)); \(cameras) cameras, \(trainViews) training + \(testViews) held-out views at \(width)×\(height), \(startPoints.positions.count) start points (σ \(noise) m) → \(out)"
+        )
     }
 }
 

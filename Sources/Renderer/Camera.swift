@@ -60,9 +60,11 @@ public struct Camera: Sendable, Equatable {
         guard norm.isFinite, norm > 0 else { throw RendererError(.invalidCamera, "orientation quaternion has zero or non-finite norm") }
         let cameraToWorld = Self.rotationMatrix(orientation / norm)
         // R_cw = R_wcᵀ: its rows are the columns of R_wc.
-        let rows = (SIMD3(cameraToWorld.0.x, cameraToWorld.1.x, cameraToWorld.2.x),
-                    SIMD3(cameraToWorld.0.y, cameraToWorld.1.y, cameraToWorld.2.y),
-                    SIMD3(cameraToWorld.0.z, cameraToWorld.1.z, cameraToWorld.2.z))
+        let rows = (
+            SIMD3(cameraToWorld.0.x, cameraToWorld.1.x, cameraToWorld.2.x),
+            SIMD3(cameraToWorld.0.y, cameraToWorld.1.y, cameraToWorld.2.y),
+            SIMD3(cameraToWorld.0.z, cameraToWorld.1.z, cameraToWorld.2.z)
+        )
         try self.init(rotationRows: rows, position: position, intrinsics: intrinsics)
     }
 
@@ -86,8 +88,9 @@ public struct Camera: Sendable, Equatable {
 
     private init(rotationRows rows: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>), position: SIMD3<Float>, intrinsics: Intrinsics) throws {
         let t = -SIMD3((rows.0 * position).sum(), (rows.1 * position).sum(), (rows.2 * position).sum())
-        try self.init(width: intrinsics.width, height: intrinsics.height, fx: intrinsics.fx, fy: intrinsics.fy,
-                      cx: intrinsics.cx, cy: intrinsics.cy, rotation: rows, translation: t)
+        try self.init(
+            width: intrinsics.width, height: intrinsics.height, fx: intrinsics.fx, fy: intrinsics.fy,
+            cx: intrinsics.cx, cy: intrinsics.cy, rotation: rows, translation: t)
     }
 
     /// The intrinsic part of a camera.
@@ -146,8 +149,10 @@ public struct Camera: Sendable, Equatable {
     /// Rows of the rotation matrix of a unit quaternion (w, x, y, z).
     static func rotationMatrix(_ q: SIMD4<Float>) -> (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>) {
         let (w, x, y, z) = (q.x, q.y, q.z, q.w)
-        return (SIMD3(1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)),
-                SIMD3(2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)),
-                SIMD3(2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)))
+        return (
+            SIMD3(1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)),
+            SIMD3(2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)),
+            SIMD3(2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y))
+        )
     }
 }

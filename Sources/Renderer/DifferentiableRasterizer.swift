@@ -37,8 +37,9 @@ public final class DifferentiableRasterizer {
         image.pixels.withUnsafeMutableBufferPointer { out in
             transmittance.withUnsafeMutableBufferPointer { t in
                 contributors.withUnsafeMutableBufferPointer { n in
-                    var target = TileTarget(pixels: out.baseAddress!, alpha: nil, width: camera.width, height: camera.height,
-                                            tilesX: frame.tilesX, background: options.background)
+                    var target = TileTarget(
+                        pixels: out.baseAddress!, alpha: nil, width: camera.width, height: camera.height,
+                        tilesX: frame.tilesX, background: options.background)
                     target.transmittance = t.baseAddress!
                     target.contributors = n.baseAddress!
                     base.blendTiles(frame: frame, threads: options.threads, into: target)
@@ -70,20 +71,23 @@ public final class DifferentiableRasterizer {
         let slots = base.visibleSlots.sorted()
         base.withPreparedFrame { lists, indices in
             pixelGradient.withUnsafeBufferPointer { dPixel in
-            transmittance.withUnsafeBufferPointer { t in
-            contributors.withUnsafeBufferPointer { n in
-            pairGradients.withUnsafeMutableBufferPointer { pairBuffer in
-                let target = TileBackwardTarget(
-                    pixelGradient: dPixel.baseAddress!, transmittance: t.baseAddress!, contributors: n.baseAddress!,
-                    width: frame.camera.width, height: frame.camera.height, tilesX: frame.tilesX,
-                    background: options.background, pairGradients: pairBuffer.baseAddress!)
-                GaussianRasterizer.forEachWorker(threads: threads, items: tileCount) { worker, workers in
-                    let pass = TileBackward()
-                    for tile in stride(from: worker, to: tileCount, by: workers) {
-                        pass.backward(tile: tile, lists: lists, target: target)
+                transmittance.withUnsafeBufferPointer { t in
+                    contributors.withUnsafeBufferPointer { n in
+                        pairGradients.withUnsafeMutableBufferPointer { pairBuffer in
+                            let target = TileBackwardTarget(
+                                pixelGradient: dPixel.baseAddress!, transmittance: t.baseAddress!, contributors: n.baseAddress!,
+                                width: frame.camera.width, height: frame.camera.height, tilesX: frame.tilesX,
+                                background: options.background, pairGradients: pairBuffer.baseAddress!)
+                            GaussianRasterizer.forEachWorker(threads: threads, items: tileCount) { worker, workers in
+                                let pass = TileBackward()
+                                for tile in stride(from: worker, to: tileCount, by: workers) {
+                                    pass.backward(tile: tile, lists: lists, target: target)
+                                }
+                            }
+                        }
                     }
                 }
-            }}}}
+            }
             reducePairs(lists: lists, tileCount: tileCount, slots: slots)
             scene.withUnsafeView { view in
                 guard let view else { return }
@@ -98,8 +102,9 @@ public final class DifferentiableRasterizer {
                                 let chunk = (count + workers - 1) / workers
                                 for k in (worker * chunk)..<min(count, (worker + 1) * chunk) {
                                     let slot = Int(list.pointer[k])
-                                    ProjectedGaussian.backward(Int(index.pointer[slot]), of: view, frame: frame,
-                                                               splat: slotGradient.pointer[slot], into: out)
+                                    ProjectedGaussian.backward(
+                                        Int(index.pointer[slot]), of: view, frame: frame,
+                                        splat: slotGradient.pointer[slot], into: out)
                                 }
                             }
                         }

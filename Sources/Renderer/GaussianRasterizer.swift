@@ -113,8 +113,9 @@ public final class GaussianRasterizer {
             tileStarts.withUnsafeBufferPointer { starts in
                 tileEntries.withUnsafeBufferPointer { entries in
                     projectedIndices.withUnsafeBufferPointer { indices in
-                        body(TileLists(gaussians: gaussians.baseAddress!, starts: starts.baseAddress!, entries: entries.baseAddress!),
-                             indices.baseAddress!)
+                        body(
+                            TileLists(gaussians: gaussians.baseAddress!, starts: starts.baseAddress!, entries: entries.baseAddress!),
+                            indices.baseAddress!)
                     }
                 }
             }
@@ -139,30 +140,36 @@ public final class GaussianRasterizer {
         scene.withUnsafeView { view in
             guard let view else { return }
             projected.withUnsafeMutableBufferPointer { output in
-            projectedIndices.withUnsafeMutableBufferPointer { indexOutput in
-            visibleCounts.withUnsafeMutableBufferPointer { counts in
-            (cells?.cellOfGaussian ?? []).withUnsafeBufferPointer { cellOf in
-            cellIsVisible.withUnsafeBufferPointer { cellVisible in
-                let out = UnsafeSendablePointer(output.baseAddress!)
-                let indexOut = UnsafeSendablePointer(indexOutput.baseAddress!)
-                let visible = UnsafeSendablePointer(counts.baseAddress!)
-                // (An empty array's buffer may still have a base address.)
-                let filter = cells == nil ? CellFilter(cellOfGaussian: nil, cellIsVisible: nil)
-                    : CellFilter(cellOfGaussian: cellOf.baseAddress, cellIsVisible: cellVisible.baseAddress)
-                Self.forEachWorker(threads: workers, items: n) { worker, _ in
-                    let begin = worker * chunk
-                    var kept = begin
-                    for i in begin..<min(n, begin + chunk) {
-                        if let cellOf = filter.cellOfGaussian, !filter.cellIsVisible![Int(cellOf[i])] { continue }
-                        let g = ProjectedGaussian(projecting: i, of: view, frame: frame)
-                        guard g.isVisible else { continue }
-                        out.pointer[kept] = g
-                        indexOut.pointer[kept] = UInt32(i)
-                        kept += 1
+                projectedIndices.withUnsafeMutableBufferPointer { indexOutput in
+                    visibleCounts.withUnsafeMutableBufferPointer { counts in
+                        (cells?.cellOfGaussian ?? []).withUnsafeBufferPointer { cellOf in
+                            cellIsVisible.withUnsafeBufferPointer { cellVisible in
+                                let out = UnsafeSendablePointer(output.baseAddress!)
+                                let indexOut = UnsafeSendablePointer(indexOutput.baseAddress!)
+                                let visible = UnsafeSendablePointer(counts.baseAddress!)
+                                // (An empty array's buffer may still have a base address.)
+                                let filter =
+                                    cells == nil
+                                    ? CellFilter(cellOfGaussian: nil, cellIsVisible: nil)
+                                    : CellFilter(cellOfGaussian: cellOf.baseAddress, cellIsVisible: cellVisible.baseAddress)
+                                Self.forEachWorker(threads: workers, items: n) { worker, _ in
+                                    let begin = worker * chunk
+                                    var kept = begin
+                                    for i in begin..<min(n, begin + chunk) {
+                                        if let cellOf = filter.cellOfGaussian, !filter.cellIsVisible![Int(cellOf[i])] { continue }
+                                        let g = ProjectedGaussian(projecting: i, of: view, frame: frame)
+                                        guard g.isVisible else { continue }
+                                        out.pointer[kept] = g
+                                        indexOut.pointer[kept] = UInt32(i)
+                                        kept += 1
+                                    }
+                                    visible.pointer[worker] = kept - begin
+                                }
+                            }
+                        }
                     }
-                    visible.pointer[worker] = kept - begin
                 }
-            }}}}}
+            }
         }
         collectVisible(chunk: chunk, visibleCounts: visibleCounts)
     }

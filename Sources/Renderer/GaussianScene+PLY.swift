@@ -101,7 +101,8 @@ extension GaussianScene {
         // A hostile count overflows `n × rowSize` long before it fits in memory: refused as truncated.
         let (needed, overflow) = n.multipliedReportingOverflow(by: vertex.rowSize)
         guard !overflow, bytes.count - offset >= needed else {
-            throw RendererError(.truncated, "vertex data needs \(needed) bytes for \(n) Gaussians but the file has \(bytes.count - offset) after the header")
+            throw RendererError(
+                .truncated, "vertex data needs \(needed) bytes for \(n) Gaussians but the file has \(bytes.count - offset) after the header")
         }
         // Destination of each needed property: (source property, array slot).
         let k = (degree + 1) * (degree + 1)
@@ -142,7 +143,10 @@ extension GaussianScene {
     private static func advance(_ offset: Int, by element: PLYHeader.Element, available: Int) throws -> Int {
         let (size, overflow) = element.count.multipliedReportingOverflow(by: element.rowSize)
         guard !overflow, size <= available - offset else {
-            throw RendererError(.truncated, "element '\(element.name)' announces \(element.count) rows of \(element.rowSize) bytes; the file has \(available - offset) after the header")
+            throw RendererError(
+                .truncated,
+                "element '\(element.name)' announces \(element.count) rows of \(element.rowSize) bytes; the file has \(available - offset) after the header"
+            )
         }
         return offset + size
     }

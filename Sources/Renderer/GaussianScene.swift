@@ -50,8 +50,10 @@ public struct GaussianScene: Sendable, Equatable {
         for (name, actual, wanted) in expected where actual != wanted {
             throw RendererError(.invalidScene, "\(name) holds \(actual) floats, expected \(wanted) for \(n) Gaussians")
         }
-        for (name, values) in [("positions", positions), ("logScales", logScales), ("rotations", rotations),
-                               ("opacityLogits", opacityLogits), ("sh", sh)] {
+        for (name, values) in [
+            ("positions", positions), ("logScales", logScales), ("rotations", rotations),
+            ("opacityLogits", opacityLogits), ("sh", sh),
+        ] {
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
                 throw RendererError(.nonFinite, "\(name)[\(bad)] is \(values[bad])")
             }
@@ -91,8 +93,10 @@ public struct GaussianScene: Sendable, Equatable {
         guard g.sh.count == coefficientsPerChannel else {
             throw RendererError(.invalidScene, "Gaussian has \(g.sh.count) SH coefficients, scene degree \(shDegree) needs \(coefficientsPerChannel)")
         }
-        let scalars = [g.position.x, g.position.y, g.position.z, g.logScale.x, g.logScale.y, g.logScale.z,
-                       g.rotation.x, g.rotation.y, g.rotation.z, g.rotation.w, g.opacityLogit]
+        let scalars = [
+            g.position.x, g.position.y, g.position.z, g.logScale.x, g.logScale.y, g.logScale.z,
+            g.rotation.x, g.rotation.y, g.rotation.z, g.rotation.w, g.opacityLogit,
+        ]
         guard scalars.allSatisfy(\.isFinite), g.sh.allSatisfy({ $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }) else {
             throw RendererError(.nonFinite, "Gaussian \(count) has a non-finite parameter")
         }

@@ -123,8 +123,10 @@ public struct SeparableGaussianFilter<Scalar: BinaryFloatingPoint> {
     /// Filters the plane at `input` into `output` using `scratch` (both `width·height`, neither
     /// overlapping `input`), allocating nothing — for loops that filter every frame.
     @inlinable
-    public func apply(_ input: UnsafePointer<Scalar>, into output: UnsafeMutablePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
-                      width: Int, height: Int) {
+    public func apply(
+        _ input: UnsafePointer<Scalar>, into output: UnsafeMutablePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
+        width: Int, height: Int
+    ) {
         let radius = radius
         scratch.update(repeating: 0, count: width * height)
         output.update(repeating: 0, count: width * height)

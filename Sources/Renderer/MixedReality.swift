@@ -13,8 +13,10 @@ public enum MixedReality {
     public static let coverageThreshold: Float = 0.5
 
     /// Renders `virtualScene` as a layer: d = 1 where its coverage is below the threshold.
-    public static func layer(of virtualScene: GaussianScene, camera: Camera, rasterizer: GaussianRasterizer,
-                             threads: Int = RenderOptions().threads) -> VirtualLayer {
+    public static func layer(
+        of virtualScene: GaussianScene, camera: Camera, rasterizer: GaussianRasterizer,
+        threads: Int = RenderOptions().threads
+    ) -> VirtualLayer {
         var (image, alpha) = rasterizer.renderWithAlpha(virtualScene, camera: camera, options: RenderOptions(threads: threads))
         var mask = [Float](repeating: 1, count: alpha.count)
         for i in alpha.indices {

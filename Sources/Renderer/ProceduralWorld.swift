@@ -68,11 +68,15 @@ public struct ProceduralWorld: Sendable {
         let room = build(1) { s, rng in Self.buildRoom(&s, &rng, tint: tint) }
         unchanged = room
         removed = build(2) { s, rng in
-            s.box(center: SIMD3(4, -4, 0.4), size: SIMD3(0.8, 0.8, 0.8), texture: .stripes(SIMD3(0.6, 0.4, 0.2), SIMD3(0.5, 0.32, 0.15), period: 0.1), rng: &rng)
+            s.box(
+                center: SIMD3(4, -4, 0.4), size: SIMD3(0.8, 0.8, 0.8), texture: .stripes(SIMD3(0.6, 0.4, 0.2), SIMD3(0.5, 0.32, 0.15), period: 0.1),
+                rng: &rng)
             s.sphere(center: SIMD3(-2, 3.5, 0.35), radius: 0.35, texture: .blotches(SIMD3(0.9, 0.1, 0.1), SIMD3(1, 0.9, 0.2), scale: 0.1), rng: &rng)
         }
         added = build(3) { s, rng in
-            s.box(center: SIMD3(6, -1.5, 0.5), size: SIMD3(1.2, 0.7, 1.0), texture: .checker(SIMD3(0.1, 0.3, 0.8), SIMD3(0.9, 0.9, 0.9), cell: 0.2), rng: &rng)
+            s.box(
+                center: SIMD3(6, -1.5, 0.5), size: SIMD3(1.2, 0.7, 1.0), texture: .checker(SIMD3(0.1, 0.3, 0.8), SIMD3(0.9, 0.9, 0.9), cell: 0.2),
+                rng: &rng)
             s.cylinder(base: SIMD3(-7.5, -5.5, 0), radius: 0.3, height: 0.9, texture: .solid(SIMD3(0.1, 0.6, 0.2)), rng: &rng)
         }
         // Moving bodies are modelled around the origin and placed per time step.
@@ -86,7 +90,9 @@ public struct ProceduralWorld: Sendable {
         virtualScene = build(6) { s, rng in
             s.box(center: SIMD3(0, 0, 1.4), size: SIMD3(0.6, 0.6, 0.6), texture: .solid(SIMD3(0.1, 0.95, 0.95)), rng: &rng)
             s.sphere(center: SIMD3(-5, -2, 1.6), radius: 0.4, texture: .solid(SIMD3(1, 0.2, 0.9)), rng: &rng)
-            s.quad(origin: SIMD3(3, 6.5, 1.2), u: SIMD3(1.6, 0, 0), v: SIMD3(0, 0, 0.9), texture: .checker(SIMD3(1, 0.9, 0.1), SIMD3(0.9, 0.5, 0), cell: 0.3), rng: &rng)
+            s.quad(
+                origin: SIMD3(3, 6.5, 1.2), u: SIMD3(1.6, 0, 0), v: SIMD3(0, 0, 0.9),
+                texture: .checker(SIMD3(1, 0.9, 0.1), SIMD3(0.9, 0.5, 0), cell: 0.3), rng: &rng)
         }
         var memory = room
         memory.appendSameDegree(removed)
@@ -105,8 +111,9 @@ public struct ProceduralWorld: Sendable {
         scene.appendSameDegree(added)
         // The walker circles the east side once every 40 s, facing its direction of travel.
         let walkerAngle = Float(2 * Double.pi * t / 40)
-        scene.appendSameDegree(walker.rigidlyMoved(
-            rotationZ: walkerAngle + .pi / 2, translation: SIMD3(5 + 2.5 * cos(walkerAngle), -2.5 + 2.5 * sin(walkerAngle), 0)))
+        scene.appendSameDegree(
+            walker.rigidlyMoved(
+                rotationZ: walkerAngle + .pi / 2, translation: SIMD3(5 + 2.5 * cos(walkerAngle), -2.5 + 2.5 * sin(walkerAngle), 0)))
         // The ball rolls back and forth along the south wall (period 16 s).
         let ballX = Float(-6 + 4 * sin(2 * Double.pi * t / 16))
         scene.appendSameDegree(rollingBall.rigidlyMoved(rotationZ: ballX / 0.3, translation: SIMD3(ballX, -5.5, 0)))
@@ -123,25 +130,34 @@ public struct ProceduralWorld: Sendable {
 
     private static func buildRoom(_ s: inout SurfaceSampler, _ rng: inout SeededGenerator, tint: SIMD3<Float>) {
         let (hx, hy, h) = (roomHalfSize.x, roomHalfSize.y, wallHeight)
-        s.quad(origin: SIMD3(-hx, -hy, 0), u: SIMD3(2 * hx, 0, 0), v: SIMD3(0, 2 * hy, 0),
-               texture: .checker(SIMD3(0.75, 0.7, 0.6) * tint, SIMD3(0.45, 0.38, 0.3) * tint, cell: 1), rng: &rng)
-        s.quad(origin: SIMD3(-hx, hy, 0), u: SIMD3(2 * hx, 0, 0), v: SIMD3(0, 0, h),
-               texture: .bricks(brick: SIMD3(0.7, 0.3, 0.2), mortar: SIMD3(0.85, 0.85, 0.8)), rng: &rng)
-        s.quad(origin: SIMD3(-hx, -hy, 0), u: SIMD3(2 * hx, 0, 0), v: SIMD3(0, 0, h),
-               texture: .stripes(SIMD3(0.3, 0.5, 0.7), SIMD3(0.85, 0.9, 0.95), period: 0.5), rng: &rng)
-        s.quad(origin: SIMD3(hx, -hy, 0), u: SIMD3(0, 2 * hy, 0), v: SIMD3(0, 0, h),
-               texture: .blotches(SIMD3(0.3, 0.6, 0.3), SIMD3(0.8, 0.85, 0.5), scale: 0.4), rng: &rng)
-        s.quad(origin: SIMD3(-hx, -hy, 0), u: SIMD3(0, 2 * hy, 0), v: SIMD3(0, 0, h),
-               texture: .checker(SIMD3(0.9, 0.88, 0.8), SIMD3(0.6, 0.2, 0.5), cell: 0.75), rng: &rng)
+        s.quad(
+            origin: SIMD3(-hx, -hy, 0), u: SIMD3(2 * hx, 0, 0), v: SIMD3(0, 2 * hy, 0),
+            texture: .checker(SIMD3(0.75, 0.7, 0.6) * tint, SIMD3(0.45, 0.38, 0.3) * tint, cell: 1), rng: &rng)
+        s.quad(
+            origin: SIMD3(-hx, hy, 0), u: SIMD3(2 * hx, 0, 0), v: SIMD3(0, 0, h),
+            texture: .bricks(brick: SIMD3(0.7, 0.3, 0.2), mortar: SIMD3(0.85, 0.85, 0.8)), rng: &rng)
+        s.quad(
+            origin: SIMD3(-hx, -hy, 0), u: SIMD3(2 * hx, 0, 0), v: SIMD3(0, 0, h),
+            texture: .stripes(SIMD3(0.3, 0.5, 0.7), SIMD3(0.85, 0.9, 0.95), period: 0.5), rng: &rng)
+        s.quad(
+            origin: SIMD3(hx, -hy, 0), u: SIMD3(0, 2 * hy, 0), v: SIMD3(0, 0, h),
+            texture: .blotches(SIMD3(0.3, 0.6, 0.3), SIMD3(0.8, 0.85, 0.5), scale: 0.4), rng: &rng)
+        s.quad(
+            origin: SIMD3(-hx, -hy, 0), u: SIMD3(0, 2 * hy, 0), v: SIMD3(0, 0, h),
+            texture: .checker(SIMD3(0.9, 0.88, 0.8), SIMD3(0.6, 0.2, 0.5), cell: 0.75), rng: &rng)
         for x: Float in [-4, 2] {
-            s.cylinder(base: SIMD3(x, 0, 0), radius: 0.35, height: h, texture: .stripes(SIMD3(0.8, 0.8, 0.82), SIMD3(0.5, 0.5, 0.55), period: 0.3), rng: &rng)
+            s.cylinder(
+                base: SIMD3(x, 0, 0), radius: 0.35, height: h, texture: .stripes(SIMD3(0.8, 0.8, 0.82), SIMD3(0.5, 0.5, 0.55), period: 0.3), rng: &rng
+            )
         }
         let crate = SurfaceTexture.stripes(SIMD3(0.6, 0.42, 0.22), SIMD3(0.5, 0.33, 0.16), period: 0.12)
         s.box(center: SIMD3(-7, 4, 0.5), size: SIMD3(1, 1, 1), texture: crate, rng: &rng)
         s.box(center: SIMD3(-6, 4.2, 0.35), size: SIMD3(0.7, 0.7, 0.7), texture: crate, rng: &rng)
         s.box(center: SIMD3(7.5, 4.5, 0.45), size: SIMD3(0.9, 0.9, 0.9), texture: crate, rng: &rng)
         // A table: top and four legs.
-        s.box(center: SIMD3(-1, -3, 0.74), size: SIMD3(1.6, 0.9, 0.06), texture: .blotches(SIMD3(0.4, 0.25, 0.12), SIMD3(0.55, 0.35, 0.2), scale: 0.05), rng: &rng)
+        s.box(
+            center: SIMD3(-1, -3, 0.74), size: SIMD3(1.6, 0.9, 0.06), texture: .blotches(SIMD3(0.4, 0.25, 0.12), SIMD3(0.55, 0.35, 0.2), scale: 0.05),
+            rng: &rng)
         for (dx, dy): (Float, Float) in [(-0.7, -0.35), (0.7, -0.35), (-0.7, 0.35), (0.7, 0.35)] {
             s.box(center: SIMD3(-1 + dx, -3 + dy, 0.355), size: SIMD3(0.06, 0.06, 0.71), texture: .solid(SIMD3(0.3, 0.2, 0.1)), rng: &rng)
         }

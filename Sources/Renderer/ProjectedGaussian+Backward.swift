@@ -40,9 +40,11 @@ extension ProjectedGaussian {
         let logScales = SIMD3(scene.logScales[3 * i], scene.logScales[3 * i + 1], scene.logScales[3 * i + 2])
         let s = SIMD3(Foundation.exp(logScales.x), Foundation.exp(logScales.y), Foundation.exp(logScales.z))
         let rotation = Camera.rotationMatrix(q)
-        let columns = (SIMD3(rotation.0.x, rotation.1.x, rotation.2.x),
-                       SIMD3(rotation.0.y, rotation.1.y, rotation.2.y),
-                       SIMD3(rotation.0.z, rotation.1.z, rotation.2.z))
+        let columns = (
+            SIMD3(rotation.0.x, rotation.1.x, rotation.2.x),
+            SIMD3(rotation.0.y, rotation.1.y, rotation.2.y),
+            SIMD3(rotation.0.z, rotation.1.z, rotation.2.z)
+        )
         let m0 = j00 * w.0 + j02 * w.2
         let m1 = j11 * w.1 + j12 * w.2
         let v0 = SIMD3((m0 * columns.0).sum(), (m0 * columns.1).sum(), (m0 * columns.2).sum())

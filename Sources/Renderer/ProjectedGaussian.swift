@@ -68,9 +68,11 @@ struct ProjectedGaussian {
         let m0 = j00 * w.0 + j02 * w.2
         let m1 = j11 * w.1 + j12 * w.2
         // cov2D = M·R·S·Sᵀ·Rᵀ·Mᵀ = U·Uᵀ with U = M·R·S.
-        let columns = (SIMD3(rotation.0.x, rotation.1.x, rotation.2.x),
-                       SIMD3(rotation.0.y, rotation.1.y, rotation.2.y),
-                       SIMD3(rotation.0.z, rotation.1.z, rotation.2.z))
+        let columns = (
+            SIMD3(rotation.0.x, rotation.1.x, rotation.2.x),
+            SIMD3(rotation.0.y, rotation.1.y, rotation.2.y),
+            SIMD3(rotation.0.z, rotation.1.z, rotation.2.z)
+        )
         let u0 = SIMD3((m0 * columns.0).sum(), (m0 * columns.1).sum(), (m0 * columns.2).sum()) * s
         let u1 = SIMD3((m1 * columns.0).sum(), (m1 * columns.1).sum(), (m1 * columns.2).sum()) * s
         let a = (u0 * u0).sum() + frame.dilation
@@ -215,10 +217,11 @@ extension GaussianScene {
                     try opacityLogits.withUnsafeBufferPointer { opacities in
                         try sh.withUnsafeBufferPointer { sh in
                             guard count > 0 else { return try body(nil) }
-                            return try body(UnsafeSceneView(
-                                positions: positions.baseAddress!, logScales: logScales.baseAddress!,
-                                rotations: rotations.baseAddress!, opacityLogits: opacities.baseAddress!,
-                                sh: sh.baseAddress ?? UnsafePointer(bitPattern: 16)!, coefficientsPerChannel: coefficientsPerChannel))
+                            return try body(
+                                UnsafeSceneView(
+                                    positions: positions.baseAddress!, logScales: logScales.baseAddress!,
+                                    rotations: rotations.baseAddress!, opacityLogits: opacities.baseAddress!,
+                                    sh: sh.baseAddress ?? UnsafePointer(bitPattern: 16)!, coefficientsPerChannel: coefficientsPerChannel))
                         }
                     }
                 }

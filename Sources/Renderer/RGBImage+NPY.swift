@@ -25,7 +25,7 @@ extension RGBImage {
         guard bytes.count >= 10 + headerLength else { throw RendererError(.truncated, ".npy header is truncated") }
         let header = String(decoding: bytes[10..<(10 + headerLength)], as: UTF8.self)
         guard header.contains("'descr': '<f4'"), header.contains("'fortran_order': False"),
-              let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")")
+            let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")")
         else { throw RendererError(.invalidImage, ".npy must be little-endian float32 in C order: \(header)") }
         let shape = header[open.upperBound..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard shape.count == 3, shape[2] == 3, shape[0] > 0, shape[1] > 0 else {
@@ -35,8 +35,9 @@ extension RGBImage {
         let start = 10 + headerLength
         guard bytes.count - start >= 4 * count else { throw RendererError(.truncated, ".npy data holds fewer than \(count) floats") }
         let values = (0..<count).map { i in
-            Float(bitPattern: UInt32(bytes[start + 4 * i]) | UInt32(bytes[start + 4 * i + 1]) << 8
-                | UInt32(bytes[start + 4 * i + 2]) << 16 | UInt32(bytes[start + 4 * i + 3]) << 24)
+            Float(
+                bitPattern: UInt32(bytes[start + 4 * i]) | UInt32(bytes[start + 4 * i + 1]) << 8
+                    | UInt32(bytes[start + 4 * i + 2]) << 16 | UInt32(bytes[start + 4 * i + 3]) << 24)
         }
         self.init(width: shape[1], height: shape[0], pixels: values)
     }

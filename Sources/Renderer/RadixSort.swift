@@ -17,26 +17,29 @@ enum RadixSort {
         for shift in stride(from: 0, to: 32, by: bitsPerPass) {
             let mask = UInt32(buckets - 1)
             keys.withUnsafeMutableBufferPointer { k in
-            values.withUnsafeMutableBufferPointer { v in
-            scratchKeys.withUnsafeMutableBufferPointer { sk in
-            scratchValues.withUnsafeMutableBufferPointer { sv in
-                let (sourceKeys, sourceValues, destinationKeys, destinationValues) = inKeys ? (k, v, sk, sv) : (sk, sv, k, v)
-                for b in 0..<buckets { counts[b] = 0 }
-                for i in 0..<n { counts[Int((sourceKeys[i] >> UInt32(shift)) & mask)] += 1 }
-                var total = 0
-                for b in 0..<buckets {
-                    let c = counts[b]
-                    counts[b] = total
-                    total += c
+                values.withUnsafeMutableBufferPointer { v in
+                    scratchKeys.withUnsafeMutableBufferPointer { sk in
+                        scratchValues.withUnsafeMutableBufferPointer { sv in
+                            let (sourceKeys, sourceValues, destinationKeys, destinationValues) = inKeys ? (k, v, sk, sv) : (sk, sv, k, v)
+                            for b in 0..<buckets { counts[b] = 0 }
+                            for i in 0..<n { counts[Int((sourceKeys[i] >> UInt32(shift)) & mask)] += 1 }
+                            var total = 0
+                            for b in 0..<buckets {
+                                let c = counts[b]
+                                counts[b] = total
+                                total += c
+                            }
+                            for i in 0..<n {
+                                let bucket = Int((sourceKeys[i] >> UInt32(shift)) & mask)
+                                let position = counts[bucket]
+                                destinationKeys[position] = sourceKeys[i]
+                                destinationValues[position] = sourceValues[i]
+                                counts[bucket] = position + 1
+                            }
+                        }
+                    }
                 }
-                for i in 0..<n {
-                    let bucket = Int((sourceKeys[i] >> UInt32(shift)) & mask)
-                    let position = counts[bucket]
-                    destinationKeys[position] = sourceKeys[i]
-                    destinationValues[position] = sourceValues[i]
-                    counts[bucket] = position + 1
-                }
-            }}}}
+            }
             inKeys.toggle()
         }
         if !inKeys {

@@ -50,7 +50,9 @@ public enum SceneCompressor {
             guard n >= 1 else { throw RendererError(.invalidArgument, "target count must be at least 1, got \(n)") }
             keep = min(n, scene.count)
         case .bytes(let b):
-            guard b >= perGaussian else { throw RendererError(.invalidArgument, "target of \(b) bytes holds no Gaussian (\(perGaussian) bytes each)") }
+            guard b >= perGaussian else {
+                throw RendererError(.invalidArgument, "target of \(b) bytes holds no Gaussian (\(perGaussian) bytes each)")
+            }
             keep = min(b / perGaussian, scene.count)
         case .fraction(let f):
             guard f > 0, f <= 1 else { throw RendererError(.invalidArgument, "target fraction must be in (0, 1], got \(f)") }
@@ -109,7 +111,9 @@ public struct CompressionReport: Sendable, Equatable {
     public var losses: [Double]
 
     /// Renders both models from every camera and compares them (the large render is the reference).
-    public static func evaluate(large: GaussianScene, small: SmallModel, cameras: [Camera], threads: Int = RenderOptions().threads) throws -> CompressionReport {
+    public static func evaluate(
+        large: GaussianScene, small: SmallModel, cameras: [Camera], threads: Int = RenderOptions().threads
+    ) throws -> CompressionReport {
         guard !cameras.isEmpty else { throw RendererError(.invalidArgument, "no cameras to evaluate") }
         let rasterizer = GaussianRasterizer()
         let options = RenderOptions(threads: threads)

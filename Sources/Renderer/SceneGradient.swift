@@ -81,15 +81,23 @@ extension SceneGradient {
     /// Runs `body` with raw pointers into the arrays (the gradient must hold ≥ 1 Gaussian).
     mutating func withUnsafePointers<Result>(_ body: (SceneGradientPointers) -> Result) -> Result {
         positions.withUnsafeMutableBufferPointer { p in
-        logScales.withUnsafeMutableBufferPointer { s in
-        rotations.withUnsafeMutableBufferPointer { r in
-        opacityLogits.withUnsafeMutableBufferPointer { o in
-        sh.withUnsafeMutableBufferPointer { c in
-        screenMeans.withUnsafeMutableBufferPointer { m in
-        screenRadii.withUnsafeMutableBufferPointer { radii in
-            body(SceneGradientPointers(
-                positions: p.baseAddress!, logScales: s.baseAddress!, rotations: r.baseAddress!,
-                opacityLogits: o.baseAddress!, sh: c.baseAddress!, screenMeans: m.baseAddress!, screenRadii: radii.baseAddress!))
-        }}}}}}}
+            logScales.withUnsafeMutableBufferPointer { s in
+                rotations.withUnsafeMutableBufferPointer { r in
+                    opacityLogits.withUnsafeMutableBufferPointer { o in
+                        sh.withUnsafeMutableBufferPointer { c in
+                            screenMeans.withUnsafeMutableBufferPointer { m in
+                                screenRadii.withUnsafeMutableBufferPointer { radii in
+                                    body(
+                                        SceneGradientPointers(
+                                            positions: p.baseAddress!, logScales: s.baseAddress!, rotations: r.baseAddress!,
+                                            opacityLogits: o.baseAddress!, sh: c.baseAddress!, screenMeans: m.baseAddress!,
+                                            screenRadii: radii.baseAddress!))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

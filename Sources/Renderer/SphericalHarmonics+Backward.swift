@@ -13,11 +13,14 @@ extension SphericalHarmonics {
         g.y += c2.0 * x * w[4] + c2.1 * z * w[5] - 2 * c2.2 * y * w[6] - 2 * c2.4 * y * w[8]
         g.z += c2.1 * y * w[5] + 4 * c2.2 * z * w[6] + c2.3 * x * w[7]
         guard degree > 2 else { return g }
-        g.x += c3.0 * 6 * xy * w[9] + c3.1 * yz * w[10] - c3.2 * 2 * xy * w[11] - c3.3 * 6 * xz * w[12]
+        g.x +=
+            c3.0 * 6 * xy * w[9] + c3.1 * yz * w[10] - c3.2 * 2 * xy * w[11] - c3.3 * 6 * xz * w[12]
             + c3.4 * (4 * zz - 3 * xx - yy) * w[13] + c3.5 * 2 * xz * w[14] + c3.6 * 3 * (xx - yy) * w[15]
-        g.y += c3.0 * 3 * (xx - yy) * w[9] + c3.1 * xz * w[10] + c3.2 * (4 * zz - xx - 3 * yy) * w[11]
+        g.y +=
+            c3.0 * 3 * (xx - yy) * w[9] + c3.1 * xz * w[10] + c3.2 * (4 * zz - xx - 3 * yy) * w[11]
             - c3.3 * 6 * yz * w[12] - c3.4 * 2 * xy * w[13] - c3.5 * 2 * yz * w[14] - c3.6 * 6 * xy * w[15]
-        g.z += c3.1 * xy * w[10] + c3.2 * 8 * yz * w[11] + c3.3 * (6 * zz - 3 * xx - 3 * yy) * w[12]
+        g.z +=
+            c3.1 * xy * w[10] + c3.2 * 8 * yz * w[11] + c3.3 * (6 * zz - 3 * xx - 3 * yy) * w[12]
             + c3.4 * 8 * xz * w[13] + c3.5 * (xx - yy) * w[14]
         return g
     }

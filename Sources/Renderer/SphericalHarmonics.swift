@@ -7,11 +7,13 @@ public enum SphericalHarmonics {
     public static let c1: Float = 0.4886025119029199
     /// Degree-2 constants.
     public static let c2: (Float, Float, Float, Float, Float) = (
-        1.0925484305920792, -1.0925484305920792, 0.31539156525252005, -1.0925484305920792, 0.5462742152960396)
+        1.0925484305920792, -1.0925484305920792, 0.31539156525252005, -1.0925484305920792, 0.5462742152960396
+    )
     /// Degree-3 constants.
     public static let c3: (Float, Float, Float, Float, Float, Float, Float) = (
         -0.5900435899266435, 2.890611442640554, -0.4570457994644658, 0.3731763325901154,
-        -0.4570457994644658, 1.445305721320277, -0.5900435899266435)
+        -0.4570457994644658, 1.445305721320277, -0.5900435899266435
+    )
 
     /// The DC coefficient whose view-independent colour (after the +0.5 offset) is `color`.
     public static func dcCoefficient(forColor color: SIMD3<Float>) -> SIMD3<Float> {

@@ -56,13 +56,16 @@ struct SurfaceSampler {
     }
 
     var scene: GaussianScene {
-        GaussianScene(unchecked: shDegree, positions: positions, logScales: logScales, rotations: rotations,
-                      opacityLogits: opacityLogits, sh: sh)
+        GaussianScene(
+            unchecked: shDegree, positions: positions, logScales: logScales, rotations: rotations,
+            opacityLogits: opacityLogits, sh: sh)
     }
 
     /// One disc-like Gaussian at `p` spanning tangent `t` and bitangent `b` with normal `n`.
-    mutating func splat(at p: SIMD3<Float>, tangent t: SIMD3<Float>, bitangent b: SIMD3<Float>, normal n: SIMD3<Float>,
-                        color: SIMD3<Float>, rng: inout SeededGenerator) {
+    mutating func splat(
+        at p: SIMD3<Float>, tangent t: SIMD3<Float>, bitangent b: SIMD3<Float>, normal n: SIMD3<Float>,
+        color: SIMD3<Float>, rng: inout SeededGenerator
+    ) {
         let spacing = 1 / density.squareRoot()
         let inPlane = log(0.5 * spacing * Float(0.85 + 0.3 * rng.nextUnit()))
         // Element-wise appends: array literals here would allocate per Gaussian.
@@ -96,8 +99,9 @@ struct SurfaceSampler {
             for c in 0..<columns {
                 let a = (Float(c) + Float(rng.nextUnit())) / Float(columns)
                 let b = (Float(r) + Float(rng.nextUnit())) / Float(rows)
-                splat(at: origin + a * u + b * v, tangent: tu, bitangent: tv, normal: normal,
-                      color: texture.color(u: a * lu, v: b * lv), rng: &rng)
+                splat(
+                    at: origin + a * u + b * v, tangent: tu, bitangent: tv, normal: normal,
+                    color: texture.color(u: a * lu, v: b * lv), rng: &rng)
             }
         }
     }
@@ -122,8 +126,9 @@ struct SurfaceSampler {
             let phi = Float(i) * Float.pi * (3 - Float(5).squareRoot())
             let n = SIMD3(ring * cos(phi), ring * sin(phi), z)
             let t = normalize(abs(n.z) < 0.9 ? cross(SIMD3(0, 0, 1), n) : cross(SIMD3(1, 0, 0), n))
-            splat(at: center + radius * n, tangent: t, bitangent: cross(n, t), normal: n,
-                  color: texture.color(u: phi.truncatingRemainder(dividingBy: 2 * .pi) * radius, v: z * radius), rng: &rng)
+            splat(
+                at: center + radius * n, tangent: t, bitangent: cross(n, t), normal: n,
+                color: texture.color(u: phi.truncatingRemainder(dividingBy: 2 * .pi) * radius, v: z * radius), rng: &rng)
         }
     }
 
@@ -138,16 +143,18 @@ struct SurfaceSampler {
                 let angle = (Float(c) + Float(rng.nextUnit())) / Float(columns) * 2 * .pi
                 let h = (Float(r) + Float(rng.nextUnit())) / Float(rows) * height
                 let n = SIMD3(cos(angle), sin(angle), 0)
-                splat(at: base + radius * n + SIMD3(0, 0, h), tangent: SIMD3(-n.y, n.x, 0), bitangent: SIMD3(0, 0, 1), normal: n,
-                      color: texture.color(u: angle * radius, v: h), rng: &rng)
+                splat(
+                    at: base + radius * n + SIMD3(0, 0, h), tangent: SIMD3(-n.y, n.x, 0), bitangent: SIMD3(0, 0, 1), normal: n,
+                    color: texture.color(u: angle * radius, v: h), rng: &rng)
             }
         }
         let capCount = max(4, Int((Float.pi * radius * radius * density).rounded()))
         for i in 0..<capCount {
             let rr = radius * (Float(i) + 0.5).squareRoot() / Float(capCount).squareRoot()
             let angle = Float(i) * Float.pi * (3 - Float(5).squareRoot())
-            splat(at: base + SIMD3(rr * cos(angle), rr * sin(angle), height), tangent: SIMD3(1, 0, 0), bitangent: SIMD3(0, 1, 0),
-                  normal: SIMD3(0, 0, 1), color: texture.color(u: rr * cos(angle), v: rr * sin(angle)), rng: &rng)
+            splat(
+                at: base + SIMD3(rr * cos(angle), rr * sin(angle), height), tangent: SIMD3(1, 0, 0), bitangent: SIMD3(0, 1, 0),
+                normal: SIMD3(0, 0, 1), color: texture.color(u: rr * cos(angle), v: rr * sin(angle)), rng: &rng)
         }
     }
 

@@ -135,7 +135,8 @@ final class TileBackward {
         sums.red += (weight * dR).replacing(with: 0, where: skipped)
         sums.green += (weight * dG).replacing(with: 0, where: skipped)
         sums.blue += (weight * dB).replacing(with: 0, where: skipped)
-        let dAlpha = dR * (cR * before - behindR[chunk] / oneMinus) + dG * (cG * before - behindG[chunk] / oneMinus)
+        let dAlpha =
+            dR * (cR * before - behindR[chunk] / oneMinus) + dG * (cG * before - behindG[chunk] / oneMinus)
             + dB * (cB * before - behindB[chunk] / oneMinus)
         behindR[chunk] = behindR[chunk].replacing(with: behindR[chunk] + cR * weight, where: blended)
         behindG[chunk] = behindG[chunk].replacing(with: behindG[chunk] + cG * weight, where: blended)

@@ -125,7 +125,9 @@ final class TileBlender {
     /// `power > 0` or `alpha < 1/255`; a pixel whose transmittance would drop below the cutoff
     /// stops instead (this Gaussian is not added). Returns the lanes that stopped.
     @inline(__always)
-    private func blend(_ g: ProjectedGaussian, dy: Float, centres: PixelLanes, lanes open: PixelMask, chunk: Int) -> (stops: PixelMask, blends: PixelMask) {
+    private func blend(
+        _ g: ProjectedGaussian, dy: Float, centres: PixelLanes, lanes open: PixelMask, chunk: Int
+    ) -> (stops: PixelMask, blends: PixelMask) {
         let dx = PixelLanes(repeating: g.meanX) - centres
         let power = Self.power(g, dx: dx, dy: dy)
         let exponential = PixelLanes(repeating: g.opacity) * fastExp(power)

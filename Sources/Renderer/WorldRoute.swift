@@ -72,8 +72,10 @@ extension ProceduralWorld {
     public func route(index: Int) -> WorldRoute {
         let (hx, hy) = (Self.roomHalfSize.x, Self.roomHalfSize.y)
         if index == 0 {
-            return WorldRoute(validated: [SIMD3(-hx + 1.8, -hy + 1.8, 1.2), SIMD3(hx - 1.8, -hy + 1.8, 1.2),
-                                               SIMD3(hx - 1.8, hy - 1.8, 1.2), SIMD3(-hx + 1.8, hy - 1.8, 1.2)])
+            return WorldRoute(validated: [
+                SIMD3(-hx + 1.8, -hy + 1.8, 1.2), SIMD3(hx - 1.8, -hy + 1.8, 1.2),
+                SIMD3(hx - 1.8, hy - 1.8, 1.2), SIMD3(-hx + 1.8, hy - 1.8, 1.2),
+            ])
         }
         var rng = SeededGenerator(seed: seed, stream: 100, index: UInt64(index))
         let height = Float(rng.nextUniform(in: 0.8..<1.8))
@@ -110,8 +112,9 @@ extension ProceduralWorld {
     /// opposite side, drawn from `rng`.
     public func randomCamera(using rng: inout some RandomNumberGenerator, intrinsics: Camera.Intrinsics) throws -> Camera {
         let (hx, hy) = (Double(Self.roomHalfSize.x), Double(Self.roomHalfSize.y))
-        let eye = SIMD3<Float>(Float(rng.nextUniform(in: (-hx + 1)..<(hx - 1))), Float(rng.nextUniform(in: (-hy + 1)..<(hy - 1))),
-                               Float(rng.nextUniform(in: 0.8..<2.0)))
+        let eye = SIMD3<Float>(
+            Float(rng.nextUniform(in: (-hx + 1)..<(hx - 1))), Float(rng.nextUniform(in: (-hy + 1)..<(hy - 1))),
+            Float(rng.nextUniform(in: 0.8..<2.0)))
         let target = SIMD3<Float>(Float(rng.nextUniform(in: -hx..<hx)), Float(rng.nextUniform(in: -hy..<hy)), Float(rng.nextUniform(in: 0.3..<1.5)))
         let direction = target - eye
         let safeTarget = (direction.x * direction.x + direction.y * direction.y) < 0.25 ? eye + SIMD3(1, 0, -0.3) : target

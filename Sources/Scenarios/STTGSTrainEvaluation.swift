@@ -119,13 +119,17 @@ public struct STTGSTrainEvaluation {
                 let x = try STTGSSolvers.solve(problem, with: scheme).x
                 let selected = x.indices.filter { x[$0] == 1 }
                 if trained[selected] == nil {
-                    log("ρ = \(ratio), \(scheme.rawValue): training on clients \(selected) (\(selected.map { clientViews[$0].count }.reduce(0, +)) images)")
+                    log(
+                        "ρ = \(ratio), \(scheme.rawValue): training on clients \(selected) (\(selected.map { clientViews[$0].count }.reduce(0, +)) images)"
+                    )
                     trained[selected] = try fineTune(on: selected.flatMap { clientViews[$0] }, heldOut: heldOut, log: log)
                 }
                 for (point, evaluation) in zip(settings.evaluateAt, trained[selected]!) {
-                    rows.append(Row(ratio: ratio, scheme: scheme, selected: selected, images: selected.map { clientViews[$0].count }.reduce(0, +),
-                                    predictedLoss: selected.map { generated.instance.predictedLoss[$0] }.reduce(0, +),
-                                    trueLoss: selected.map { generated.trueLoss[$0] }.reduce(0, +), iteration: point, evaluation: evaluation))
+                    rows.append(
+                        Row(
+                            ratio: ratio, scheme: scheme, selected: selected, images: selected.map { clientViews[$0].count }.reduce(0, +),
+                            predictedLoss: selected.map { generated.instance.predictedLoss[$0] }.reduce(0, +),
+                            trueLoss: selected.map { generated.trueLoss[$0] }.reduce(0, +), iteration: point, evaluation: evaluation))
                 }
             }
         }
@@ -146,7 +150,10 @@ public struct STTGSTrainEvaluation {
             if step > 0 { trainer.step() }
             if settings.evaluateAt.contains(step) {
                 scores[step] = try trainer.evaluate(heldOut)
-                log(String(format: "  step %d: held-out PSNR %.2f dB, SSIM %.4f, %d Gaussians", step, scores[step]!.psnr, scores[step]!.ssim, trainer.scene.count))
+                log(
+                    String(
+                        format: "  step %d: held-out PSNR %.2f dB, SSIM %.4f, %d Gaussians", step, scores[step]!.psnr, scores[step]!.ssim,
+                        trainer.scene.count))
             }
         }
         return settings.evaluateAt.map { scores[$0]! }

@@ -38,8 +38,10 @@ public struct WorldClientDatasets: ClientDatasets {
     /// Records `imageCounts[k]` images for every client k from `probe`'s world, tours seeded
     /// by `seed`. `imageSink`, if given, receives every real image (client, index, image), e.g.
     /// to write them for inspection.
-    public init(probe: WorldProbe, imageCounts: [Int], seed: UInt64, framePeriod: Double = 1,
-                imageSink: ((Int, Int, RGBImage) throws -> Void)? = nil) throws {
+    public init(
+        probe: WorldProbe, imageCounts: [Int], seed: UInt64, framePeriod: Double = 1,
+        imageSink: ((Int, Int, RGBImage) throws -> Void)? = nil
+    ) throws {
         _ = try Self.thumbnailFactor(probe)
         guard imageCounts.allSatisfy({ $0 >= 1 }) else { throw ScenarioError(.invalidSetting, "every client needs at least one image") }
         guard framePeriod > 0, framePeriod.isFinite else { throw ScenarioError(.invalidSetting, "frame period must be positive") }
@@ -92,11 +94,13 @@ public struct WorldClientDatasets: ClientDatasets {
 
     /// Records the image `camera` sees in reality at `time` and compares it with the edge's
     /// model S′ (the memory scene) rendered at the same pose.
-    public static func record(probe: WorldProbe, camera: Camera, time: Double, rasterizer: GaussianRasterizer = GaussianRasterizer()) throws -> Sample {
+    public static func record(probe: WorldProbe, camera: Camera, time: Double, rasterizer: GaussianRasterizer = GaussianRasterizer()) throws -> Sample
+    {
         let real = rasterizer.render(probe.world.realityScene(atTime: time), camera: camera)
         let edge = rasterizer.render(probe.world.memoryScene, camera: camera)
-        return Sample(image: real, features: try real.downsampled(by: thumbnailFactor(probe)).hsv(),
-                      loss: try ImageComparison(reference: real, candidate: edge).loss)
+        return Sample(
+            image: real, features: try real.downsampled(by: thumbnailFactor(probe)).hsv(),
+            loss: try ImageComparison(reference: real, candidate: edge).loss)
     }
 
     /// The block size that reduces the probe to the 8×6 thumbnail; throws if there is none.

@@ -44,11 +44,13 @@ public struct WorldFrameLosses: FrameLossSource {
     }
 
     public var name: String {
-        let memoryName = switch memory {
-        case .procedural: ""
-        case .firstLap(let lap): ",memory=first-lap(H=\(lap.frames),iterations=\(lap.iterations),points=\(lap.points),sh=\(lap.shDegree))"
-        }
-        return "world(seed=\(probe.world.seed),gaussians=\(probe.world.memoryScene.count),probe=\(probe.intrinsics.width)x\(probe.intrinsics.height),dt=\(framePeriod)s\(memoryName))"
+        let memoryName =
+            switch memory {
+            case .procedural: ""
+            case .firstLap(let lap): ",memory=first-lap(H=\(lap.frames),iterations=\(lap.iterations),points=\(lap.points),sh=\(lap.shDegree))"
+            }
+        return
+            "world(seed=\(probe.world.seed),gaussians=\(probe.world.memoryScene.count),probe=\(probe.intrinsics.width)x\(probe.intrinsics.height),dt=\(framePeriod)s\(memoryName))"
     }
 
     /// The memory scene of run `run` and the time its measured frames start.
@@ -61,8 +63,10 @@ public struct WorldFrameLosses: FrameLossSource {
             let scene = try lap.train(probe: probe, route: route) { [log] report in
                 guard let log, report.iteration % 250 == 0 || report.iteration == lap.iterations else { return }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) * 1e-9
-                log(String(format: "run %d memory: step %d/%d, loss %.4f, %d Gaussians, %.0f s", run, report.iteration, lap.iterations,
-                           report.loss, report.gaussians, seconds))
+                log(
+                    String(
+                        format: "run %d memory: step %d/%d, loss %.4f, %d Gaussians, %.0f s", run, report.iteration, lap.iterations,
+                        report.loss, report.gaussians, seconds))
             }
             return (scene, route.period)
         }
@@ -76,14 +80,17 @@ public struct WorldFrameLosses: FrameLossSource {
         let rasterizer = GaussianRasterizer()
         return try (0..<frames).map { frame in
             let time = start + Double(frame) * framePeriod
-            return try comparison(camera: route.camera(atTime: time, intrinsics: probe.intrinsics), time: time, memory: memory, rasterizer: rasterizer)
+            return try comparison(
+                camera: route.camera(atTime: time, intrinsics: probe.intrinsics), time: time, memory: memory, rasterizer: rasterizer)
         }
     }
 
     /// The MR frame from reality at `time` against the MR frame from `memory` (default: the
     /// procedural memory scene), both seen by `camera`.
-    public func comparison(camera: Camera, time: Double, memory memoryScene: GaussianScene? = nil,
-                           rasterizer: GaussianRasterizer = GaussianRasterizer()) throws -> ImageComparison {
+    public func comparison(
+        camera: Camera, time: Double, memory memoryScene: GaussianScene? = nil,
+        rasterizer: GaussianRasterizer = GaussianRasterizer()
+    ) throws -> ImageComparison {
         let layer = probe.world.virtualLayer(camera: camera, rasterizer: rasterizer)
         let real = try MixedReality.compose(real: rasterizer.render(probe.world.realityScene(atTime: time), camera: camera), layer: layer)
         let memory = try MixedReality.compose(real: rasterizer.render(memoryScene ?? probe.world.memoryScene, camera: camera), layer: layer)

@@ -34,8 +34,10 @@ public struct WorldSmallModel: Sendable {
 
     /// The pruned copy distilled from the large model's renders at `trainingViews` cameras,
     /// scored on `heldOutViews` others.
-    public func distilled(trainingViews: Int, heldOutViews: Int, settings: SceneDistillation.Settings,
-                          progress: ((GaussianTrainer.StepReport) -> Void)? = nil) throws -> SceneDistillation.Result {
+    public func distilled(
+        trainingViews: Int, heldOutViews: Int, settings: SceneDistillation.Settings,
+        progress: ((GaussianTrainer.StepReport) -> Void)? = nil
+    ) throws -> SceneDistillation.Result {
         guard trainingViews >= 1, heldOutViews >= 1 else { throw ScenarioError(.invalidSetting, "need at least one training and one held-out view") }
         return try SceneDistillation.distill(
             teacher: probe.world.memoryScene, student: pruned().scene,

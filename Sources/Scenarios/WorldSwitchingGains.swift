@@ -40,12 +40,16 @@ public struct WorldSwitchingGains: SwitchingGainSource {
 
     /// Gains from `probe`'s world with the small model compressed to `smallTarget` (default:
     /// 25 % of the Gaussians at SH 0, fp32, area-compensated).
-    public init(probe: WorldProbe, smallTarget: SceneCompressor.Target = .fraction(defaultKeptFraction),
-                halfPrecision: Bool = false, compensatesArea: Bool = true, areaSide: Double = 100) throws {
+    public init(
+        probe: WorldProbe, smallTarget: SceneCompressor.Target = .fraction(defaultKeptFraction),
+        halfPrecision: Bool = false, compensatesArea: Bool = true, areaSide: Double = 100
+    ) throws {
         let small = try SceneCompressor.compress(
             probe.world.memoryScene, target: smallTarget, halfPrecision: halfPrecision, compensatesArea: compensatesArea)
-        try self.init(probe: probe, smallScene: small.scene, areaSide: areaSide,
-                      smallDescription: "\(small.scene.count) Gaussians SH0\(halfPrecision ? " fp16" : "")\(compensatesArea ? " area-compensated" : ""), \(small.bytes) B")
+        try self.init(
+            probe: probe, smallScene: small.scene, areaSide: areaSide,
+            smallDescription:
+                "\(small.scene.count) Gaussians SH0\(halfPrecision ? " fp16" : "")\(compensatesArea ? " area-compensated" : ""), \(small.bytes) B")
     }
 
     /// Gains against an explicit small scene (e.g. the large scene itself, where every Δ is 0).

@@ -35,7 +35,7 @@ public struct CollectorRegistration: Sendable, Equatable {
         }
         // Ranges first: any finite number is legal in a capability, and Int() traps outside its own.
         guard let items = values["sttgs-items"], let pilots = values["sttgs-pilots"], let bits = values["sttgs-bits"],
-              items == items.rounded(), pilots == pilots.rounded(), (1..<1e9).contains(items), (1...items).contains(pilots)
+            items == items.rounded(), pilots == pilots.rounded(), (1..<1e9).contains(items), (1...items).contains(pilots)
         else { return nil }
         self.init(items: Int(items), pilots: Int(pilots), bitsPerSample: bits)
     }

@@ -35,12 +35,15 @@ public final class SplatHTTPSession: SplatSession {
         let (client, continuation) = (self.client, pushContinuation)
         let started: Bool = state.withLockedValue { state in
             guard state == nil else { return false }
-            state = (hello.clientID, Task {
-                // The stream ends when the daemon or the connection ends it; either way the
-                // session has no more pushes.
-                try? await client.followEvents(clientID: hello.clientID) { continuation.yield($0) }
-                continuation.finish()
-            })
+            state = (
+                hello.clientID,
+                Task {
+                    // The stream ends when the daemon or the connection ends it; either way the
+                    // session has no more pushes.
+                    try? await client.followEvents(clientID: hello.clientID) { continuation.yield($0) }
+                    continuation.finish()
+                }
+            )
             return true
         }
         guard started else { throw SplatClientError.unexpectedAnswer(.welcome) }

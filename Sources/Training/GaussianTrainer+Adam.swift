@@ -18,34 +18,41 @@ extension GaussianTrainer {
         let shStride = 3 * scene.coefficientsPerChannel
         let (dcRate, restRate) = (Float(c.shDCLearningRate), Float(c.shRestLearningRate))
         scene.withMutableParameters { p in
-        firstMoment.withMutableParameters { m in
-        secondMoment.withMutableParameters { v in
-            // (values, first moment, second moment, gradient, rate, rate of the SH DC entries).
-            let groups: [(UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>, [Float], Float, Float?)] = [
-                (p.positions, m.positions, v.positions, gradient.positions, positionRate, nil),
-                (p.logScales, m.logScales, v.logScales, gradient.logScales, Float(c.scaleLearningRate), nil),
-                (p.rotations, m.rotations, v.rotations, gradient.rotations, Float(c.rotationLearningRate), nil),
-                (p.opacityLogits, m.opacityLogits, v.opacityLogits, gradient.opacityLogits, Float(c.opacityLearningRate), nil),
-                (p.sh, m.sh, v.sh, gradient.sh, restRate, dcRate),
-            ]
-            for (values, first, second, g, rate, dc) in groups {
-                g.withUnsafeBufferPointer { grad in
-                    let job = AdamJob(values: values.baseAddress, first: first.baseAddress, second: second.baseAddress,
-                                      gradient: grad.baseAddress, count: values.count, rate: rate,
-                                      dcRate: dc ?? rate, stride: dc == nil ? values.count : shStride)
-                    guard job.count > 0 else { return }
-                    // Workers take whole blocks of `stride` entries (one Gaussian's SH), so every
-                    // entry's rate is known without a per-entry test.
-                    let blocks = job.count / job.stride
-                    let workers = max(1, min(threads, job.count / 65_536 + 1, blocks))
-                    let chunk = (blocks + workers - 1) / workers
-                    let work: @Sendable (Int) -> Void = { worker in
-                        job.update(blocks: (worker * chunk)..<min(blocks, (worker + 1) * chunk), corrections)
+            firstMoment.withMutableParameters { m in
+                secondMoment.withMutableParameters { v in
+                    // (values, first moment, second moment, gradient, rate, rate of the SH DC entries).
+                    let groups:
+                        [(
+                            UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>, [Float], Float,
+                            Float?
+                        )] = [
+                            (p.positions, m.positions, v.positions, gradient.positions, positionRate, nil),
+                            (p.logScales, m.logScales, v.logScales, gradient.logScales, Float(c.scaleLearningRate), nil),
+                            (p.rotations, m.rotations, v.rotations, gradient.rotations, Float(c.rotationLearningRate), nil),
+                            (p.opacityLogits, m.opacityLogits, v.opacityLogits, gradient.opacityLogits, Float(c.opacityLearningRate), nil),
+                            (p.sh, m.sh, v.sh, gradient.sh, restRate, dcRate),
+                        ]
+                    for (values, first, second, g, rate, dc) in groups {
+                        g.withUnsafeBufferPointer { grad in
+                            let job = AdamJob(
+                                values: values.baseAddress, first: first.baseAddress, second: second.baseAddress,
+                                gradient: grad.baseAddress, count: values.count, rate: rate,
+                                dcRate: dc ?? rate, stride: dc == nil ? values.count : shStride)
+                            guard job.count > 0 else { return }
+                            // Workers take whole blocks of `stride` entries (one Gaussian's SH), so every
+                            // entry's rate is known without a per-entry test.
+                            let blocks = job.count / job.stride
+                            let workers = max(1, min(threads, job.count / 65_536 + 1, blocks))
+                            let chunk = (blocks + workers - 1) / workers
+                            let work: @Sendable (Int) -> Void = { worker in
+                                job.update(blocks: (worker * chunk)..<min(blocks, (worker + 1) * chunk), corrections)
+                            }
+                            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+                        }
                     }
-                    if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
                 }
             }
-        }}}
+        }
     }
 }
 

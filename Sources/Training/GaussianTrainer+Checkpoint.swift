@@ -27,8 +27,9 @@ extension GaussianTrainer {
             array.withUnsafeBytes { statistics.append(contentsOf: $0) }
         }
         try statistics.write(to: root.appendingPathComponent("statistics.f32"))
-        let state = CheckpointState(iteration: iteration, activeSHDegree: activeSHDegree, epoch: epoch, viewOrder: viewOrder,
-                                    views: views.count, gaussians: scene.count)
+        let state = CheckpointState(
+            iteration: iteration, activeSHDegree: activeSHDegree, epoch: epoch, viewOrder: viewOrder,
+            views: views.count, gaussians: scene.count)
         try JSONEncoder().encode(state).write(to: root.appendingPathComponent("state.json"))
     }
 
@@ -42,19 +43,23 @@ extension GaussianTrainer {
             return path
         }
         guard let stateData = FileManager.default.contents(atPath: try file("state.json")),
-              let state = try? JSONDecoder().decode(CheckpointState.self, from: stateData) else {
+            let state = try? JSONDecoder().decode(CheckpointState.self, from: stateData)
+        else {
             throw TrainingError(.malformed, "\(directory)/state.json is not a checkpoint state")
         }
         let scene = try GaussianScene(contentsOfPLY: try file("scene.ply"))
         guard state.views == views.count, scene.count == state.gaussians, state.viewOrder.allSatisfy(views.indices.contains) else {
-            throw TrainingError(.mismatchedSize, "checkpoint of \(state.gaussians) Gaussians on \(state.views) views does not fit \(scene.count) Gaussians on \(views.count) views")
+            throw TrainingError(
+                .mismatchedSize,
+                "checkpoint of \(state.gaussians) Gaussians on \(state.views) views does not fit \(scene.count) Gaussians on \(views.count) views")
         }
         try self.init(scene: scene, views: views, configuration: configuration)
         firstMoment = try GaussianScene(contentsOfPLY: try file("adam-first.ply")).withSHDegree(self.scene.shDegree)
         secondMoment = try GaussianScene(contentsOfPLY: try file("adam-second.ply")).withSHDegree(self.scene.shDegree)
         let n = scene.count
         guard let statistics = FileManager.default.contents(atPath: try file("statistics.f32")), statistics.count == 12 * n,
-              firstMoment.count == n, secondMoment.count == n else {
+            firstMoment.count == n, secondMoment.count == n
+        else {
             throw TrainingError(.malformed, "\(directory): moments or statistics do not match the scene's \(n) Gaussians")
         }
         let values = statistics.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }

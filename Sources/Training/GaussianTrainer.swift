@@ -136,8 +136,9 @@ public final class GaussianTrainer {
         }
         let render = rasterizer.forward(scene, camera: view.camera, options: renderOptions)
         lap(\.forward)
-        let value = TrainingLoss.evaluate(render: render.pixels, target: view.image.pixels, width: render.width, height: render.height,
-                                          lambda: Float(configuration.ssimWeight), threads: configuration.threads, gradient: &pixelGradient)
+        let value = TrainingLoss.evaluate(
+            render: render.pixels, target: view.image.pixels, width: render.width, height: render.height,
+            lambda: Float(configuration.ssimWeight), threads: configuration.threads, gradient: &pixelGradient)
         lap(\.loss)
         rasterizer.backward(scene, pixelGradient: pixelGradient, into: &gradient)
         lap(\.backward)
@@ -146,8 +147,9 @@ public final class GaussianTrainer {
         updateDensificationStatistics(camera: view.camera)
         densifyIfDue()
         lap(\.densification)
-        return StepReport(iteration: iteration, view: viewIndex, loss: value.loss, l1: value.l1, ssim: value.ssim,
-                          psnr: Self.psnr(render, view.image), gaussians: scene.count)
+        return StepReport(
+            iteration: iteration, view: viewIndex, loss: value.loss, l1: value.l1, ssim: value.ssim,
+            psnr: Self.psnr(render, view.image), gaussians: scene.count)
     }
 
     /// The scene rendered from `camera` at the current SH degree (unclamped).

@@ -13,8 +13,11 @@ extension PointCloud {
         var positions: [SIMD3<Float>] = [], colors: [SIMD3<Float>] = []
         for i in chosen {
             let g = scene[i]
-            positions.append(g.position + SIMD3(Float(generator.nextGaussian() * noise), Float(generator.nextGaussian() * noise),
-                                                Float(generator.nextGaussian() * noise)))
+            positions.append(
+                g.position
+                    + SIMD3(
+                        Float(generator.nextGaussian() * noise), Float(generator.nextGaussian() * noise),
+                        Float(generator.nextGaussian() * noise)))
             let dc = g.sh[0] * SphericalHarmonics.c0 + 0.5
             colors.append(SIMD3(min(max(dc.x, 0), 1), min(max(dc.y, 0), 1), min(max(dc.z, 0), 1)))
         }

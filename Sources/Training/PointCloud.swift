@@ -77,8 +77,9 @@ struct NearestNeighbours {
         let side = Float(max(cbrt(volume * 2 / Double(points.count)), Double(size.max()) / 256))
         cell = side
         origin = lower
-        let dims = SIMD3<Int32>(Int32((size.x / side).rounded(.down)) + 1, Int32((size.y / side).rounded(.down)) + 1,
-                                Int32((size.z / side).rounded(.down)) + 1)
+        let dims = SIMD3<Int32>(
+            Int32((size.x / side).rounded(.down)) + 1, Int32((size.y / side).rounded(.down)) + 1,
+            Int32((size.z / side).rounded(.down)) + 1)
         dimensions = dims
         let cellCount = Int(dims.x) * Int(dims.y) * Int(dims.z)
         var starts = [Int32](repeating: 0, count: cellCount + 1)

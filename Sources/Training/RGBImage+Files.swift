@@ -12,7 +12,9 @@ extension RGBImage {
             splatedge_jpeg_decode(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt(bytes.count), &width, &height, &message)
         }
         guard let decoded else {
-            throw TrainingError(.unsupportedImage, "not a readable JPEG: \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+            throw TrainingError(
+                .unsupportedImage, "not a readable JPEG: \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))"
+            )
         }
         defer { free(decoded) }
         guard width > 0, height > 0 else { throw TrainingError(.unsupportedImage, "JPEG has no pixels") }
@@ -26,7 +28,9 @@ extension RGBImage {
         var size: UInt = 0
         var message = [CChar](repeating: 0, count: Int(splatedge_jpeg_message_length()))
         guard let encoded = splatedge_jpeg_encode(bytes, Int32(width), Int32(height), Int32(min(max(quality, 1), 100)), &size, &message) else {
-            throw TrainingError(.unsupportedImage, "JPEG encoding failed: \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+            throw TrainingError(
+                .unsupportedImage,
+                "JPEG encoding failed: \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
         }
         defer { free(encoded) }
         return Data(bytes: encoded, count: Int(size))

@@ -43,7 +43,8 @@ public enum SceneDistillation {
         let rasterizer = GaussianRasterizer()
         let options = RenderOptions(background: TrainingConfiguration().background, threads: threads)
         return try cameras.enumerated().map { index, camera in
-            try TrainingView(name: "\(prefix)-\(index)", camera: camera, image: rasterizer.render(teacher, camera: camera, options: options).clampedToUnitRange())
+            try TrainingView(
+                name: "\(prefix)-\(index)", camera: camera, image: rasterizer.render(teacher, camera: camera, options: options).clampedToUnitRange())
         }
     }
 

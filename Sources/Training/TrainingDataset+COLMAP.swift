@@ -44,8 +44,9 @@ extension TrainingDataset {
             guard let c = cameras[image.cameraID] else {
                 throw TrainingError(.malformed, "image \(image.name) refers to camera \(image.cameraID), which cameras lists not")
             }
-            let camera = try Camera(width: c.width, height: c.height, fx: Float(c.fx), fy: Float(c.fy), cx: Float(c.cx), cy: Float(c.cy),
-                                    rotation: rotationRows(image.rotation), translation: SIMD3<Float>(image.translation))
+            let camera = try Camera(
+                width: c.width, height: c.height, fx: Float(c.fx), fy: Float(c.fy), cx: Float(c.cx), cy: Float(c.cy),
+                rotation: rotationRows(image.rotation), translation: SIMD3<Float>(image.translation))
             return try view(name: image.name, camera: camera, imagePath: images.appendingPathComponent(image.name).path, resolution: resolution)
         }
         return (views, points)
@@ -57,7 +58,9 @@ extension TrainingDataset {
         case "SIMPLE_PINHOLE" where p.count == 3: return COLMAPCamera(width: width, height: height, fx: p[0], fy: p[0], cx: p[1], cy: p[2])
         case "PINHOLE", "SIMPLE_PINHOLE": throw TrainingError(.malformed, "\(file): \(model) camera with \(p.count) parameters")
         default:
-            throw TrainingError(.unsupportedCameraModel, "\(file): camera model \(model) is not supported (PINHOLE and SIMPLE_PINHOLE are; undistort the images with COLMAP first)")
+            throw TrainingError(
+                .unsupportedCameraModel,
+                "\(file): camera model \(model) is not supported (PINHOLE and SIMPLE_PINHOLE are; undistort the images with COLMAP first)")
         }
     }
 
@@ -99,8 +102,10 @@ extension TrainingDataset {
             guard f.count == 10, numbers.count == 8, let cameraID = Int(f[8]) else {
                 throw TrainingError(.malformed, "\(url.lastPathComponent): bad image line '\(line)'")
             }
-            result.append(COLMAPImage(name: String(f[9]), cameraID: cameraID, rotation: SIMD4(numbers[1], numbers[2], numbers[3], numbers[4]),
-                                      translation: SIMD3(numbers[5], numbers[6], numbers[7])))
+            result.append(
+                COLMAPImage(
+                    name: String(f[9]), cameraID: cameraID, rotation: SIMD4(numbers[1], numbers[2], numbers[3], numbers[4]),
+                    translation: SIMD3(numbers[5], numbers[6], numbers[7])))
             expectPoints = true
         }
         return result
@@ -111,7 +116,8 @@ extension TrainingDataset {
         for line in try lines(url) where !line.hasPrefix("#") && !line.allSatisfy(\.isWhitespace) {
             let f = line.split(separator: " ")
             guard f.count >= 7, let x = Float(f[1]), let y = Float(f[2]), let z = Float(f[3]),
-                  let r = Float(f[4]), let g = Float(f[5]), let b = Float(f[6]) else {
+                let r = Float(f[4]), let g = Float(f[5]), let b = Float(f[6])
+            else {
                 throw TrainingError(.malformed, "\(url.lastPathComponent): bad point line '\(line)'")
             }
             positions.append(SIMD3(x, y, z))

@@ -14,7 +14,8 @@ extension TrainingDataset {
             throw TrainingError(.missingFile, "\(url.path) does not exist")
         }
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let frames = root["frames"] as? [[String: Any]] else {
+            let frames = root["frames"] as? [[String: Any]]
+        else {
             throw TrainingError(.malformed, "\(url.lastPathComponent) is not a JSON object with a frames array")
         }
         let folder = url.deletingLastPathComponent()
@@ -63,10 +64,11 @@ extension TrainingDataset {
             let axes = (0..<3).map { column in SIMD3(m[0][column], m[1][column], m[2][column]) * (column == 0 ? 1 : -1) }
             let centre = SIMD3(m[0][3], m[1][3], m[2][3])
             let translation = -SIMD3((axes[0] * centre).sum(), (axes[1] * centre).sum(), (axes[2] * centre).sum())
-            let camera = try Camera(width: width, height: height, fx: Float(fx), fy: Float(fy),
-                                    cx: Float(number("cx") ?? Double(width) / 2), cy: Float(number("cy") ?? Double(height) / 2),
-                                    rotation: (SIMD3<Float>(axes[0]), SIMD3<Float>(axes[1]), SIMD3<Float>(axes[2])),
-                                    translation: SIMD3<Float>(translation))
+            let camera = try Camera(
+                width: width, height: height, fx: Float(fx), fy: Float(fy),
+                cx: Float(number("cx") ?? Double(width) / 2), cy: Float(number("cy") ?? Double(height) / 2),
+                rotation: (SIMD3<Float>(axes[0]), SIMD3<Float>(axes[1]), SIMD3<Float>(axes[2])),
+                translation: SIMD3<Float>(translation))
             return try view(name: file, camera: camera, imagePath: path, resolution: resolution)
         }
     }

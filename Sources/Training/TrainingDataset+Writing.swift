@@ -29,7 +29,8 @@ extension TrainingDataset {
         try cameras.write(to: model.appendingPathComponent("cameras.txt"), atomically: true, encoding: .utf8)
         try poses.write(to: model.appendingPathComponent("images.txt"), atomically: true, encoding: .utf8)
         try points.write(to: model.appendingPathComponent("points3D.txt"), atomically: true, encoding: .utf8)
-        try (test.map(\.name).joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("test_list.txt"), atomically: true, encoding: .utf8)
+        try (test.map(\.name).joined(separator: "\n") + "\n").write(
+            to: root.appendingPathComponent("test_list.txt"), atomically: true, encoding: .utf8)
     }
 
     /// The unit quaternion (w, x, y, z) of a rotation matrix given by rows (Shepperd 1978: the

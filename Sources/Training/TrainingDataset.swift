@@ -59,7 +59,8 @@ public struct TrainingDataset: Sendable {
                 return try split(views, points: points, root: root, holdOutEvery: holdOutEvery)
             }
         }
-        throw TrainingError(.missingFile, "\(directory) holds neither transforms.json, transforms_train.json nor a COLMAP model (sparse/0/cameras.bin or .txt)")
+        throw TrainingError(
+            .missingFile, "\(directory) holds neither transforms.json, transforms_train.json nor a COLMAP model (sparse/0/cameras.bin or .txt)")
     }
 
     /// The explicit split of `test_list.txt` in the dataset's root (one held-out view name per
@@ -69,8 +70,9 @@ public struct TrainingDataset: Sendable {
         guard let data = FileManager.default.contents(atPath: listFile.path) else {
             return TrainingDataset(views: views, points: points, holdOutEvery: holdOutEvery)
         }
-        let names = Set(String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let names = Set(
+            String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         let known = Set(views.map(\.name))
         if let unknown = names.subtracting(known).sorted().first {
             throw TrainingError(.malformed, "test_list.txt names \(unknown), which is not a view of the dataset")
@@ -87,8 +89,9 @@ public struct TrainingDataset: Sendable {
         }
         guard let resolution else { return try TrainingView(name: name, camera: camera, image: image) }
         let (sx, sy) = (Float(resolution.width) / Float(camera.width), Float(resolution.height) / Float(camera.height))
-        let scaled = try Camera(width: resolution.width, height: resolution.height, fx: camera.fx * sx, fy: camera.fy * sy,
-                                cx: camera.cx * sx, cy: camera.cy * sy, rotation: camera.rotation, translation: camera.translation)
+        let scaled = try Camera(
+            width: resolution.width, height: resolution.height, fx: camera.fx * sx, fy: camera.fy * sy,
+            cx: camera.cx * sx, cy: camera.cy * sy, rotation: camera.rotation, translation: camera.translation)
         image = image.resized(width: resolution.width, height: resolution.height)
         return try TrainingView(name: name, camera: scaled, image: image)
     }
@@ -97,8 +100,10 @@ public struct TrainingDataset: Sendable {
     static func rotationRows(_ q: SIMD4<Double>) -> (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>) {
         let n = q / (q * q).sum().squareRoot()
         let (w, x, y, z) = (n.x, n.y, n.z, n.w)
-        return (SIMD3<Float>(SIMD3(1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y))),
-                SIMD3<Float>(SIMD3(2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x))),
-                SIMD3<Float>(SIMD3(2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y))))
+        return (
+            SIMD3<Float>(SIMD3(1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y))),
+            SIMD3<Float>(SIMD3(2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x))),
+            SIMD3<Float>(SIMD3(2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)))
+        )
     }
 }

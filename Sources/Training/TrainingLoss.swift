@@ -48,8 +48,9 @@ public enum TrainingLoss {
             sums.withUnsafeMutableBufferPointer { channelSums in
                 let shared = SharedOutput(gradient: output.baseAddress!, sums: channelSums.baseAddress!)
                 let work: @Sendable (Int) -> Void = { channel in
-                    shared.sums[channel] = ssimChannel(render: render, target: target, channel: channel, width: width, height: height,
-                                                       scale: ssimScale, gradient: shared.gradient)
+                    shared.sums[channel] = ssimChannel(
+                        render: render, target: target, channel: channel, width: width, height: height,
+                        scale: ssimScale, gradient: shared.gradient)
                 }
                 if threads > 1 { DispatchQueue.concurrentPerform(iterations: 3, execute: work) } else { (0..<3).forEach(work) }
             }

@@ -25,7 +25,8 @@ struct BinarySessionTests {
     func wrongToken(token: String) async throws {
         let daemon = try await TestDaemon.start()
         let connection = try await daemon.connect()
-        await #expect(throws: SplatClientError.server(ProtocolError(.unauthorized, token.isEmpty ? "a token is required" : "the token is not valid"))) {
+        await #expect(throws: SplatClientError.server(ProtocolError(.unauthorized, token.isEmpty ? "a token is required" : "the token is not valid")))
+        {
             try await connection.hello(Hello(role: .user, clientID: "intruder", token: token))
         }
         await connection.waitUntilClosed()

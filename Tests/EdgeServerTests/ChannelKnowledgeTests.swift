@@ -28,10 +28,11 @@ import Wireless
             let report = PoseReport(
                 slot: slot, timestampNanoseconds: 0, pose: walk(slot), oracleLoss: 0.02 * Double(id),
                 plannedPoses: role == .robot ? (1...7).map { walk(slot + UInt64($0)) } : [])
-            let estimate = link.pilot(
-                seed: reportSeed, link: UInt32(id), slot: slot, position: report.pose.position,
-                error: ChannelEstimateError(relativeVariance: 0.04)
-            ).estimateGain * scale(id, slot)
+            let estimate =
+                link.pilot(
+                    seed: reportSeed, link: UInt32(id), slot: slot, position: report.pose.position,
+                    error: ChannelEstimateError(relativeVariance: 0.04)
+                ).estimateGain * scale(id, slot)
             return SlotSnapshot.Client(
                 sessionID: id, clientID: "\(role)-\(id)", linkID: UInt32(id), role: role, pose: report,
                 channel: ChannelReport(slot: slot, snrDecibels: 0, gain: estimate))
@@ -56,9 +57,11 @@ import Wireless
         }
     }
 
-    @Test("planning with a channel stream that changes after the decision gives the same decision", arguments: [
-        GSCLOSolverName.apo, .bils, .lowpower,
-    ])
+    @Test(
+        "planning with a channel stream that changes after the decision gives the same decision",
+        arguments: [
+            GSCLOSolverName.apo, .bils, .lowpower,
+        ])
     func plansIgnoreTrueAndFutureFading(solver: GSCLOSolverName) throws {
         let reference = try Self.schedules(channelSeed: 11, solver: solver)
         // Another daemon seed: every true realisation, of the planned slot and of the horizon's
@@ -88,7 +91,8 @@ import Wireless
         }
         for (record, client) in zip(plans[1].users, snapshot.clients(.user)) {
             let pose = client.pose!.pose.position
-            let distance = ((pose - EmulatedLink.userDownlink.antennaPosition) * (pose - EmulatedLink.userDownlink.antennaPosition)).sum().squareRoot()
+            let distance = ((pose - EmulatedLink.userDownlink.antennaPosition) * (pose - EmulatedLink.userDownlink.antennaPosition)).sum()
+                .squareRoot()
             #expect(!record.channelReported)
             #expect(abs(record.gain - 64 * 1e-3 * pow(distance, -3)) <= 1e-12 * record.gain)
         }

@@ -71,9 +71,11 @@ struct ConfigurationKeyDocsTests {
 
     @Test("an unknown key and an unknown section are refused with the declared names")
     func unknownNamesRefused() {
-        #expect(throws: ConfigurationError(
-            code: .unknownKey, key: "limits.max_session",
-            message: "unknown key; expected one of " + ServerConfiguration.keys.filter { $0.section == "limits" }.map(\.name).sorted().joined(separator: ", "))
+        #expect(
+            throws: ConfigurationError(
+                code: .unknownKey, key: "limits.max_session",
+                message: "unknown key; expected one of "
+                    + ServerConfiguration.keys.filter { $0.section == "limits" }.map(\.name).sorted().joined(separator: ", "))
         ) {
             try ServerConfiguration.parse(toml: "[limits]\nmax_session = 3\n")
         }

@@ -19,13 +19,14 @@ struct ConfigurationTests {
 
     @Test("a file overrides defaults key by key; absent keys keep their defaults")
     func partialFile() throws {
-        let configuration = try ServerConfiguration.parse(toml: """
-            [limits]
-            max_sessions = 8
-            idle_timeout_seconds = 2.5
-            [auth]
-            tokens = ["a", "b"]
-            """)
+        let configuration = try ServerConfiguration.parse(
+            toml: """
+                [limits]
+                max_sessions = 8
+                idle_timeout_seconds = 2.5
+                [auth]
+                tokens = ["a", "b"]
+                """)
         var expected = ServerConfiguration()
         expected.limits.maxSessions = 8
         expected.limits.idleTimeoutSeconds = 2.5
@@ -45,27 +46,29 @@ struct ConfigurationTests {
         #expect(merged.limits.maxSessions == 3)
     }
 
-    @Test("errors name the key", arguments: [
-        ("[limits]\nmax_sesions = 3\n", ConfigurationError.Code.unknownKey, "limits.max_sesions"),
-        ("[binary]\nport = \"7450\"\n", .wrongType, "binary.port"),
-        ("[nonsense]\n", .unknownKey, "nonsense"),
-        ("[auth]\ntokens = [\"t\"]\n[binary]\nport = 70000\n", .invalidValue, "binary.port"),
-        ("[auth]\ntokens = [\"t\"]\n[limits]\nidle_timeout_seconds = 0\n", .invalidValue, "limits.idle_timeout_seconds"),
-        ("[auth]\ntokens = [\"t\"]\n[log]\nlevel = \"loud\"\n", .invalidValue, "log.level"),
-        ("[auth]\ntokens = [\"t\"]\n[http]\ntls_certificate = \"c.pem\"\n", .invalidValue, "http.tls_certificate"),
-        ("[auth]\ntokens = [\"t\"]\n[limits]\nsession_inflight_bytes = 10\n", .invalidValue, "limits.session_inflight_bytes"),
-        ("", .invalidValue, "auth.tokens"),
-        ("[auth]\ntokens = [\"t\"]\n[sttgs]\nsolver = \"greedy\"\n", .invalidValue, "sttgs.solver"),
-        ("[auth]\ntokens = [\"t\"]\n[sttgs]\npilot_scheme = \"fast\"\n", .invalidValue, "sttgs.pilot_scheme"),
-        ("[auth]\ntokens = [\"t\"]\n[sttgs]\nround_s = 5000\n", .invalidValue, "sttgs.round_s"),
-        ("[auth]\ntokens = [\"t\"]\n[sttgs]\ntime_scale = 0\n", .invalidValue, "sttgs.time_scale"),
-        ("[auth]\ntokens = [\"t\"]\n[irac]\nedge_latency_window = 0\n", .invalidValue, "irac.edge_latency_window"),
-        ("[auth]\ntokens = [\"t\"]\n[irac]\nedge_latency_margin = -0.1\n", .invalidValue, "irac.edge_latency_margin"),
-        ("[auth]\ntokens = [\"t\"]\n[sttgs]\nround = 5\n", .unknownKey, "sttgs.round"),
-        ("[auth]\ntokens = [\"t\"]\n[gsmr]\nepsilon = 1\n", .invalidValue, "gsmr.epsilon"),
-        ("[auth]\ntokens = [\"t\"]\n[gsmr]\nomega2_relative = -0.01\n", .invalidValue, "gsmr.omega2_relative"),
-        ("[auth]\ntokens = [\"t\"]\n[gsmr]\nloss_threshold = -1\n", .invalidValue, "gsmr.loss_threshold"),
-    ])
+    @Test(
+        "errors name the key",
+        arguments: [
+            ("[limits]\nmax_sesions = 3\n", ConfigurationError.Code.unknownKey, "limits.max_sesions"),
+            ("[binary]\nport = \"7450\"\n", .wrongType, "binary.port"),
+            ("[nonsense]\n", .unknownKey, "nonsense"),
+            ("[auth]\ntokens = [\"t\"]\n[binary]\nport = 70000\n", .invalidValue, "binary.port"),
+            ("[auth]\ntokens = [\"t\"]\n[limits]\nidle_timeout_seconds = 0\n", .invalidValue, "limits.idle_timeout_seconds"),
+            ("[auth]\ntokens = [\"t\"]\n[log]\nlevel = \"loud\"\n", .invalidValue, "log.level"),
+            ("[auth]\ntokens = [\"t\"]\n[http]\ntls_certificate = \"c.pem\"\n", .invalidValue, "http.tls_certificate"),
+            ("[auth]\ntokens = [\"t\"]\n[limits]\nsession_inflight_bytes = 10\n", .invalidValue, "limits.session_inflight_bytes"),
+            ("", .invalidValue, "auth.tokens"),
+            ("[auth]\ntokens = [\"t\"]\n[sttgs]\nsolver = \"greedy\"\n", .invalidValue, "sttgs.solver"),
+            ("[auth]\ntokens = [\"t\"]\n[sttgs]\npilot_scheme = \"fast\"\n", .invalidValue, "sttgs.pilot_scheme"),
+            ("[auth]\ntokens = [\"t\"]\n[sttgs]\nround_s = 5000\n", .invalidValue, "sttgs.round_s"),
+            ("[auth]\ntokens = [\"t\"]\n[sttgs]\ntime_scale = 0\n", .invalidValue, "sttgs.time_scale"),
+            ("[auth]\ntokens = [\"t\"]\n[irac]\nedge_latency_window = 0\n", .invalidValue, "irac.edge_latency_window"),
+            ("[auth]\ntokens = [\"t\"]\n[irac]\nedge_latency_margin = -0.1\n", .invalidValue, "irac.edge_latency_margin"),
+            ("[auth]\ntokens = [\"t\"]\n[sttgs]\nround = 5\n", .unknownKey, "sttgs.round"),
+            ("[auth]\ntokens = [\"t\"]\n[gsmr]\nepsilon = 1\n", .invalidValue, "gsmr.epsilon"),
+            ("[auth]\ntokens = [\"t\"]\n[gsmr]\nomega2_relative = -0.01\n", .invalidValue, "gsmr.omega2_relative"),
+            ("[auth]\ntokens = [\"t\"]\n[gsmr]\nloss_threshold = -1\n", .invalidValue, "gsmr.loss_threshold"),
+        ])
     func errors(toml: String, code: ConfigurationError.Code, key: String) throws {
         do {
             try ServerConfiguration.parse(toml: toml).validate()
@@ -78,15 +81,16 @@ struct ConfigurationTests {
 
     @Test("every GSMR solver is accepted live, with BILS's ε and ω² and the low-power L_th", arguments: GSCLOSolverName.allCases)
     func everyGSMRSolver(solver: GSCLOSolverName) throws {
-        let configuration = try ServerConfiguration.parse(toml: """
-            [auth]
-            tokens = ["t"]
-            [gsmr]
-            solver = "\(solver.rawValue)"
-            epsilon = 0.05
-            omega2_relative = 0.1
-            loss_threshold = 0.02
-            """)
+        let configuration = try ServerConfiguration.parse(
+            toml: """
+                [auth]
+                tokens = ["t"]
+                [gsmr]
+                solver = "\(solver.rawValue)"
+                epsilon = 0.05
+                omega2_relative = 0.1
+                loss_threshold = 0.02
+                """)
         try configuration.validate()
         #expect(configuration.slotLoop.gsmrSolver == solver)
         #expect(configuration.slotLoop.outageTarget == 0.05)

@@ -66,8 +66,9 @@ final class ChildDaemon {
 
 @Suite("Crash safety (child daemon process)")
 struct CrashSafetyTests {
-    @Test("SIGKILL mid-upload, restart on the same data directory, finish: nothing lost or duplicated",
-          .enabled(if: daemonExecutable() != nil, "edge-serverd is not built (swift build --build-tests builds it)"))
+    @Test(
+        "SIGKILL mid-upload, restart on the same data directory, finish: nothing lost or duplicated",
+        .enabled(if: daemonExecutable() != nil, "edge-serverd is not built (swift build --build-tests builds it)"))
     func killMidUpload() async throws {
         let executable = daemonExecutable()!
         let dataDirectory = TestDaemon.temporaryDirectory()

@@ -20,7 +20,9 @@ import Testing
     static func permutations(_ items: [Int]) -> [[Int]] {
         guard let first = items.first else { return [[]] }
         return permutations(Array(items.dropFirst())).flatMap { rest in
-            (0...rest.count).map { i in var p = rest; p.insert(first, at: i); return p }
+            (0...rest.count).map { i in
+                var p = rest; p.insert(first, at: i); return p
+            }
         }
     }
 

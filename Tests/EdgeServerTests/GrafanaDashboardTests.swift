@@ -11,11 +11,12 @@ struct GrafanaDashboardTests {
     static func metricNames(in text: String) -> Set<String> {
         let regex = try! NSRegularExpression(pattern: "edge_[a-z_]+")
         let range = NSRange(text.startIndex..., in: text)
-        return Set(regex.matches(in: text, range: range).map { match in
-            var name = String(text[Range(match.range, in: text)!])
-            for suffix in ["_bucket", "_count", "_sum"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
-            return name
-        })
+        return Set(
+            regex.matches(in: text, range: range).map { match in
+                var name = String(text[Range(match.range, in: text)!])
+                for suffix in ["_bucket", "_count", "_sum"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+                return name
+            })
     }
 
     /// The names the daemon's sources register: `makeCounter(name: "edge_…")` and the like,
@@ -23,7 +24,8 @@ struct GrafanaDashboardTests {
     static func registeredNames() throws -> Set<String> {
         let sources = root.appendingPathComponent("Sources/EdgeServer")
         var names: Set<String> = []
-        for case let file as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where file.pathExtension == "swift" {
+        for case let file as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where file.pathExtension == "swift"
+        {
             let text = try String(contentsOf: file, encoding: .utf8)
             let regex = try NSRegularExpression(pattern: #"(?:name: |label: |counter\()"(edge_[a-z_]+)""#)
             for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {

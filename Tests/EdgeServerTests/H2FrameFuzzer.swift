@@ -94,7 +94,8 @@ struct H2FrameFuzzer {
         case 3: return request(method: "POST", path: "/v1/sessions", body: bytes(Int(random.next() % 512)))
         case 4: return Self.settings([(UInt16(random.next() % 10), UInt32(truncatingIfNeeded: random.next()))])
         case 5: return Self.frame(FrameType.ping.rawValue, stream: 0, bytes(8))
-        case 6: return Self.windowUpdate(stream: random.next() % 2 == 0 ? 0 : open, increment: UInt32(truncatingIfNeeded: random.next()) & 0x7fff_ffff)
+        case 6:
+            return Self.windowUpdate(stream: random.next() % 2 == 0 ? 0 : open, increment: UInt32(truncatingIfNeeded: random.next()) & 0x7fff_ffff)
         case 7: return Self.rstStream(open, code: UInt32(random.next() % 16))
         case 8: return Self.frame(FrameType.priority.rawValue, stream: open, bytes(5))
         case 9: return Self.frame(FrameType.data.rawValue, flags: UInt8(random.next() % 2), stream: open, bytes(Int(random.next() % 300)))

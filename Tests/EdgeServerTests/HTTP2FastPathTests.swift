@@ -72,14 +72,18 @@ struct HTTP2FastPathTests {
             let (method, path, _, status, prefix) = kinds[index]
             #expect(response.status == status, "\(method) \(path)")
             #expect(response.text.hasPrefix(prefix), "\(method) \(path): \(response.text.prefix(60))")
-            #expect(response.headers.first(name: "content-length").flatMap(Int.init) == (method == "HEAD" ? nil : response.body.readableBytes) || method == "HEAD")
+            #expect(
+                response.headers.first(name: "content-length").flatMap(Int.init) == (method == "HEAD" ? nil : response.body.readableBytes)
+                    || method == "HEAD")
         }
         try await Self.expectResponses(on: client, [("healthz", "200", rounds), ("status", "200", rounds)])
         await client.close()
         try await daemon.stop()
     }
 
-    @Test("a graceful shutdown while fast-path requests are in flight: each is answered in full or refused unprocessed, and the connection closes before the grace period ends")
+    @Test(
+        "a graceful shutdown while fast-path requests are in flight: each is answered in full or refused unprocessed, and the connection closes before the grace period ends"
+    )
     func goAwayDrain() async throws {
         let daemon = try await TestDaemon.start { $0.shutdownGraceSeconds = 8 }
         let client = try await H2FrameClient.connect(port: daemon.httpPort)

@@ -95,7 +95,9 @@ struct HTTP2FuzzTests {
                 #expect(connection.handler.streams.isEmpty)
             }
             let growth = Self.residentBytes() - residentBefore
-            print("h2 fuzz: \(frames) frames, \(connections) connections, \(goAways) GOAWAYs, max open streams \(maxOpenStreams), RSS growth \(growth / 1024) KiB")
+            print(
+                "h2 fuzz: \(frames) frames, \(connections) connections, \(goAways) GOAWAYs, max open streams \(maxOpenStreams), RSS growth \(growth / 1024) KiB"
+            )
             #expect(maxOpenStreams <= NGHTTP2ConnectionHandler.Settings().maxConcurrentStreams)
             #expect(goAways > 0)
             #expect(growth < 64 << 20)

@@ -23,9 +23,10 @@ struct HTTPSessionTests {
         #expect(try await client.send(.ping(beat), clientID: "h2-user") == .pong(beat))
 
         #expect(try await client.poll(clientID: "h2-user").isEmpty)
-        let schedule = Message.schedule(Schedule(
-            slot: 2, stage: .slot, decision: true, powerWatts: 0.1, expectedRateBitsPerSecond: 1e6,
-            deadlineMicroseconds: 50_000, stageDurationMicroseconds: 100_000))
+        let schedule = Message.schedule(
+            Schedule(
+                slot: 2, stage: .slot, decision: true, powerWatts: 0.1, expectedRateBitsPerSecond: 1e6,
+                deadlineMicroseconds: 50_000, stageDurationMicroseconds: 100_000))
         #expect(session.send(schedule))
         #expect(try await client.poll(clientID: "h2-user") == [schedule])
 
@@ -40,9 +41,10 @@ struct HTTPSessionTests {
         let daemon = try await TestDaemon.start()
         let client = try await SplatHTTPSession.connect(host: "127.0.0.1", port: daemon.httpPort, token: TestDaemon.token)
         let schedules = (0..<4).map { slot in
-            Message.schedule(Schedule(
-                slot: UInt64(slot), stage: .slot, decision: slot % 2 == 0, powerWatts: 0.01, expectedRateBitsPerSecond: 1e6,
-                deadlineMicroseconds: 100_000, stageDurationMicroseconds: 100_000))
+            Message.schedule(
+                Schedule(
+                    slot: UInt64(slot), stage: .slot, decision: slot % 2 == 0, powerWatts: 0.01, expectedRateBitsPerSecond: 1e6,
+                    deadlineMicroseconds: 100_000, stageDurationMicroseconds: 100_000))
         }
         _ = try await client.hello(Hello(role: .user, clientID: "h2-events", token: TestDaemon.token))
         let session = try #require(daemon.server.sessions.session(clientID: "h2-events"))

@@ -36,12 +36,15 @@ struct HardeningTests {
         let (connection, _) = try await daemon.session("uploader")
         let digest = [UInt8](repeating: 7, count: 32)
         for size in [UInt64(1) << 63, .max, (UInt64(1) << 63) - 1] {
-            Self.expectError(try await connection.request(.uploadBegin(UploadBegin(uploadID: 1, totalSize: size, sha256: digest, kind: .dataset, name: "d"))), .uploadSize)
+            Self.expectError(
+                try await connection.request(.uploadBegin(UploadBegin(uploadID: 1, totalSize: size, sha256: digest, kind: .dataset, name: "d"))),
+                .uploadSize)
         }
         #expect(try await connection.beginUpload(UploadBegin(uploadID: 2, totalSize: 10, sha256: digest, kind: .dataset, name: "d")) == 0)
         // offset + length past u64 is the codec's invalid_value (its own test); these are the largest legal ones.
         for offset: UInt64 in [1 << 63, .max - 2, (1 << 63) + 12345] {
-            Self.expectError(try await connection.request(.uploadChunk(UploadChunk(uploadID: 2, offset: offset, data: ByteBuffer(bytes: [1, 2])))), .uploadSize)
+            Self.expectError(
+                try await connection.request(.uploadChunk(UploadChunk(uploadID: 2, offset: offset, data: ByteBuffer(bytes: [1, 2])))), .uploadSize)
         }
         await connection.close()
         try await Self.expectAlive(daemon)
@@ -242,17 +245,19 @@ struct HardeningTests {
         try await daemon.stop()
     }
 
-    @Test("config values that cannot run are refused at validation", arguments: [
-        ("[limits]\nidle_timeout_seconds = 1e10", "limits.idle_timeout_seconds"),
-        ("[limits]\nresume_grace_seconds = 1e10", "limits.resume_grace_seconds"),
-        ("[lifecycle]\nshutdown_grace_seconds = 1e10", "lifecycle.shutdown_grace_seconds"),
-        ("[slot]\nlength_ms = 0.0001", "slot.length_ms"),
-        ("[limits]\nmax_frame_bytes = 8", "limits.max_frame_bytes"),
-        ("[irac]\nlatency_s = 1e10", "irac.latency_s"),
-        ("[sttgs]\ngrace_ms = 1e13", "sttgs.grace_ms"),
-        ("[sttgs]\ntime_scale = 1e-300", "sttgs.time_scale"),
-        ("[limits]\nmax_unauthenticated_connections = 0", "limits.max_unauthenticated_connections"),
-    ])
+    @Test(
+        "config values that cannot run are refused at validation",
+        arguments: [
+            ("[limits]\nidle_timeout_seconds = 1e10", "limits.idle_timeout_seconds"),
+            ("[limits]\nresume_grace_seconds = 1e10", "limits.resume_grace_seconds"),
+            ("[lifecycle]\nshutdown_grace_seconds = 1e10", "lifecycle.shutdown_grace_seconds"),
+            ("[slot]\nlength_ms = 0.0001", "slot.length_ms"),
+            ("[limits]\nmax_frame_bytes = 8", "limits.max_frame_bytes"),
+            ("[irac]\nlatency_s = 1e10", "irac.latency_s"),
+            ("[sttgs]\ngrace_ms = 1e13", "sttgs.grace_ms"),
+            ("[sttgs]\ntime_scale = 1e-300", "sttgs.time_scale"),
+            ("[limits]\nmax_unauthenticated_connections = 0", "limits.max_unauthenticated_connections"),
+        ])
     func unrunnableConfiguration(toml: String, key: String) {
         #expect {
             var configuration = try ServerConfiguration.parse(toml: toml)

@@ -14,25 +14,32 @@ import Testing
     @Test("increments per role; restarts count from zero; outages never exceed transmissions; gone sessions forgotten")
     func increments() {
         var ledger = LinkOutcomeLedger()
-        let first = ledger.observe(SlotSnapshot(slot: 0, clients: [
-            Self.client(1, .robot, transmissions: 10, outages: 2), Self.client(2, .robot, transmissions: 4, outages: 0),
-            Self.client(3, .user, transmissions: 3, outages: 1),
-        ]))
+        let first = ledger.observe(
+            SlotSnapshot(
+                slot: 0,
+                clients: [
+                    Self.client(1, .robot, transmissions: 10, outages: 2), Self.client(2, .robot, transmissions: 4, outages: 0),
+                    Self.client(3, .user, transmissions: 3, outages: 1),
+                ]))
         #expect(first[.robot] == .init(transmissions: 14, outages: 2))
         #expect(first[.user] == .init(transmissions: 3, outages: 1))
         // Robot 1 sent 5 more (1 lost); robot 2 started over at 1; the user claims more outages
         // than transmissions (counted as 5 of 5).
-        let second = ledger.observe(SlotSnapshot(slot: 1, clients: [
-            Self.client(1, .robot, transmissions: 15, outages: 3), Self.client(2, .robot, transmissions: 1, outages: 0),
-            Self.client(3, .user, transmissions: 5, outages: 9),
-        ]))
+        let second = ledger.observe(
+            SlotSnapshot(
+                slot: 1,
+                clients: [
+                    Self.client(1, .robot, transmissions: 15, outages: 3), Self.client(2, .robot, transmissions: 1, outages: 0),
+                    Self.client(3, .user, transmissions: 5, outages: 9),
+                ]))
         #expect(second[.robot] == .init(transmissions: 6, outages: 1))
         #expect(second[.user] == .init(transmissions: 2, outages: 4))
         // Robot 1 left and came back with the same session id: its counts start over.
         _ = ledger.observe(SlotSnapshot(slot: 2, clients: []))
         let third = ledger.observe(SlotSnapshot(slot: 3, clients: [Self.client(1, .robot, transmissions: 15, outages: 3)]))
         #expect(third[.robot] == .init(transmissions: 15, outages: 3))
-        #expect(ledger.observe(SlotSnapshot(slot: 4, clients: [Self.client(1, .robot, transmissions: 15, outages: 3)]))[.robot]
-            == .init())
+        #expect(
+            ledger.observe(SlotSnapshot(slot: 4, clients: [Self.client(1, .robot, transmissions: 15, outages: 3)]))[.robot]
+                == .init())
     }
 }

@@ -90,7 +90,8 @@ struct LiveViewTests {
     static func record(slot: UInt64 = 4) -> SlotRecord {
         func robot(_ id: String, x: Int, power: Double, loss: Double) -> SlotRecord.Robot {
             SlotRecord.Robot(
-                client: id, link: 1, x: x, powerW: power, bits: 1e5, gain: 1e-9, channelReported: true, predictedLoss: loss, exactPose: true, poseSlot: 3,
+                client: id, link: 1, x: x, powerW: power, bits: 1e5, gain: 1e-9, channelReported: true, predictedLoss: loss, exactPose: true,
+                poseSlot: 3,
                 horizon: 5, horizonBudgetW: 0.01, feasible: true, solverMilliseconds: 0.2)
         }
         func user(_ id: String, x: Int, power: Double, delta: Double, miss: Bool) -> SlotRecord.User {
@@ -103,8 +104,10 @@ struct LiveViewTests {
             probeMilliseconds: 0, renderMilliseconds: 3, robotSolver: "apo", userSolver: "pmm", robotSolverMilliseconds: 0.4,
             userSolverMilliseconds: 0.3, userPowerW: 1.5, userPowerBudgetW: 2,
             robots: [robot("r1", x: 1, power: 0.008, loss: 0.25), robot("r2", x: 0, power: 0.002, loss: 0.75)],
-            users: [user("u1", x: 1, power: 1, delta: 0.3, miss: false), user("u2", x: 0, power: 0, delta: 0.6, miss: false),
-                    user("u3", x: 1, power: 0.5, delta: 0.9, miss: true)],
+            users: [
+                user("u1", x: 1, power: 1, delta: 0.3, miss: false), user("u2", x: 0, power: 0, delta: 0.6, miss: false),
+                user("u3", x: 1, power: 0.5, delta: 0.9, miss: true),
+            ],
             idleClients: ["r3"], imagesObserved: 0)
     }
 
@@ -119,10 +122,11 @@ struct LiveViewTests {
         // (1 − x)·Δ over the users: (0 + 0.6 + 0) / 3.
         #expect(abs(point.userLoss! - 0.2) < 1e-15)
         #expect(point.usersServed == 2 && point.robotImages == 1)
-        let empty = LiveViewPoint(SlotRecord(
-            slot: 0, late: false, computeMilliseconds: 0, cpuMilliseconds: 0, lagMilliseconds: 0, observeMilliseconds: 0,
-            probeMilliseconds: 0, renderMilliseconds: 0, robotSolver: "", userSolver: "", robotSolverMilliseconds: 0,
-            userSolverMilliseconds: 0, userPowerW: 0, userPowerBudgetW: 0, robots: [], users: [], idleClients: [], imagesObserved: 0))
+        let empty = LiveViewPoint(
+            SlotRecord(
+                slot: 0, late: false, computeMilliseconds: 0, cpuMilliseconds: 0, lagMilliseconds: 0, observeMilliseconds: 0,
+                probeMilliseconds: 0, renderMilliseconds: 0, robotSolver: "", userSolver: "", robotSolverMilliseconds: 0,
+                userSolverMilliseconds: 0, userPowerW: 0, userPowerBudgetW: 0, robots: [], users: [], idleClients: [], imagesObserved: 0))
         #expect(empty.robotLoss == nil && empty.userLoss == nil)
     }
 

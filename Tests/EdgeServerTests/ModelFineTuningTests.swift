@@ -49,7 +49,9 @@ struct ModelFineTuningTests {
         #expect(version.trainingSamples == 40 && version.heldOutSamples == 10)
         #expect(version.rounds == [0] && version.parent == 1 && version.iterations == 150)
         let before = try #require(version.psnrBefore), after = try #require(version.psnrAfter)
-        print("fine-tuning 150 iterations on 40 views: held-out PSNR \(before) → \(after) dB, SSIM \(version.ssimBefore ?? .nan) → \(version.ssimAfter ?? .nan)")
+        print(
+            "fine-tuning 150 iterations on 40 views: held-out PSNR \(before) → \(after) dB, SSIM \(version.ssimBefore ?? .nan) → \(version.ssimAfter ?? .nan)"
+        )
         #expect(after > before + 0.1)
         #expect(try #require(version.ssimAfter) > (try #require(version.ssimBefore)))
         #expect(version.promoted)

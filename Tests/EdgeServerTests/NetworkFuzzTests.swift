@@ -80,8 +80,12 @@ struct NetworkFuzzTests {
             if !open {
                 // An illegal frame: the daemon answers ERROR and closes.
                 let closed = await withTaskGroup(of: Bool.self) { group in
-                    group.addTask { await connection.waitUntilClosed(); return true }
-                    group.addTask { try? await Task.sleep(for: .seconds(10)); return false }
+                    group.addTask {
+                        await connection.waitUntilClosed(); return true
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(10)); return false
+                    }
                     let first = await group.next()!
                     group.cancelAll()
                     return first
@@ -104,7 +108,8 @@ struct NetworkFuzzTests {
             switch sent % 4 {
             case 0:
                 let offset = String(fuzzer.integer())
-                response = try await client.request(.PATCH, "/v1/uploads/fuzz-h2/\(fuzzer.integer() % 4)", headers: ["upload-offset": offset], body: [1, 2, 3])
+                response = try await client.request(
+                    .PATCH, "/v1/uploads/fuzz-h2/\(fuzzer.integer() % 4)", headers: ["upload-offset": offset], body: [1, 2, 3])
             case 1:
                 response = try await client.request(
                     .POST, "/v1/uploads/fuzz-h2/\(fuzzer.integer() % 4)",

@@ -19,9 +19,11 @@ import Wireless
         #expect(pilot.estimateGain == link.gain(seed: 3, link: 2, slot: 9, position: Self.position))
     }
 
-    @Test("Δh has mean 0 and variance ω² = r·‖h̃‖²/N per antenna; the estimates' mean power is N·ρ₀d^−α", arguments: [
-        EmulatedLink.robotUplink, .userDownlink,
-    ])
+    @Test(
+        "Δh has mean 0 and variance ω² = r·‖h̃‖²/N per antenna; the estimates' mean power is N·ρ₀d^−α",
+        arguments: [
+            EmulatedLink.robotUplink, .userDownlink,
+        ])
     func errorStatistics(link: EmulatedLink) {
         let r = 0.04
         let draws = 4000

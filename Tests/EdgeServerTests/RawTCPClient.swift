@@ -17,7 +17,8 @@ struct RawTCPClient {
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.autoRead, value: reading)
         if let receiveBuffer { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: receiveBuffer) }
-        let channel = try await bootstrap
+        let channel =
+            try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(received: received)) }
             }

@@ -86,7 +86,9 @@ struct ResourceBoundTests {
         try await daemon.stop()
     }
 
-    @Test("SIGTERM with an event stream, an idle h2 connection, a silent socket and a binary session: BYE everywhere, exit well inside the grace period")
+    @Test(
+        "SIGTERM with an event stream, an idle h2 connection, a silent socket and a binary session: BYE everywhere, exit well inside the grace period"
+    )
     func drainIsPrompt() async throws {
         let daemon = try await TestDaemon.start { $0.shutdownGraceSeconds = 10 }
         let streaming = try await SplatHTTPSession.connect(host: "127.0.0.1", port: daemon.httpPort, token: TestDaemon.token)
@@ -118,9 +120,10 @@ struct ResourceBoundTests {
     func welcomeComesFirst() throws {
         let channel = EmbeddedChannel()
         let link = ConnectionLink(channel: channel, limiter: InflightLimiter(limit: 1 << 20), outboundLimit: 1 << 20)
-        let schedule = Message.schedule(Schedule(
-            slot: 1, stage: .slot, decision: true, powerWatts: 0.1, expectedRateBitsPerSecond: 1e6,
-            deadlineMicroseconds: 1, stageDurationMicroseconds: 1))
+        let schedule = Message.schedule(
+            Schedule(
+                slot: 1, stage: .slot, decision: true, powerWatts: 0.1, expectedRateBitsPerSecond: 1e6,
+                deadlineMicroseconds: 1, stageDurationMicroseconds: 1))
         link.send(schedule)
         #expect(try channel.readOutbound(as: WireFrame.self) == nil)
         let welcome = Welcome(

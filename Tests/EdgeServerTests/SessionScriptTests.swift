@@ -120,7 +120,8 @@ import Testing
             let answer: WireFrame?
             switch step {
             case .hello:
-                answer = try await connection.request(.hello(Hello(role: .robot, clientID: clientID, token: TestDaemon.token)), version: ProtocolVersion.handshake)
+                answer = try await connection.request(
+                    .hello(Hello(role: .robot, clientID: clientID, token: TestDaemon.token)), version: ProtocolVersion.handshake)
             case .pose(let report):
                 try await connection.send(.pose(report))
                 answer = nil
@@ -130,7 +131,8 @@ import Testing
             case .ping(let beat):
                 answer = try await connection.request(.ping(beat))
             case .uploadBegin(let id, let size, let digest):
-                answer = try await connection.request(.uploadBegin(UploadBegin(uploadID: id, totalSize: UInt64(size), sha256: digest, kind: .dataset, name: "script")))
+                answer = try await connection.request(
+                    .uploadBegin(UploadBegin(uploadID: id, totalSize: UInt64(size), sha256: digest, kind: .dataset, name: "script")))
             case .uploadChunk(let id, let offset, let bytes):
                 answer = try await connection.request(.uploadChunk(UploadChunk(uploadID: id, offset: offset, data: ByteBuffer(bytes: bytes))))
             case .uploadEnd(let id):
@@ -143,7 +145,10 @@ import Testing
             switch answer?.message {
             case nil: outcomes.append(.accepted)
             case .welcome(let w)?:
-                outcomes.append(.welcome(version: w.version, maxPayload: w.maxPayloadLength, slotMicroseconds: w.slotLengthMicroseconds, maxPlannedPoses: w.maxPlannedPoses))
+                outcomes.append(
+                    .welcome(
+                        version: w.version, maxPayload: w.maxPayloadLength, slotMicroseconds: w.slotLengthMicroseconds,
+                        maxPlannedPoses: w.maxPlannedPoses))
             case .pong(let beat)?: outcomes.append(.pong(beat))
             case .ack(let ack)?: outcomes.append(.offset(ack.value))
             case .error(let error)?: outcomes.append(.refused(error.code))
@@ -163,7 +168,10 @@ import Testing
                 switch step {
                 case .hello:
                     let w = try await client.hello(Hello(role: .robot, clientID: clientID, token: TestDaemon.token))
-                    outcomes.append(.welcome(version: w.version, maxPayload: w.maxPayloadLength, slotMicroseconds: w.slotLengthMicroseconds, maxPlannedPoses: w.maxPlannedPoses))
+                    outcomes.append(
+                        .welcome(
+                            version: w.version, maxPayload: w.maxPayloadLength, slotMicroseconds: w.slotLengthMicroseconds,
+                            maxPlannedPoses: w.maxPlannedPoses))
                 case .pose(let report):
                     #expect(try await client.send(.pose(report), clientID: clientID) == nil)
                     outcomes.append(.accepted)
@@ -177,7 +185,8 @@ import Testing
                     outcomes.append(.pong(echoed))
                 case .uploadBegin(let id, let size, let digest):
                     let hex = digest.map { String(format: "%02x", $0) }.joined()
-                    outcomes.append(try upload(await client.request(.POST, path(id), headers: ["upload-length": String(size), "upload-sha256": hex])))
+                    outcomes.append(
+                        try upload(await client.request(.POST, path(id), headers: ["upload-length": String(size), "upload-sha256": hex])))
                 case .uploadChunk(let id, let offset, let bytes):
                     outcomes.append(try upload(await client.request(.PATCH, path(id), headers: ["upload-offset": String(offset)], body: bytes)))
                 case .uploadEnd(let id):

@@ -25,9 +25,11 @@ import Testing
 
     static func robot(_ index: UInt32, uploaded sequence: UInt64) -> SlotSnapshot.Client {
         let session = Session(id: UInt64(index), linkID: index, clientID: "robot-\(index)", role: .robot)
-        session.received(.image(CapturedImage(
-            kind: .mrFrame, sequence: sequence, pose: .identity,
-            image: EncodedImage(width: 1, height: 1, encoding: .png, bytes: ByteBuffer()))))
+        session.received(
+            .image(
+                CapturedImage(
+                    kind: .mrFrame, sequence: sequence, pose: .identity,
+                    image: EncodedImage(width: 1, height: 1, encoding: .png, bytes: ByteBuffer()))))
         return SlotSnapshot(slot: 0, sessions: [session]).clients[0]
     }
 

@@ -31,15 +31,18 @@ import Wireless
     static func robotSnapshot(slot: UInt64 = 4) -> SlotSnapshot {
         let losses = [0.02, 0.09, 0.2]
         var clients = (1...3).map { i in
-            client(UInt64(i), .robot, report: PoseReport(
-                slot: 4, timestampNanoseconds: 0, pose: pose(Double(i), 0), oracleLoss: losses[i - 1],
-                plannedPoses: (1...5).map { pose(Double(i) + 0.3 * Double($0), 0.1 * Double($0)) }))
+            client(
+                UInt64(i), .robot,
+                report: PoseReport(
+                    slot: 4, timestampNanoseconds: 0, pose: pose(Double(i), 0), oracleLoss: losses[i - 1],
+                    plannedPoses: (1...5).map { pose(Double(i) + 0.3 * Double($0), 0.1 * Double($0)) }))
         }
         clients.append(client(9, .robot, report: nil))
         return SlotSnapshot(slot: slot, clients: clients)
     }
 
-    @Test("robots: each plan is GSCLO's first slot on the horizon instance built from the snapshot", arguments: [GSCLOSolverName.apo, .exact, .ranking])
+    @Test(
+        "robots: each plan is GSCLO's first slot on the horizon instance built from the snapshot", arguments: [GSCLOSolverName.apo, .exact, .ranking])
     func robotsPlanIsTheSolversAnswer(solver: GSCLOSolverName) throws {
         var configuration = SlotLoopConfiguration()
         configuration.gsmrSolver = solver
@@ -99,10 +102,11 @@ import Wireless
             // what poses alone need over them.
             #expect(!second.robots[k].channelReported && client.channel?.slot == 4)
             let gains = report.plannedPoses.map { link.meanGain(at: $0.position) }
-            let poseFloor = gains.map {
-                Shannon.minimumPower(
-                    bits: configuration.robotPoseBits, duration: Self.tau, bandwidth: link.bandwidth, noise: link.noise, gain: $0)
-            }.reduce(0, +) / 5
+            let poseFloor =
+                gains.map {
+                    Shannon.minimumPower(
+                        bits: configuration.robotPoseBits, duration: Self.tau, bandwidth: link.bandwidth, noise: link.noise, gain: $0)
+                }.reduce(0, +) / 5
             let left = (configuration.robotPowerBudget * (1 + 5) - first.robots[k].powerW) / 5
             #expect(second.robots[k].horizon == 5)
             let expected = max(left, poseFloor * (1 + 1e-9))
@@ -111,12 +115,15 @@ import Wireless
     }
 
     static func userSnapshot() -> SlotSnapshot {
-        SlotSnapshot(slot: 12, clients: (1...6).map { i in
-            client(UInt64(i), .user, report: PoseReport(slot: 12, timestampNanoseconds: 0, pose: pose(Double(i) * 1.5, 2)))
-        } + [client(40, .collector, report: nil)])
+        SlotSnapshot(
+            slot: 12,
+            clients: (1...6).map { i in
+                client(UInt64(i), .user, report: PoseReport(slot: 12, timestampNanoseconds: 0, pose: pose(Double(i) * 1.5, 2)))
+            } + [client(40, .collector, report: nil)])
     }
 
-    @Test("users: the plan is IRAC's decision on the instance built from the snapshot and the probes", arguments: [IRACSolverName.pmm, .exact, .greedy])
+    @Test(
+        "users: the plan is IRAC's decision on the instance built from the snapshot and the probes", arguments: [IRACSolverName.pmm, .exact, .greedy])
     func usersPlanIsTheSolversAnswer(solver: IRACSolverName) throws {
         var configuration = SlotLoopConfiguration()
         configuration.iracSolver = solver
@@ -173,7 +180,8 @@ import Wireless
 
     static func userRecord(_ client: String) -> SlotRecord.User {
         SlotRecord.User(
-            client: client, link: 0, x: 1, powerW: 0, bits: 0, gain: 1, channelReported: false, exactPose: true, poseSlot: 0, delta: 0, deltaAgeSlots: nil,
+            client: client, link: 0, x: 1, powerW: 0, bits: 0, gain: 1, channelReported: false, exactPose: true, poseSlot: 0, delta: 0,
+            deltaAgeSlots: nil,
             expectedRateBps: 1, frameReadyMilliseconds: nil, deadlineMiss: false)
     }
 }

@@ -37,8 +37,9 @@ func findTool(_ name: String) -> String? {
 
 @Suite("Stock HTTP clients (curl, h2load, openssl)")
 struct StockClientTests {
-    @Test("curl --http2-prior-knowledge reads /healthz and /metrics; curl --http1.1 reads /healthz",
-          .enabled(if: findTool("curl") != nil, "curl is not installed (make deps installs it)"))
+    @Test(
+        "curl --http2-prior-knowledge reads /healthz and /metrics; curl --http1.1 reads /healthz",
+        .enabled(if: findTool("curl") != nil, "curl is not installed (make deps installs it)"))
     func curl() async throws {
         let daemon = try await TestDaemon.start()
         let curl = findTool("curl")!
@@ -54,8 +55,9 @@ struct StockClientTests {
         try await daemon.stop()
     }
 
-    @Test("h2load completes a short run against /healthz with zero failed requests",
-          .enabled(if: findTool("h2load") != nil, "h2load is not installed (Debian nghttp2-client; make deps installs it)"))
+    @Test(
+        "h2load completes a short run against /healthz with zero failed requests",
+        .enabled(if: findTool("h2load") != nil, "h2load is not installed (Debian nghttp2-client; make deps installs it)"))
     func h2load() async throws {
         let daemon = try await TestDaemon.start()
         let result = try await runTool(findTool("h2load")!, ["-n", "2000", "-c", "4", "-m", "8", "http://127.0.0.1:\(daemon.httpPort)/healthz"])
@@ -64,16 +66,19 @@ struct StockClientTests {
         try await daemon.stop()
     }
 
-    @Test("with a certificate, h2 is negotiated over TLS by ALPN (and http/1.1 still works)",
-          .enabled(if: findTool("curl") != nil && findTool("openssl") != nil, "curl or openssl is not installed"))
+    @Test(
+        "with a certificate, h2 is negotiated over TLS by ALPN (and http/1.1 still works)",
+        .enabled(if: findTool("curl") != nil && findTool("openssl") != nil, "curl or openssl is not installed"))
     func tls() async throws {
         let directory = TestDaemon.temporaryDirectory()
         let certificate = directory + "/cert.pem"
         let key = directory + "/key.pem"
-        let made = try await runTool(findTool("openssl")!, [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/CN=localhost", "-keyout", key, "-out", certificate,
-        ])
+        let made = try await runTool(
+            findTool("openssl")!,
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                "-subj", "/CN=localhost", "-keyout", key, "-out", certificate,
+            ])
         try #require(made.status == 0, "\(made.output)")
         let daemon = try await TestDaemon.start {
             $0.tlsCertificatePath = certificate
@@ -87,8 +92,9 @@ struct StockClientTests {
         try await daemon.stop()
     }
 
-    @Test("deploy/edge-serverd.service passes systemd-analyze verify",
-          .enabled(if: findTool("systemd-analyze") != nil, "systemd-analyze is not installed (Debian systemd)"))
+    @Test(
+        "deploy/edge-serverd.service passes systemd-analyze verify",
+        .enabled(if: findTool("systemd-analyze") != nil, "systemd-analyze is not installed (Debian systemd)"))
     func systemdUnit() async throws {
         let unit = packageRoot() + "/deploy/edge-serverd.service"
         let result = try await runTool(findTool("systemd-analyze")!, ["verify", unit])

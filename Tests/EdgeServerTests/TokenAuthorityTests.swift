@@ -32,10 +32,12 @@ struct TokenAuthorityTests {
         #expect(authority.grant(for: "fleet")?.allows(clientID: "collector-2", role: .collector) == false)
     }
 
-    @Test("client patterns", arguments: [
-        ("*", "anything", true), ("robot-*", "robot-", true), ("robot-*", "robot-9", true), ("robot-*", "robo", false),
-        ("alice", "alice", true), ("alice", "alice-2", false),
-    ])
+    @Test(
+        "client patterns",
+        arguments: [
+            ("*", "anything", true), ("robot-*", "robot-", true), ("robot-*", "robot-9", true), ("robot-*", "robo", false),
+            ("alice", "alice", true), ("alice", "alice-2", false),
+        ])
     func patterns(pattern: String, clientID: String, matches: Bool) throws {
         #expect(try #require(ClientPattern(pattern)).matches(clientID) == matches)
     }
@@ -47,32 +49,36 @@ struct TokenAuthorityTests {
 
     @Test("[[auth.grants]] parse, with flat tokens kept as unrestricted grants")
     func parseGrants() throws {
-        let configuration = try ServerConfiguration.parse(toml: """
-            [auth]
-            tokens = ["legacy"]
-            [[auth.grants]]
-            token = "robots"
-            clients = ["robot-*"]
-            roles = ["robot"]
-            [[auth.grants]]
-            token = "alice"
-            clients = ["alice"]
-            """)
+        let configuration = try ServerConfiguration.parse(
+            toml: """
+                [auth]
+                tokens = ["legacy"]
+                [[auth.grants]]
+                token = "robots"
+                clients = ["robot-*"]
+                roles = ["robot"]
+                [[auth.grants]]
+                token = "alice"
+                clients = ["alice"]
+                """)
         try configuration.validate()
-        #expect(configuration.grants == [
-            TokenGrant(token: "robots", clients: [.prefix("robot-")], roles: [.robot]),
-            TokenGrant(token: "alice", clients: [.exact("alice")]),
-            TokenGrant.unrestricted("legacy"),
-        ])
+        #expect(
+            configuration.grants == [
+                TokenGrant(token: "robots", clients: [.prefix("robot-")], roles: [.robot]),
+                TokenGrant(token: "alice", clients: [.exact("alice")]),
+                TokenGrant.unrestricted("legacy"),
+            ])
     }
 
-    @Test("bad grants name their key", arguments: [
-        ("[[auth.grants]]\ntoken = \"t\"\nclients = [\"a*b\"]", "auth.grants[0].clients"),
-        ("[[auth.grants]]\ntoken = \"t\"\nclients = [\"a\"]\nroles = [\"pilot\"]", "auth.grants[0].roles"),
-        ("[[auth.grants]]\ntoken = \"\"\nclients = [\"a\"]", "auth.grants[0].token"),
-        ("[[auth.grants]]\ntoken = \"t\"\nclients = []", "auth.grants[0].clients"),
-        ("[[auth.grants]]\ntoken = \"t\"\nclients = [\"a\"]\nroles = []", "auth.grants[0].roles"),
-    ])
+    @Test(
+        "bad grants name their key",
+        arguments: [
+            ("[[auth.grants]]\ntoken = \"t\"\nclients = [\"a*b\"]", "auth.grants[0].clients"),
+            ("[[auth.grants]]\ntoken = \"t\"\nclients = [\"a\"]\nroles = [\"pilot\"]", "auth.grants[0].roles"),
+            ("[[auth.grants]]\ntoken = \"\"\nclients = [\"a\"]", "auth.grants[0].token"),
+            ("[[auth.grants]]\ntoken = \"t\"\nclients = []", "auth.grants[0].clients"),
+            ("[[auth.grants]]\ntoken = \"t\"\nclients = [\"a\"]\nroles = []", "auth.grants[0].roles"),
+        ])
     func badGrants(toml: String, key: String) {
         #expect {
             try ServerConfiguration.parse(toml: toml).validate()

@@ -110,7 +110,8 @@ struct UploadTransportTests {
     func httpUnauthorized() async throws {
         let daemon = try await TestDaemon.start()
         let client = try await daemon.http(token: "nope")
-        let response = try await client.request(.POST, "/v1/uploads/a/1", headers: ["upload-length": "1", "upload-sha256": String(repeating: "0", count: 64)])
+        let response = try await client.request(
+            .POST, "/v1/uploads/a/1", headers: ["upload-length": "1", "upload-sha256": String(repeating: "0", count: 64)])
         #expect(response.status == 401)
         await client.close()
         try await daemon.stop()

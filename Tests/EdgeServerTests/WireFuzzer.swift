@@ -36,31 +36,37 @@ struct WireFuzzer {
     mutating func message() -> Message {
         switch Int.random(in: 0..<10, using: &rng) {
         case 0, 1, 2:
-            return .pose(PoseReport(
-                slot: integer(), timestampNanoseconds: integer(), pose: pose(),
-                oracleLoss: Bool.random(using: &rng) ? nonNegative() : nil,
-                plannedPoses: (0..<Int.random(in: 0...4, using: &rng)).map { _ in pose() }))
+            return .pose(
+                PoseReport(
+                    slot: integer(), timestampNanoseconds: integer(), pose: pose(),
+                    oracleLoss: Bool.random(using: &rng) ? nonNegative() : nil,
+                    plannedPoses: (0..<Int.random(in: 0...4, using: &rng)).map { _ in pose() }))
         case 3:
-            return .channelReport(ChannelReport(
-                slot: integer(), snrDecibels: finite(), gain: nonNegative(),
-                coefficients: (0..<Int.random(in: 0...4, using: &rng)).map { _ in ChannelCoefficient(real: finite(), imaginary: finite()) }))
+            return .channelReport(
+                ChannelReport(
+                    slot: integer(), snrDecibels: finite(), gain: nonNegative(),
+                    coefficients: (0..<Int.random(in: 0...4, using: &rng)).map { _ in ChannelCoefficient(real: finite(), imaginary: finite()) }))
         case 4:
             return .ping(Heartbeat(nonce: integer(), timestampNanoseconds: integer()))
         case 5:
             let kind = UploadKind.allCases.randomElement(using: &rng)!
-            return .uploadBegin(UploadBegin(
-                uploadID: integer(), totalSize: integer(), sha256: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) },
-                kind: kind, name: String(repeating: "n", count: Int.random(in: 1...255, using: &rng))))
+            return .uploadBegin(
+                UploadBegin(
+                    uploadID: integer(), totalSize: integer(), sha256: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) },
+                    kind: kind, name: String(repeating: "n", count: Int.random(in: 1...255, using: &rng))))
         case 6:
-            return .uploadChunk(UploadChunk(
-                uploadID: integer(), offset: integer() / 2, data: ByteBuffer(bytes: (0..<Int.random(in: 0...64, using: &rng)).map { UInt8($0) })))
+            return .uploadChunk(
+                UploadChunk(
+                    uploadID: integer(), offset: integer() / 2, data: ByteBuffer(bytes: (0..<Int.random(in: 0...64, using: &rng)).map { UInt8($0) })))
         case 7:
             return .uploadEnd(UploadEnd(uploadID: integer()))
         case 8:
             let side = UInt16.random(in: 1...4, using: &rng)
-            return .image(CapturedImage(
-                kind: .mrFrame, sequence: integer(), pose: pose(),
-                image: EncodedImage(width: side, height: side, encoding: .rgb8, bytes: ByteBuffer(repeating: 9, count: 3 * Int(side) * Int(side)))))
+            return .image(
+                CapturedImage(
+                    kind: .mrFrame, sequence: integer(), pose: pose(),
+                    image: EncodedImage(width: side, height: side, encoding: .rgb8, bytes: ByteBuffer(repeating: 9, count: 3 * Int(side) * Int(side)))
+                ))
         default:
             return .ack(Ack(acknowledgedRequestID: UInt32.random(in: 0...UInt32.max, using: &rng), value: integer()))
         }

@@ -18,17 +18,21 @@ struct ClientSimAdmissionTests {
         let port = P.freePort()
         let config = work.appendingPathComponent("edge.toml")
         try "[irac]\nprobe_size = \"32x24\"\nframe_size = \"32x24\"\n".write(to: config, atomically: true, encoding: .utf8)
-        let server = try P.start(daemon, [
-            "--config", config.path, "--slot-ms", "200",
-            "--binary-port", String(port), "--http-port", String(P.freePort()), "--data-dir", work.path + "/data",
-            "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1", "--max-sessions", "1",
-        ])
+        let server = try P.start(
+            daemon,
+            [
+                "--config", config.path, "--slot-ms", "200",
+                "--binary-port", String(port), "--http-port", String(P.freePort()), "--data-dir", work.path + "/data",
+                "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1", "--max-sessions", "1",
+            ])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         try await P.waitForListener(port: port)
-        let agents = try P.start(client, [
-            "--role", "robot", "--count", "2", "--server", "127.0.0.1:\(port)", "--token", "t", "--duration", "3",
-            "--world-gaussians", "2000", "--out", work.path + "/reports", "--image-size", "32x24", "--frame-size", "32x24",
-        ])
+        let agents = try P.start(
+            client,
+            [
+                "--role", "robot", "--count", "2", "--server", "127.0.0.1:\(port)", "--token", "t", "--duration", "3",
+                "--world-gaussians", "2000", "--out", work.path + "/reports", "--image-size", "32x24", "--frame-size", "32x24",
+            ])
         let status = try await P.wait(agents)
         #expect(status != 0, "a refused agent must show in the exit status")
         let reports = try FileManager.default.contentsOfDirectory(atPath: work.path + "/reports").filter { $0.hasSuffix(".json") }

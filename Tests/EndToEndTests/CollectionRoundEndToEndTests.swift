@@ -38,17 +38,19 @@ struct CollectionRoundEndToEndTests {
         let port = P.freePort(), httpPort = P.freePort(), data = work.path + "/data", reports = work.path + "/reports"
         let config = work.appendingPathComponent("edge.toml")
         try """
-            [sttgs]
-            solver = "\(solver)"
-            round_s = \(roundSeconds)
-            time_scale = \(timeScale)
-            collectors = \(collectors)
-            grace_ms = \(grace * 1000)
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let server = try P.start(daemon, [
-            "--config", config.path, "--no-slot-loop", "--binary-port", String(port), "--http-port", String(httpPort),
-            "--data-dir", data, "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1",
-        ])
+        [sttgs]
+        solver = "\(solver)"
+        round_s = \(roundSeconds)
+        time_scale = \(timeScale)
+        collectors = \(collectors)
+        grace_ms = \(grace * 1000)
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let server = try P.start(
+            daemon,
+            [
+                "--config", config.path, "--no-slot-loop", "--binary-port", String(port), "--http-port", String(httpPort),
+                "--data-dir", data, "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1",
+            ])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         try await P.waitForListener(port: port)
         let common = [
@@ -225,7 +227,9 @@ struct CollectionRoundEndToEndTests {
             let dataset = try #require((restarted["uploads"] as! [[String: Any]]).first { $0["kind"] as? String == "dataset" })
             #expect((dataset["resumed_from_offset"] as! Int) >= (killedAt ?? .max), "resumed below the durable offset the store had")
             #expect((dataset["resumed_from_offset"] as! Int) > 0)
-            print("STT-GS e2e restart: killed at durable offset \(killedAt ?? -1), resumed from \(dataset["resumed_from_offset"]!) of \(dataset["bytes"]!) bytes")
+            print(
+                "STT-GS e2e restart: killed at durable offset \(killedAt ?? -1), resumed from \(dataset["resumed_from_offset"]!) of \(dataset["bytes"]!) bytes"
+            )
             #expect((dataset["bytes_sent"] as! Int) == (dataset["bytes"] as! Int) - (dataset["resumed_from_offset"] as! Int))
         }
         #expect(killedAt != nil, "the victim's upload was never caught in flight")

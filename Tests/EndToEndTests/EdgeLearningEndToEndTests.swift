@@ -50,10 +50,12 @@ struct EdgeLearningEndToEndTests {
         let file = work.appendingPathComponent("edge-\(UUID().uuidString).toml")
         try config.write(to: file, atomically: true, encoding: .utf8)
         let (binaryPort, httpPort) = (P.freePort(), P.freePort())
-        let process = try P.start(daemon, [
-            "--config", file.path, "--binary-port", String(binaryPort), "--http-port", String(httpPort), "--data-dir", data,
-            "--token", "t", "--log-level", "warning", "--world-gaussians", String(worldGaussians), "--threads", "1",
-        ] + extra)
+        let process = try P.start(
+            daemon,
+            [
+                "--config", file.path, "--binary-port", String(binaryPort), "--http-port", String(httpPort), "--data-dir", data,
+                "--token", "t", "--log-level", "warning", "--world-gaussians", String(worldGaussians), "--threads", "1",
+            ] + extra)
         try await P.waitForListener(port: httpPort)
         try await P.waitForListener(port: binaryPort)
         return Daemon(process: process, binaryPort: binaryPort, httpPort: httpPort)
@@ -76,11 +78,13 @@ struct EdgeLearningEndToEndTests {
     /// Runs 5 collector processes (80×60 images, 10 each) against `daemon` to completion.
     static func collect(_ daemon: Daemon, work: URL) async throws {
         guard let client = P.executable("client-sim") else { throw Failure("client-sim not built") }
-        let process = try P.start(client, [
-            "--role", "collector", "--count", "5", "--server", "127.0.0.1:\(daemon.binaryPort)", "--token", "t", "--duration", "60",
-            "--world-gaussians", String(worldGaussians), "--image-size", "80x60", "--items", "10", "--sampling-ratio", "0.2",
-            "--time-scale", "7", "--out", work.path + "/collectors",
-        ])
+        let process = try P.start(
+            client,
+            [
+                "--role", "collector", "--count", "5", "--server", "127.0.0.1:\(daemon.binaryPort)", "--token", "t", "--duration", "60",
+                "--world-gaussians", String(worldGaussians), "--image-size", "80x60", "--items", "10", "--sampling-ratio", "0.2",
+                "--time-scale", "7", "--out", work.path + "/collectors",
+            ])
         #expect(try await P.wait(process) == 0)
     }
 
@@ -224,7 +228,7 @@ struct EdgeLearningEndToEndTests {
         defer { try? FileManager.default.removeItem(at: work) }
         let data = work.path + "/data"
         guard let daemon = try await Self.startDaemon(config: Self.config + "\n[training]\niterations = 200\n", data: data, work: work),
-              let client = P.executable("client-sim")
+            let client = P.executable("client-sim")
         else {
             Issue.record("edge-serverd/client-sim not built: run `swift build` first")
             return
@@ -232,10 +236,12 @@ struct EdgeLearningEndToEndTests {
         defer { if daemon.process.isRunning { kill(daemon.process.processIdentifier, SIGKILL) } }
         let viewer = try Viewer()
         try await viewer.open(daemon: daemon)
-        let users = try P.start(client, [
-            "--role", "user", "--count", "3", "--server", "127.0.0.1:\(daemon.binaryPort)", "--token", "t", "--duration", "40",
-            "--world-gaussians", String(Self.worldGaussians), "--frame-size", "64x48", "--out", work.path + "/users",
-        ])
+        let users = try P.start(
+            client,
+            [
+                "--role", "user", "--count", "3", "--server", "127.0.0.1:\(daemon.binaryPort)", "--token", "t", "--duration", "40",
+                "--world-gaussians", String(Self.worldGaussians), "--frame-size", "64x48", "--out", work.path + "/users",
+            ])
         defer { if users.isRunning { kill(users.processIdentifier, SIGKILL) } }
         #expect(try await Self.waitUntil(seconds: 10) { viewer.count >= 5 }, "the viewer got no FRAMEs")
 
@@ -266,9 +272,10 @@ struct EdgeLearningEndToEndTests {
         #expect(versions.map { $0["version"] as? Int } == [1, 2])
         let second = try #require(versions.last)
         let before = try #require(second["psnr_before"] as? Double), after = try #require(second["psnr_after"] as? Double)
-        print("edge learning e2e: version 2 held-out PSNR \(before) → \(after) dB, SSIM \(second["ssim_before"] ?? "-") → "
-              + "\(second["ssim_after"] ?? "-") on \(second["held_out_samples"] ?? "-") views, \(second["training_samples"] ?? "-") "
-              + "training samples, \(second["iterations"] ?? "-") iterations in \(second["training_seconds"] ?? "-") s")
+        print(
+            "edge learning e2e: version 2 held-out PSNR \(before) → \(after) dB, SSIM \(second["ssim_before"] ?? "-") → "
+                + "\(second["ssim_after"] ?? "-") on \(second["held_out_samples"] ?? "-") views, \(second["training_samples"] ?? "-") "
+                + "training samples, \(second["iterations"] ?? "-") iterations in \(second["training_seconds"] ?? "-") s")
         print("edge learning e2e: slots without training: \(baseline); while training: \(duringTraining)")
         #expect(after > before, "version 2's held-out PSNR \(after) is not above version 1's \(before)")
         #expect(second["promoted"] as? Bool == true && second["parent"] as? Int == 1 && second["rounds"] as? [Int] == [0])
@@ -283,7 +290,8 @@ struct EdgeLearningEndToEndTests {
         let expected2 = try viewer.expectedFrame(ply: data + "/models/2.ply")
         #expect(Self.maxDifference(expected1, expected2) > 4 * Self.sameRender, "versions 1 and 2 render the viewer's pose alike")
         let late = viewer.frames(after: swapped + .milliseconds(300))
-        #expect(late.allSatisfy { Self.isRender($0, of: expected2) && !Self.isRender($0, of: expected1) }, "a FRAME after the swap is not version 2's")
+        #expect(
+            late.allSatisfy { Self.isRender($0, of: expected2) && !Self.isRender($0, of: expected1) }, "a FRAME after the swap is not version 2's")
 
         // The round report carries the training outcome.
         let report = try P.json(data + "/rounds/round-0.json")
@@ -305,8 +313,9 @@ struct EdgeLearningEndToEndTests {
         defer { try? FileManager.default.removeItem(at: work) }
         let data = work.path + "/data"
         // A run far longer than the test: it is surely under way when the daemon is killed.
-        guard let daemon = try await Self.startDaemon(
-            config: Self.config + "\n[training]\niterations = 1000000\n", data: data, work: work, extra: ["--no-slot-loop"])
+        guard
+            let daemon = try await Self.startDaemon(
+                config: Self.config + "\n[training]\niterations = 1000000\n", data: data, work: work, extra: ["--no-slot-loop"])
         else {
             Issue.record("edge-serverd not built: run `swift build` first")
             return
@@ -319,8 +328,9 @@ struct EdgeLearningEndToEndTests {
         kill(daemon.process.processIdentifier, SIGKILL)
         _ = try await P.wait(daemon.process)
 
-        guard let restarted = try await Self.startDaemon(
-            config: Self.config + "\n[training]\niterations = 100\n", data: data, work: work, extra: ["--no-slot-loop"])
+        guard
+            let restarted = try await Self.startDaemon(
+                config: Self.config + "\n[training]\niterations = 100\n", data: data, work: work, extra: ["--no-slot-loop"])
         else { return }
         defer { if restarted.process.isRunning { kill(restarted.process.processIdentifier, SIGKILL) } }
         // Version 1 serves and is the only version; the round's data is byte for byte intact.
@@ -340,7 +350,8 @@ struct EdgeLearningEndToEndTests {
     /// opacity, scales, rotation), written byte by byte rather than by the renderer.
     static func inriaPLY(_ scene: GaussianScene) -> Data {
         var header = "ply\nformat binary_little_endian 1.0\nelement vertex \(scene.count)\n"
-        let names = ["x", "y", "z", "nx", "ny", "nz", "f_dc_0", "f_dc_1", "f_dc_2"] + (0..<45).map { "f_rest_\($0)" }
+        let names =
+            ["x", "y", "z", "nx", "ny", "nz", "f_dc_0", "f_dc_1", "f_dc_2"] + (0..<45).map { "f_rest_\($0)" }
             + ["opacity", "scale_0", "scale_1", "scale_2", "rot_0", "rot_1", "rot_2", "rot_3"]
         for name in names { header += "property float \(name)\n" }
         var data = Data((header + "end_header\n").utf8)
@@ -410,14 +421,18 @@ struct EdgeLearningEndToEndTests {
         let work = try P.scratch("learn-gslab")
         defer { try? FileManager.default.removeItem(at: work) }
         let dataset = work.path + "/dataset", model = work.path + "/trained.ply"
-        let made = try P.runToCompletion(lab, [
-            "world-dataset", "--out", dataset, "--gaussians", "2000", "--sh-degree", "1", "--train-views", "4", "--test-views", "1",
-            "--resolution", "32x24", "--points", "1500",
-        ])
+        let made = try P.runToCompletion(
+            lab,
+            [
+                "world-dataset", "--out", dataset, "--gaussians", "2000", "--sh-degree", "1", "--train-views", "4", "--test-views", "1",
+                "--resolution", "32x24", "--points", "1500",
+            ])
         #expect(made.status == 0, "\(made.output)")
-        let trained = try P.runToCompletion(lab, [
-            "train", "--data", dataset, "--iterations", "20", "--out", model, "--threads", "1", "--sh-degree", "1", "--progress-every", "10",
-        ])
+        let trained = try P.runToCompletion(
+            lab,
+            [
+                "train", "--data", dataset, "--iterations", "20", "--out", model, "--threads", "1", "--sh-degree", "1", "--progress-every", "10",
+            ])
         #expect(trained.status == 0, "\(trained.output)")
         try await Self.servesScene(model, work: work)
     }
@@ -432,10 +447,12 @@ struct EdgeLearningEndToEndTests {
         let path = work.path + "/bad.ply"
         try Data("ply\nformat binary_little_endian 1.0\nelement vertex 9223372036854775807\nproperty float x\nend_header\n".utf8)
             .write(to: URL(fileURLWithPath: path))
-        let run = try P.runToCompletion(daemon, [
-            "--scene", path, "--binary-port", "0", "--http-port", "0", "--data-dir", work.path + "/data", "--token", "t",
-            "--world-gaussians", "2000",
-        ])
+        let run = try P.runToCompletion(
+            daemon,
+            [
+                "--scene", path, "--binary-port", "0", "--http-port", "0", "--data-dir", work.path + "/data", "--token", "t",
+                "--world-gaussians", "2000",
+            ])
         #expect(run.status != 0)
         #expect(run.output.contains("model malformed"), "\(run.output)")
     }

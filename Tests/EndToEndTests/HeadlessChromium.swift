@@ -45,10 +45,12 @@ final class HeadlessChromium {
     /// Starts the browser on an empty page with a `width`×`height` window.
     init(width: Int = 1400, height: Int = 1000) async throws {
         profile = try EndToEndProcesses.scratch("chromium-profile")
-        process = try EndToEndProcesses.start(Self.executable!, [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
-            "--remote-debugging-port=0", "--user-data-dir=\(profile.path)", "--window-size=\(width),\(height)", "about:blank",
-        ])
+        process = try EndToEndProcesses.start(
+            Self.executable!,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
+                "--remote-debugging-port=0", "--user-data-dir=\(profile.path)", "--window-size=\(width),\(height)", "about:blank",
+            ])
         let portFile = profile.appendingPathComponent("DevToolsActivePort")
         var endpoint: (port: Int, path: String)?
         for _ in 0..<300 where endpoint == nil {

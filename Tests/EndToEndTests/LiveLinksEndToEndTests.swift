@@ -31,7 +31,8 @@ struct LiveLinksEndToEndTests {
     }
 
     static func run(
-        solver: String, r: Double, lossThreshold: Double = 0.03, robots: Int = 4, seconds: Double = 8, receiver: (antennas: Int, combiner: String)? = nil
+        solver: String, r: Double, lossThreshold: Double = 0.03, robots: Int = 4, seconds: Double = 8,
+        receiver: (antennas: Int, combiner: String)? = nil
     ) async throws -> Outcome? {
         guard let daemon = P.executable("edge-serverd"), let client = P.executable("client-sim") else { return nil }
         let work = try P.scratch("links")
@@ -41,17 +42,21 @@ struct LiveLinksEndToEndTests {
         let shared = receiver.map { "antennas = \($0.antennas)\nmulti_robot = \"\($0.combiner)\"\n" } ?? ""
         try ("[gsmr]\nsolver = \"\(solver)\"\nomega2_relative = \(r)\nepsilon = 0.1\nloss_threshold = \(lossThreshold)\n" + shared)
             .write(to: config, atomically: true, encoding: .utf8)
-        let server = try P.start(daemon, [
-            "--config", config.path, "--binary-port", String(port), "--http-port", String(httpPort),
-            "--data-dir", work.path + "/data", "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1",
-        ])
+        let server = try P.start(
+            daemon,
+            [
+                "--config", config.path, "--binary-port", String(port), "--http-port", String(httpPort),
+                "--data-dir", work.path + "/data", "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1",
+            ])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         try await P.waitForListener(port: port)
-        let robotsProcess = try P.start(client, [
-            "--role", "robot", "--count", String(robots), "--server", "127.0.0.1:\(port)", "--token", "t",
-            "--duration", String(seconds), "--world-gaussians", "2000", "--image-size", "32x24", "--no-quality",
-            "--estimation-error", String(r), "--out", work.path + "/reports",
-        ] + (receiver.map { ["--uplink-antennas", String($0.antennas), "--uplink-receiver", $0.combiner] } ?? []))
+        let robotsProcess = try P.start(
+            client,
+            [
+                "--role", "robot", "--count", String(robots), "--server", "127.0.0.1:\(port)", "--token", "t",
+                "--duration", String(seconds), "--world-gaussians", "2000", "--image-size", "32x24", "--no-quality",
+                "--estimation-error", String(r), "--out", work.path + "/reports",
+            ] + (receiver.map { ["--uplink-antennas", String($0.antennas), "--uplink-receiver", $0.combiner] } ?? []))
         #expect(try await P.wait(robotsProcess) == 0)
         // The last reports are in by now (they go out with each POSE).
         let metrics = try P.runToCompletion("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(httpPort)/metrics"]).output

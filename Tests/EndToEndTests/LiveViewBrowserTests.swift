@@ -59,15 +59,19 @@ struct LiveViewBrowserTests {
         let (port, httpPort) = (P.freePort(), P.freePort())
         let config = work.appendingPathComponent("edge.toml")
         try "[irac]\nprobe_size = \"32x24\"\nframe_size = \"64x48\"\n".write(to: config, atomically: true, encoding: .utf8)
-        let server = try P.start(daemon, [
-            "--config", config.path, "--slot-ms", "200", "--binary-port", String(port), "--http-port", String(httpPort),
-            "--data-dir", work.path + "/data", "--token", Self.token, "--log-level", "warning", "--world-gaussians", "2000",
-            "--threads", "1",
-        ])
+        let server = try P.start(
+            daemon,
+            [
+                "--config", config.path, "--slot-ms", "200", "--binary-port", String(port), "--http-port", String(httpPort),
+                "--data-dir", work.path + "/data", "--token", Self.token, "--log-level", "warning", "--world-gaussians", "2000",
+                "--threads", "1",
+            ])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         try await P.waitForListener(port: port)
-        let common = ["--server", "127.0.0.1:\(port)", "--token", Self.token, "--duration", "60", "--world-gaussians", "2000",
-                      "--out", work.path + "/reports", "--image-size", "64x48", "--frame-size", "64x48"]
+        let common = [
+            "--server", "127.0.0.1:\(port)", "--token", Self.token, "--duration", "60", "--world-gaussians", "2000",
+            "--out", work.path + "/reports", "--image-size", "64x48", "--frame-size", "64x48",
+        ]
         let clients = try [
             P.start(client, ["--role", "robot", "--count", "2"] + common),
             P.start(client, ["--role", "user", "--count", "2"] + common),
@@ -87,7 +91,10 @@ struct LiveViewBrowserTests {
                 expected = try await Self.connectedClients(&page)
                 snapshot = try await PageSnapshot.read(&page)
                 if let rows = snapshot?.rows, expected.count == 4, Set(rows.map(\.client)) == expected,
-                    rows.allSatisfy({ $0.updates >= 2 && $0.loaded >= 1 && $0.width > 0 }) { break }
+                    rows.allSatisfy({ $0.updates >= 2 && $0.loaded >= 1 && $0.width > 0 })
+                {
+                    break
+                }
                 try await Task.sleep(for: .milliseconds(500))
             }
             try await Task.sleep(for: .seconds(3))
@@ -134,7 +141,10 @@ struct LiveViewBrowserTests {
             // Every row with an image, or (many clients: 8 images a second in all) some after 10 s.
             for step in 0..<60 {
                 if let rows = try await PageSnapshot.read(&page)?.rows, rows.contains(where: { $0.loaded >= 1 }),
-                    step >= 20 || rows.allSatisfy({ $0.loaded >= 1 }) { break }
+                    step >= 20 || rows.allSatisfy({ $0.loaded >= 1 })
+                {
+                    break
+                }
                 try await Task.sleep(for: .milliseconds(500))
             }
             try await Self.measure(&page, seconds: Double(environment["SPLATEDGE_VIEW_MEASURE_SECONDS"] ?? "") ?? 2)
@@ -162,9 +172,11 @@ struct LiveViewBrowserTests {
         let rate = Double(last.bytes - first.bytes) / elapsed
         let events = Double(last.events - first.events) / elapsed
         let queryMs = Double(worstQuery.components.attoseconds) * 1e-15 + Double(worstQuery.components.seconds) * 1000
-        print(String(
-            format: "live view measurement: %d rows (%d with an image), %.1f kB/s stream, %.2f events/s, main-thread lag max %d ms, DOM query round trip max %.0f ms, over %.1f s",
-            last.rows.count, last.rows.filter { $0.loaded >= 1 }.count, rate / 1000, events, worstLag, queryMs, elapsed))
+        print(
+            String(
+                format:
+                    "live view measurement: %d rows (%d with an image), %.1f kB/s stream, %.2f events/s, main-thread lag max %d ms, DOM query round trip max %.0f ms, over %.1f s",
+                last.rows.count, last.rows.filter { $0.loaded >= 1 }.count, rate / 1000, events, worstLag, queryMs, elapsed))
     }
 
     /// Opens the page, which without credentials is the login form, and logs in with `token`.
@@ -195,9 +207,11 @@ struct LiveViewBrowserTests {
     /// The client ids the daemon has attached sessions for, from `GET /ui/state` (fetched by
     /// the logged-in page, apart from its event stream).
     static func connectedClients(_ page: inout DevToolsPage) async throws -> Set<String> {
-        let ids = try await page.evaluate("""
-            fetch("/ui/state").then((r) => r.json()).then((s) => s.clients.filter((c) => c.connected).map((c) => c.client))
-            """) as? [String]
+        let ids =
+            try await page.evaluate(
+                """
+                fetch("/ui/state").then((r) => r.json()).then((s) => s.clients.filter((c) => c.connected).map((c) => c.client))
+                """) as? [String]
         return Set(ids ?? [])
     }
 }

@@ -23,17 +23,21 @@ struct SlotLoopEndToEndTests {
         let httpPort = P.freePort()
         let config = work.appendingPathComponent("edge.toml")
         try "[irac]\nprobe_size = \"32x24\"\nframe_size = \"32x24\"\n".write(to: config, atomically: true, encoding: .utf8)
-        let server = try P.start(daemon, [
-            "--config", config.path, "--slot-ms", "200",
-            "--binary-port", String(port), "--http-port", String(httpPort), "--data-dir", work.path + "/data",
-            "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1",
-        ] + extra)
+        let server = try P.start(
+            daemon,
+            [
+                "--config", config.path, "--slot-ms", "200",
+                "--binary-port", String(port), "--http-port", String(httpPort), "--data-dir", work.path + "/data",
+                "--token", "t", "--log-level", "warning", "--world-gaussians", "2000", "--threads", "1",
+            ] + extra)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         let clientPort = transport == "h2" ? httpPort : port
         try await P.waitForListener(port: clientPort)
-        let common = ["--server", "127.0.0.1:\(clientPort)", "--transport", transport, "--token", "t", "--duration", String(seconds),
-                      "--world-gaussians", "2000", "--out", work.path + "/reports",
-                      "--image-size", "32x24", "--frame-size", "32x24"]
+        let common = [
+            "--server", "127.0.0.1:\(clientPort)", "--transport", transport, "--token", "t", "--duration", String(seconds),
+            "--world-gaussians", "2000", "--out", work.path + "/reports",
+            "--image-size", "32x24", "--frame-size", "32x24",
+        ]
         let clients = try [
             P.start(client, ["--role", "robot", "--count", String(robots)] + common),
             P.start(client, ["--role", "user", "--count", String(users)] + common),

@@ -58,7 +58,8 @@ import Testing
                 let w = (0..<n).map { _ in
                     nearlyEqual ? generator.nextUniform(in: 0.97..<1.03) : Double(Int(generator.next() % 4))
                 }
-                let capacity = nearlyEqual
+                let capacity =
+                    nearlyEqual
                     ? generator.nextUniform(in: 0..<Double(n)) : Double(Int(generator.next() % UInt64(2 * n + 1)))
                 let solution = try Knapsack(values: v, weights: w, capacity: capacity, maxItems: maxItems).solve()
                 let reference = Self.bruteForce(v, w, capacity, maxItems)

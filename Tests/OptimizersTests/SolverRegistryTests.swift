@@ -63,7 +63,9 @@ struct SolverRegistryTests {
     func refusals() throws {
         let registry = SolverRegistry.all()
         let gsclo = Data(GSCLOInstanceTests.json.utf8)
-        #expect(throws: OptimizerError(.unknownSolver, "unknown solver 'pmm'; known: " + GSCLOSolverName.allCases.map(\.rawValue).joined(separator: ", "))) {
+        #expect(
+            throws: OptimizerError(.unknownSolver, "unknown solver 'pmm'; known: " + GSCLOSolverName.allCases.map(\.rawValue).joined(separator: ", "))
+        ) {
             try registry.solve(json: gsclo, solver: "pmm")
         }
         #expect(throws: OptimizerError(.invalidInstance, "problem 'tsp' has no solvers in this build (known: gsclo, irac, scc, sttgs)")) {

@@ -33,11 +33,13 @@ import Testing
         }
     }
 
-    @Test("every finite non-zero quaternion normalises to unit length, in the right direction", arguments: [
-        SIMD4<Double>(1e-200, 0, 0, 1e-200), SIMD4(1e300, -1e300, 1e300, 1e300), SIMD4(.leastNonzeroMagnitude, 0, 0, 0),
-        SIMD4(.greatestFiniteMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .greatestFiniteMagnitude),
-        SIMD4(0, 0, 0, 2), SIMD4(3, 4, 0, 0),
-    ] as [SIMD4<Double>])
+    @Test(
+        "every finite non-zero quaternion normalises to unit length, in the right direction",
+        arguments: [
+            SIMD4<Double>(1e-200, 0, 0, 1e-200), SIMD4(1e300, -1e300, 1e300, 1e300), SIMD4(.leastNonzeroMagnitude, 0, 0, 0),
+            SIMD4(.greatestFiniteMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .greatestFiniteMagnitude),
+            SIMD4(0, 0, 0, 2), SIMD4(3, 4, 0, 0),
+        ] as [SIMD4<Double>])
     func unitQuaternion(raw: SIMD4<Double>) {
         let unit = Pose(position: .zero, orientation: raw).unitOrientation
         #expect(abs((unit * unit).sum() - 1) < 1e-15)
@@ -58,8 +60,9 @@ import Testing
         #expect(failure(rawFrame(type: 0x7f, requestID: 41, payload: []))?.requestID == 41)
         #expect(failure(rawFrame(version: 9, type: MessageType.ping.rawValue, requestID: 42, payload: []))?.requestID == 42)
         #expect(
-            failure(rawFrame(type: MessageType.ping.rawValue, requestID: 43, declaredLength: 100, payload: []),
-                    configuration: CodecConfiguration(maxPayloadLength: 10))?.requestID == 43)
+            failure(
+                rawFrame(type: MessageType.ping.rawValue, requestID: 43, declaredLength: 100, payload: []),
+                configuration: CodecConfiguration(maxPayloadLength: 10))?.requestID == 43)
         #expect(failure(rawFrame(type: MessageType.ping.rawValue, requestID: 44, payload: [1]))?.requestID == 44)
         // A stream that ends inside the payload: the header was complete.
         #expect(failure(rawFrame(type: MessageType.ping.rawValue, requestID: 45, declaredLength: 16, payload: [1]))?.requestID == 45)

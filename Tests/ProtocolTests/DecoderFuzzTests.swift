@@ -176,5 +176,7 @@ extension UInt32 {
         self = bytes.reduce(0) { $0 << 8 | UInt32($1) }
     }
 
-    var bigEndianBytes: [UInt8] { [UInt8(self >> 24), UInt8(truncatingIfNeeded: self >> 16), UInt8(truncatingIfNeeded: self >> 8), UInt8(truncatingIfNeeded: self)] }
+    var bigEndianBytes: [UInt8] {
+        [UInt8(self >> 24), UInt8(truncatingIfNeeded: self >> 16), UInt8(truncatingIfNeeded: self >> 8), UInt8(truncatingIfNeeded: self)]
+    }
 }

@@ -128,20 +128,25 @@ import Testing
         expectDecodeFailure(Self.pose(oracle: (1, value)), .nonFiniteValue)
         expectDecodeFailure(Self.schedule(power: value), .nonFiniteValue)
 
-        expectEncodeFailure(.pose(PoseReport(slot: 1, timestampNanoseconds: 1, pose: Pose(position: SIMD3(value, 0, 0), orientation: SIMD4(0, 0, 0, 1)))), .nonFiniteValue)
+        expectEncodeFailure(
+            .pose(PoseReport(slot: 1, timestampNanoseconds: 1, pose: Pose(position: SIMD3(value, 0, 0), orientation: SIMD4(0, 0, 0, 1)))),
+            .nonFiniteValue)
         expectEncodeFailure(.channelReport(ChannelReport(slot: 1, snrDecibels: value, gain: 1)), .nonFiniteValue)
-        expectEncodeFailure(.channelReport(ChannelReport(slot: 1, snrDecibels: 3, gain: 1, coefficients: [ChannelCoefficient(real: 1, imaginary: value)])), .nonFiniteValue)
+        expectEncodeFailure(
+            .channelReport(ChannelReport(slot: 1, snrDecibels: 3, gain: 1, coefficients: [ChannelCoefficient(real: 1, imaginary: value)])),
+            .nonFiniteValue)
     }
 
-    @Test(arguments: [
-        [0xC3, 0x28],  // a two-byte lead followed by ASCII
-        [0xC0, 0x80],  // overlong NUL
-        [0xED, 0xA0, 0x80],  // UTF-16 surrogate half
-        [0xF4, 0x90, 0x80, 0x80],  // beyond U+10FFFF
-        [0x80],  // lone continuation byte
-        [0x61, 0xFF],  // 0xFF never occurs in UTF-8
-        [0xF0, 0x90, 0x80],  // cut 4-byte sequence: repaired to one U+FFFD of the same length
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0xC3, 0x28],  // a two-byte lead followed by ASCII
+            [0xC0, 0x80],  // overlong NUL
+            [0xED, 0xA0, 0x80],  // UTF-16 surrogate half
+            [0xF4, 0x90, 0x80, 0x80],  // beyond U+10FFFF
+            [0x80],  // lone continuation byte
+            [0x61, 0xFF],  // 0xFF never occurs in UTF-8
+            [0xF0, 0x90, 0x80],  // cut 4-byte sequence: repaired to one U+FFFD of the same length
+        ] as [[UInt8]])
     func invalidUTF8IsRejected(bytes: [UInt8]) {
         expectDecodeFailure(Self.hello(clientID: bytes), .invalidUTF8)
         expectDecodeFailure(Self.hello(token: bytes), .invalidUTF8)
@@ -157,7 +162,8 @@ import Testing
         // Limits count UTF-8 bytes, not characters: 22 × "€" is 66 bytes.
         expectEncodeFailure(.hello(Hello(role: .robot, clientID: String(repeating: "€", count: 22), token: "")), .stringLength)
         expectEncodeFailure(.error(ProtocolError(.internalError, String(repeating: "x", count: 1025))), .stringLength)
-        expectEncodeFailure(.uploadBegin(UploadBegin(uploadID: 1, totalSize: 1, sha256: [UInt8](repeating: 0, count: 32), kind: .scene, name: "")), .stringLength)
+        expectEncodeFailure(
+            .uploadBegin(UploadBegin(uploadID: 1, totalSize: 1, sha256: [UInt8](repeating: 0, count: 32), kind: .scene, name: "")), .stringLength)
     }
 
     @Test func listsOverTheirMaximumAreRejected() {
@@ -199,8 +205,16 @@ import Testing
 
         // −0 is a valid non-negative power; −tiny is not.
         #expect(decodeStream(Self.schedule(power: -0.0)).frameCount == 1)
-        expectEncodeFailure(.schedule(Schedule(slot: 1, decision: true, powerWatts: -.leastNonzeroMagnitude, expectedRateBitsPerSecond: 0, deadlineMicroseconds: 0, stageDurationMicroseconds: 1)), .invalidValue)
-        expectEncodeFailure(.welcome(Welcome(version: 1, sessionID: 1, linkID: 1, channelSeed: 1, slotLengthMicroseconds: 0, currentSlot: 0, maxPayloadLength: 1, maxChunkLength: 1, maxPlannedPoses: 0)), .invalidValue)
+        expectEncodeFailure(
+            .schedule(
+                Schedule(
+                    slot: 1, decision: true, powerWatts: -.leastNonzeroMagnitude, expectedRateBitsPerSecond: 0, deadlineMicroseconds: 0,
+                    stageDurationMicroseconds: 1)), .invalidValue)
+        expectEncodeFailure(
+            .welcome(
+                Welcome(
+                    version: 1, sessionID: 1, linkID: 1, channelSeed: 1, slotLengthMicroseconds: 0, currentSlot: 0, maxPayloadLength: 1,
+                    maxChunkLength: 1, maxPlannedPoses: 0)), .invalidValue)
         expectEncodeFailure(.hello(Hello(minVersion: 3, maxVersion: 2, role: .user, clientID: "u", token: "")), .invalidValue)
     }
 

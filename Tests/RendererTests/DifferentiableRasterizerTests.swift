@@ -66,8 +66,10 @@ import Testing
     /// Central differences with steps h and h/2 (powers of two, so Float parameters move
     /// exactly); a parameter whose two estimates disagree has a discontinuity (a 1/255, 0.99,
     /// stop or tile-rectangle decision) inside the step and is not compared.
-    static func check(_ scene: GaussianScene, camera: Camera, gaussians: [Int], background: SIMD3<Float> = .zero,
-                      seed: UInt64, shSamples: Int = 6) -> (compared: Int, skipped: Int, failures: [String]) {
+    static func check(
+        _ scene: GaussianScene, camera: Camera, gaussians: [Int], background: SIMD3<Float> = .zero,
+        seed: UInt64, shSamples: Int = 6
+    ) -> (compared: Int, skipped: Int, failures: [String]) {
         let w = weights(for: camera, seed: seed)
         let rasterizer = DifferentiableRasterizer()
         let options = RenderOptions(background: background, threads: 2)
@@ -90,7 +92,8 @@ import Testing
                         var plus = scene, minus = scene
                         group.set(&plus, k, group.value(scene, k) + h)
                         group.set(&minus, k, group.value(scene, k) - h)
-                        return (loss(plus, camera: camera, weights: w, background: background)
+                        return
+                            (loss(plus, camera: camera, weights: w, background: background)
                             - loss(minus, camera: camera, weights: w, background: background)) / Double(2 * h)
                     }
                     let (coarse, fine) = (difference(0x1p-13), difference(0x1p-14))
@@ -119,16 +122,18 @@ import Testing
 
     @Test(arguments: 0...3) func gradientsMatchFiniteDifferencesOnRandomScenes(degree: Int) {
         let scene = TestScenes.random(count: 24, shDegree: degree, seed: UInt64(300 + degree), depth: 1.5...4)
-        let result = Self.check(scene, camera: Self.camera, gaussians: [0, 3, 7, 11, 17, 23], background: SIMD3(0.2, 0.5, 0.9),
-                                seed: UInt64(degree))
+        let result = Self.check(
+            scene, camera: Self.camera, gaussians: [0, 3, 7, 11, 17, 23], background: SIMD3(0.2, 0.5, 0.9),
+            seed: UInt64(degree))
         Self.expectMatches(result, minimum: 40)
     }
 
     /// Tilted camera; Gaussians just beyond the near plane, on tile borders, and outside the
     /// 1.3×-field-of-view margin where the Jacobian's evaluation point is clamped.
     @Test func gradientsMatchNearThePlaneAtTileBordersAndBeyondTheMargin() throws {
-        let camera = try Camera.lookAt(eye: SIMD3(0.1, -0.05, -0.2), target: SIMD3(0, 0, 3), up: SIMD3(0, -1, 0),
-                                       intrinsics: GaussianRasterizerTests.intrinsics)
+        let camera = try Camera.lookAt(
+            eye: SIMD3(0.1, -0.05, -0.2), target: SIMD3(0, 0, 3), up: SIMD3(0, -1, 0),
+            intrinsics: GaussianRasterizerTests.intrinsics)
         var gaussians: [Gaussian] = []
         var rng = SeededGenerator(seed: 11)
         func shCoefficients() -> [SIMD3<Float>] {
@@ -136,26 +141,36 @@ import Testing
         }
         // Near the near plane (camera-space depth a little over 0.2).
         for (x, y) in [(0.02, 0.01), (-0.03, 0.02)] {
-            gaussians.append(Gaussian(position: SIMD3(Float(x), Float(y), 0.05), logScale: SIMD3(-5, -4.6, -5.2),
-                                      rotation: SIMD4(0.9, 0.2, -0.1, 0.3), opacityLogit: 0.7, sh: shCoefficients()))
+            gaussians.append(
+                Gaussian(
+                    position: SIMD3(Float(x), Float(y), 0.05), logScale: SIMD3(-5, -4.6, -5.2),
+                    rotation: SIMD4(0.9, 0.2, -0.1, 0.3), opacityLogit: 0.7, sh: shCoefficients()))
         }
         // Projected means on the tile borders x = 16, 32 and y = 16 (through the camera's ray).
-        let inverse = (SIMD3(camera.rotation.0.x, camera.rotation.1.x, camera.rotation.2.x),
-                       SIMD3(camera.rotation.0.y, camera.rotation.1.y, camera.rotation.2.y),
-                       SIMD3(camera.rotation.0.z, camera.rotation.1.z, camera.rotation.2.z))
+        let inverse = (
+            SIMD3(camera.rotation.0.x, camera.rotation.1.x, camera.rotation.2.x),
+            SIMD3(camera.rotation.0.y, camera.rotation.1.y, camera.rotation.2.y),
+            SIMD3(camera.rotation.0.z, camera.rotation.1.z, camera.rotation.2.z)
+        )
         func world(pixel: SIMD2<Float>, depth: Float) -> SIMD3<Float> {
             let c = SIMD3((pixel.x - camera.cx) / camera.fx * depth, (pixel.y - camera.cy) / camera.fy * depth, depth) - camera.translation
             return SIMD3((inverse.0 * c).sum(), (inverse.1 * c).sum(), (inverse.2 * c).sum())
         }
         for (pixel, depth) in [(SIMD2<Float>(16, 10), Float(2.5)), (SIMD2(32, 16), 3), (SIMD2(16.2, 16.1), 2.2)] {
-            gaussians.append(Gaussian(position: world(pixel: pixel, depth: depth), logScale: SIMD3(-2.9, -3.3, -3.1),
-                                      rotation: SIMD4(0.5, -0.4, 0.7, 0.1), opacityLogit: 1.2, sh: shCoefficients()))
+            gaussians.append(
+                Gaussian(
+                    position: world(pixel: pixel, depth: depth), logScale: SIMD3(-2.9, -3.3, -3.1),
+                    rotation: SIMD4(0.5, -0.4, 0.7, 0.1), opacityLogit: 1.2, sh: shCoefficients()))
         }
         // Beyond the margin: t_x/t_z ≈ 0.9 > 1.3·W/(2·fx) ≈ 0.73 and t_y/t_z ≈ −0.75 < −0.52, large enough to reach the image.
-        gaussians.append(Gaussian(position: world(pixel: SIMD2(19.3 + 40 * 0.9, 20), depth: 2), logScale: SIMD3(-1.2, -1.6, -1.4),
-                                  rotation: SIMD4(0.8, 0.1, 0.3, -0.2), opacityLogit: 0.3, sh: shCoefficients()))
-        gaussians.append(Gaussian(position: world(pixel: SIMD2(10, 21.7 - 46 * 0.75), depth: 2.5), logScale: SIMD3(-1.3, -1.1, -1.5),
-                                  rotation: SIMD4(0.6, -0.3, 0.2, 0.5), opacityLogit: -0.2, sh: shCoefficients()))
+        gaussians.append(
+            Gaussian(
+                position: world(pixel: SIMD2(19.3 + 40 * 0.9, 20), depth: 2), logScale: SIMD3(-1.2, -1.6, -1.4),
+                rotation: SIMD4(0.8, 0.1, 0.3, -0.2), opacityLogit: 0.3, sh: shCoefficients()))
+        gaussians.append(
+            Gaussian(
+                position: world(pixel: SIMD2(10, 21.7 - 46 * 0.75), depth: 2.5), logScale: SIMD3(-1.3, -1.1, -1.5),
+                rotation: SIMD4(0.6, -0.3, 0.2, 0.5), opacityLogit: -0.2, sh: shCoefficients()))
         let scene = try GaussianScene(shDegree: 3, gaussians: gaussians)
         let rasterizer = DifferentiableRasterizer()
         _ = rasterizer.forward(scene, camera: camera, options: RenderOptions(threads: 1))

@@ -6,7 +6,8 @@ import Testing
     /// Odd size, off-centre principal point, unequal focal lengths.
     static let intrinsics = Camera.Intrinsics(width: 45, height: 37, fx: 40, fy: 46, cx: 19.3, cy: 21.7)
 
-    static func compare(_ scene: GaussianScene, camera: Camera, background: SIMD3<Float> = .zero, threads: Int = 2) -> (psnr: Double, maxDiff: Double) {
+    static func compare(_ scene: GaussianScene, camera: Camera, background: SIMD3<Float> = .zero, threads: Int = 2) -> (psnr: Double, maxDiff: Double)
+    {
         let image = GaussianRasterizer().render(scene, camera: camera, options: RenderOptions(background: background, threads: threads))
         let reference = ReferenceRenderer.render(scene, camera: camera, background: background)
         var squared = 0.0, maxDiff = 0.0
@@ -19,8 +20,9 @@ import Testing
         return (mse == 0 ? .infinity : 10 * log10(1 / mse), maxDiff)
     }
 
-    static let frontCamera = try! Camera(width: 45, height: 37, fx: 40, fy: 46, cx: 19.3, cy: 21.7,
-                                         rotation: (SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)), translation: .zero)
+    static let frontCamera = try! Camera(
+        width: 45, height: 37, fx: 40, fy: 46, cx: 19.3, cy: 21.7,
+        rotation: (SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)), translation: .zero)
 
     @Test(arguments: 0...3) func matchesBruteForceOnRandomScenes(degree: Int) {
         let scene = TestScenes.random(count: 80, shDegree: degree, seed: UInt64(100 + degree))
@@ -33,12 +35,14 @@ import Testing
         // Many opaque, large Gaussians: exercises early termination and the 0.99 alpha clamp.
         var scene = TestScenes.random(count: 150, shDegree: 3, seed: 7, depth: 2...4)
         scene = scene.mapValues { $0 }
-        let dense = try GaussianScene(shDegree: 3, gaussians: (0..<150).map { i in
-            var g = scene[i]
-            g.logScale += 1.2
-            g.opacityLogit = 5
-            return g
-        })
+        let dense = try GaussianScene(
+            shDegree: 3,
+            gaussians: (0..<150).map { i in
+                var g = scene[i]
+                g.logScale += 1.2
+                g.opacityLogit = 5
+                return g
+            })
         let camera = try Camera.lookAt(eye: SIMD3(0.7, -0.4, -0.5), target: SIMD3(0, 0.1, 3), up: SIMD3(0.2, -1, 0), intrinsics: Self.intrinsics)
         let (psnr, maxDiff) = Self.compare(dense, camera: camera)
         #expect(psnr >= 60, "PSNR \(psnr)")
@@ -48,8 +52,9 @@ import Testing
     @Test func gaussiansBehindOrAtTheNearPlaneAreCulledLikeTheReference() throws {
         let depths: [Float] = [-1, 0, 0.1, 0.199, 0.2, 0.201, 0.25, 0.4]
         let gaussians = depths.enumerated().map { i, z in
-            Gaussian(position: SIMD3(Float(i - 4) * 0.02, 0.01, z), scale: SIMD3(repeating: 0.01), opacity: 0.8,
-                     color: SIMD3(Float(i) / 8, 0.5, 1 - Float(i) / 8), shDegree: 1)
+            Gaussian(
+                position: SIMD3(Float(i - 4) * 0.02, 0.01, z), scale: SIMD3(repeating: 0.01), opacity: 0.8,
+                color: SIMD3(Float(i) / 8, 0.5, 1 - Float(i) / 8), shDegree: 1)
         }
         let scene = try GaussianScene(shDegree: 1, gaussians: gaussians)
         let (psnr, maxDiff) = Self.compare(scene, camera: Self.frontCamera, background: SIMD3(1, 1, 1))
@@ -62,8 +67,9 @@ import Testing
 
     @Test func outputDoesNotDependOnThreadCount() {
         let scene = TestScenes.random(count: 150, shDegree: 3, seed: 9)
-        let camera = try! Camera(width: 67, height: 41, fx: 50, fy: 50, cx: 30, cy: 20,
-                                 rotation: (SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)), translation: .zero)
+        let camera = try! Camera(
+            width: 67, height: 41, fx: 50, fy: 50, cx: 30, cy: 20,
+            rotation: (SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)), translation: .zero)
         let rasterizer = GaussianRasterizer()
         let single = rasterizer.render(scene, camera: camera, options: RenderOptions(threads: 1))
         for threads in [2, 3, 8] {
@@ -103,9 +109,11 @@ import Testing
         let (o, s, z, f): (Float, Float, Float, Float) = (0.7, 0.05, 2, 50)
         let color = SIMD3<Float>(0.9, 0.4, 0.1)
         let background = SIMD3<Float>(0.1, 0.2, 0.3)
-        let scene = try GaussianScene(shDegree: 0, gaussians: [Gaussian(position: SIMD3(0, 0, z), scale: SIMD3(repeating: s), opacity: o, color: color)])
-        let camera = try Camera(width: 21, height: 21, fx: f, fy: f, cx: 10.5, cy: 10.5,
-                                rotation: (SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)), translation: .zero)
+        let scene = try GaussianScene(
+            shDegree: 0, gaussians: [Gaussian(position: SIMD3(0, 0, z), scale: SIMD3(repeating: s), opacity: o, color: color)])
+        let camera = try Camera(
+            width: 21, height: 21, fx: f, fy: f, cx: 10.5, cy: 10.5,
+            rotation: (SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)), translation: .zero)
         let image = scene.render(camera: camera, options: RenderOptions(background: background))
         let centre = image[10, 10]
         let expectedCentre = o * color + (1 - o) * background
@@ -119,9 +127,11 @@ import Testing
     }
 
     @Test func alphaIsTheCoverage() throws {
-        let scene = try GaussianScene(shDegree: 0, gaussians: [Gaussian(position: SIMD3(0, 0, 2), scale: SIMD3(repeating: 0.05), opacity: 0.7, color: SIMD3(1, 1, 1))])
-        let camera = try Camera(width: 21, height: 21, fx: 50, fy: 50, cx: 10.5, cy: 10.5,
-                                rotation: (SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)), translation: .zero)
+        let scene = try GaussianScene(
+            shDegree: 0, gaussians: [Gaussian(position: SIMD3(0, 0, 2), scale: SIMD3(repeating: 0.05), opacity: 0.7, color: SIMD3(1, 1, 1))])
+        let camera = try Camera(
+            width: 21, height: 21, fx: 50, fy: 50, cx: 10.5, cy: 10.5,
+            rotation: (SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)), translation: .zero)
         let (image, alpha) = GaussianRasterizer().renderWithAlpha(scene, camera: camera)
         #expect(abs(alpha[10 * 21 + 10] - 0.7) < 1e-6)
         #expect(alpha[0] == 0)

@@ -3,8 +3,10 @@ import Renderer
 import Testing
 
 @Suite struct GaussianScenePLYTests {
-    static let degree0Names = ["x", "y", "z", "nx", "ny", "nz", "f_dc_0", "f_dc_1", "f_dc_2",
-                               "opacity", "scale_0", "scale_1", "scale_2", "rot_0", "rot_1", "rot_2", "rot_3"]
+    static let degree0Names = [
+        "x", "y", "z", "nx", "ny", "nz", "f_dc_0", "f_dc_1", "f_dc_2",
+        "opacity", "scale_0", "scale_1", "scale_2", "rot_0", "rot_1", "rot_2", "rot_3",
+    ]
     static let row: [Float] = [1, 2, 3, 0, 0, 0, 0.1, 0.2, 0.3, -0.5, -1, -2, -3, 1, 0, 0, 0]
 
     @Test(arguments: 0...3) func roundTripIsBitExact(degree: Int) throws {
@@ -119,7 +121,8 @@ import Testing
             try GaussianScene(shDegree: 0, positions: [0, 0], logScales: [0, 0, 0], rotations: [1, 0, 0, 0], opacityLogits: [0], sh: [0, 0, 0])
         }
         #expect(throws: RendererError.self) {
-            try GaussianScene(shDegree: 0, positions: [0, 0, .nan], logScales: [0, 0, 0], rotations: [1, 0, 0, 0], opacityLogits: [0], sh: [0, 0, 0])
+            try GaussianScene(
+                shDegree: 0, positions: [0, 0, .nan], logScales: [0, 0, 0], rotations: [1, 0, 0, 0], opacityLogits: [0], sh: [0, 0, 0])
         }
     }
 

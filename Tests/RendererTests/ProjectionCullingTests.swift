@@ -15,12 +15,15 @@ import Testing
             let position = SIMD3<Float>(Float(rng.nextUniform(in: -6..<6)), Float(rng.nextUniform(in: -6..<6)), Float(rng.nextUniform(in: -2..<8)))
             let logScale = SIMD3<Float>((0..<3).map { _ in Float(rng.nextUniform(in: -5..<1)) })
             let rotation = SIMD4<Float>((0..<4).map { _ in Float(rng.nextGaussian()) })
-            gaussians.append(Gaussian(position: position, logScale: logScale, rotation: rotation,
-                                      opacityLogit: Float(rng.nextGaussian() * 2), sh: [SIMD3(0.3, -0.2, 0.1)]))
+            gaussians.append(
+                Gaussian(
+                    position: position, logScale: logScale, rotation: rotation,
+                    opacityLogit: Float(rng.nextGaussian() * 2), sh: [SIMD3(0.3, -0.2, 0.1)]))
         }
         let scene = try GaussianScene(shDegree: 0, gaussians: gaussians)
-        let camera = try Camera(width: 67, height: 41, fx: 50, fy: 60, cx: 30, cy: 22,
-                                rotation: (SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)), translation: .zero)
+        let camera = try Camera(
+            width: 67, height: 41, fx: 50, fy: 60, cx: 30, cy: 22,
+            rotation: (SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)), translation: .zero)
         let bounded = FrameConstants(camera: camera, options: RenderOptions(), sceneDegree: 0)
         var exact = bounded
         exact.cullsByRadiusBound = false
@@ -41,7 +44,9 @@ import Testing
     }
 
     static func fields(_ g: ProjectedGaussian) -> [Float] {
-        [g.meanX, g.meanY, g.conicA, g.conicB, g.conicC, g.opacity, g.color.x, g.color.y, g.color.z, g.depth, g.reach, g.rowExtent,
-         Float(g.tileMinX), Float(g.tileMinY), Float(g.tileMaxX), Float(g.tileMaxY)]
+        [
+            g.meanX, g.meanY, g.conicA, g.conicB, g.conicC, g.opacity, g.color.x, g.color.y, g.color.z, g.depth, g.reach, g.rowExtent,
+            Float(g.tileMinX), Float(g.tileMinY), Float(g.tileMaxX), Float(g.tileMaxY),
+        ]
     }
 }

@@ -57,9 +57,11 @@ enum ReferenceRenderer {
             let qn = sqrt(q.reduce(0) { $0 + $1 * $1 })
             q = q.map { $0 / qn }
             let (qw, qx, qy, qz) = (q[0], q[1], q[2], q[3])
-            let rot = [[1 - 2 * (qy * qy + qz * qz), 2 * (qx * qy - qw * qz), 2 * (qx * qz + qw * qy)],
-                       [2 * (qx * qy + qw * qz), 1 - 2 * (qx * qx + qz * qz), 2 * (qy * qz - qw * qx)],
-                       [2 * (qx * qz - qw * qy), 2 * (qy * qz + qw * qx), 1 - 2 * (qx * qx + qy * qy)]]
+            let rot = [
+                [1 - 2 * (qy * qy + qz * qz), 2 * (qx * qy - qw * qz), 2 * (qx * qz + qw * qy)],
+                [2 * (qx * qy + qw * qz), 1 - 2 * (qx * qx + qz * qz), 2 * (qy * qz - qw * qx)],
+                [2 * (qx * qz - qw * qy), 2 * (qy * qz + qw * qx), 1 - 2 * (qx * qx + qy * qy)],
+            ]
             let s2 = [g.logScale.x, g.logScale.y, g.logScale.z].map { exp(2 * Double($0)) }
             // Σ = R·S·Sᵀ·Rᵀ, then the camera-frame covariance W·Σ·Wᵀ.
             let sigma = matrix(3, 3) { a, b in (0..<3).reduce(0.0) { $0 + rot[a][$1] * s2[$1] * rot[b][$1] } }
@@ -79,8 +81,10 @@ enum ReferenceRenderer {
             let radius = ceil(3 * sqrt(lambda))
             let mean = (fx * pc[0] / z + cx, fy * pc[1] / z + cy)
             func clampTile(_ v: Double, _ limit: Int) -> Int { min(limit, max(0, Int(floor(max(-1, min(1e6, v)))))) }
-            let tiles = (minX: clampTile((mean.0 - 0.5 - radius) / 16, tilesX), maxX: clampTile((mean.0 - 0.5 + radius + 15) / 16, tilesX),
-                         minY: clampTile((mean.1 - 0.5 - radius) / 16, tilesY), maxY: clampTile((mean.1 - 0.5 + radius + 15) / 16, tilesY))
+            let tiles = (
+                minX: clampTile((mean.0 - 0.5 - radius) / 16, tilesX), maxX: clampTile((mean.0 - 0.5 + radius + 15) / 16, tilesX),
+                minY: clampTile((mean.1 - 0.5 - radius) / 16, tilesY), maxY: clampTile((mean.1 - 0.5 + radius + 15) / 16, tilesY)
+            )
             if tiles.maxX <= tiles.minX || tiles.maxY <= tiles.minY { continue }
             var dir = (0..<3).map { p[$0] - center[$0] }
             let dn = sqrt(dir.reduce(0) { $0 + $1 * $1 })
@@ -89,8 +93,10 @@ enum ReferenceRenderer {
             let color = (0..<3).map { ch in
                 max(0, basis.indices.reduce(0.0) { $0 + basis[$1] * Double(g.sh[$1][ch]) } + 0.5)
             }
-            result.append(Splat(mean: mean, conic: (cov[1][1] / det, -cov[0][1] / det, cov[0][0] / det),
-                                opacity: 1 / (1 + exp(-Double(g.opacityLogit))), color: color, depth: z, index: i, tiles: tiles))
+            result.append(
+                Splat(
+                    mean: mean, conic: (cov[1][1] / det, -cov[0][1] / det, cov[0][0] / det),
+                    opacity: 1 / (1 + exp(-Double(g.opacityLogit))), color: color, depth: z, index: i, tiles: tiles))
         }
         return result
     }
@@ -101,14 +107,18 @@ enum ReferenceRenderer {
         var b = [0.5 * k]
         if degree >= 1 { b += [-sqrt(3) / 2 * k * y, sqrt(3) / 2 * k * z, -sqrt(3) / 2 * k * x] }
         if degree >= 2 {
-            b += [sqrt(15) / 2 * k * x * y, -sqrt(15) / 2 * k * y * z, sqrt(5) / 4 * k * (2 * z * z - x * x - y * y),
-                  -sqrt(15) / 2 * k * x * z, sqrt(15) / 4 * k * (x * x - y * y)]
+            b += [
+                sqrt(15) / 2 * k * x * y, -sqrt(15) / 2 * k * y * z, sqrt(5) / 4 * k * (2 * z * z - x * x - y * y),
+                -sqrt(15) / 2 * k * x * z, sqrt(15) / 4 * k * (x * x - y * y),
+            ]
         }
         if degree >= 3 {
-            b += [-sqrt(35.0 / 2) / 4 * k * y * (3 * x * x - y * y), sqrt(105) / 2 * k * x * y * z,
-                  -sqrt(21.0 / 2) / 4 * k * y * (4 * z * z - x * x - y * y), sqrt(7) / 4 * k * z * (2 * z * z - 3 * x * x - 3 * y * y),
-                  -sqrt(21.0 / 2) / 4 * k * x * (4 * z * z - x * x - y * y), sqrt(105) / 4 * k * z * (x * x - y * y),
-                  -sqrt(35.0 / 2) / 4 * k * x * (x * x - 3 * y * y)]
+            b += [
+                -sqrt(35.0 / 2) / 4 * k * y * (3 * x * x - y * y), sqrt(105) / 2 * k * x * y * z,
+                -sqrt(21.0 / 2) / 4 * k * y * (4 * z * z - x * x - y * y), sqrt(7) / 4 * k * z * (2 * z * z - 3 * x * x - 3 * y * y),
+                -sqrt(21.0 / 2) / 4 * k * x * (4 * z * z - x * x - y * y), sqrt(105) / 4 * k * z * (x * x - y * y),
+                -sqrt(35.0 / 2) / 4 * k * x * (x * x - 3 * y * y),
+            ]
         }
         return b
     }

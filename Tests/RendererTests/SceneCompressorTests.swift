@@ -61,8 +61,10 @@ import Testing
         let all = try SceneCompressor.compress(world.memoryScene, target: .fraction(1))
         let same = try CompressionReport.evaluate(large: world.memoryScene, small: all, cameras: cameras)
         #expect(same.meanPSNR == 100 && same.meanLoss < 1e-6)
-        let mild = try CompressionReport.evaluate(large: world.memoryScene, small: try SceneCompressor.compress(world.memoryScene, target: .fraction(0.7)), cameras: cameras)
-        let harsh = try CompressionReport.evaluate(large: world.memoryScene, small: try SceneCompressor.compress(world.memoryScene, target: .fraction(0.1)), cameras: cameras)
+        let mild = try CompressionReport.evaluate(
+            large: world.memoryScene, small: try SceneCompressor.compress(world.memoryScene, target: .fraction(0.7)), cameras: cameras)
+        let harsh = try CompressionReport.evaluate(
+            large: world.memoryScene, small: try SceneCompressor.compress(world.memoryScene, target: .fraction(0.1)), cameras: cameras)
         #expect(harsh.meanLoss > mild.meanLoss && harsh.meanPSNR < mild.meanPSNR)
         #expect(harsh.smallBytes < mild.smallBytes && mild.largeBytes == world.memoryScene.count * 56)
         let orbit = try CompressionReport.orbitCameras(for: world.memoryScene, count: 4, up: SIMD3(0, 0, 1), intrinsics: intrinsics)

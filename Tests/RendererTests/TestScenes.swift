@@ -15,15 +15,19 @@ enum TestScenes {
             let logScale = SIMD3<Float>((0..<3).map { _ in Float(rng.nextUniform(in: -4.0..<(-1.5))) })
             let rotation = SIMD4<Float>((0..<4).map { _ in Float(rng.nextGaussian()) })
             let sh = (0..<k).map { j in SIMD3<Float>((0..<3).map { _ in Float(rng.nextGaussian() * (j == 0 ? 1.0 : 0.3)) }) }
-            gaussians.append(Gaussian(position: position, logScale: logScale, rotation: rotation,
-                                      opacityLogit: Float(rng.nextGaussian() * 2 + 0.5), sh: sh))
+            gaussians.append(
+                Gaussian(
+                    position: position, logScale: logScale, rotation: rotation,
+                    opacityLogit: Float(rng.nextGaussian() * 2 + 0.5), sh: sh))
         }
         return try! GaussianScene(shDegree: shDegree, gaussians: gaussians)
     }
 
     /// Little-endian bytes of a header plus float rows, assembled by hand (independent of the writer).
-    static func plyBytes(format: String = "binary_little_endian", properties: [String], rows: [[Float]],
-                         extraHeader: String = "", declaredCount: Int? = nil) -> Data {
+    static func plyBytes(
+        format: String = "binary_little_endian", properties: [String], rows: [[Float]],
+        extraHeader: String = "", declaredCount: Int? = nil
+    ) -> Data {
         var header = "ply\nformat \(format) 1.0\ncomment made by hand\n\(extraHeader)element vertex \(declaredCount ?? rows.count)\n"
         for name in properties { header += "property float \(name)\n" }
         header += "end_header\n"

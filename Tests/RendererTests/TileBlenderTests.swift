@@ -67,7 +67,8 @@ import Testing
                 entries.withUnsafeBufferPointer { entryBuffer in
                     pixels.withUnsafeMutableBufferPointer { out in
                         let lists = TileLists(gaussians: gaussians.baseAddress!, starts: startBuffer.baseAddress!, entries: entryBuffer.baseAddress!)
-                        let target = TileTarget(pixels: out.baseAddress!, alpha: nil, width: width, height: height, tilesX: tilesX, background: background)
+                        let target = TileTarget(
+                            pixels: out.baseAddress!, alpha: nil, width: width, height: height, tilesX: tilesX, background: background)
                         let blender = TileBlender()
                         for tile in 0..<(tilesX * tilesY) { blender.rasterize(tile: tile, lists: lists, into: target) }
                     }

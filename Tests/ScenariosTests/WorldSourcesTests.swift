@@ -79,7 +79,8 @@ enum SmallWorld {
         #expect(data.clientCount == 2)
         for client in 0..<2 {
             #expect(data.features(client: client).count == counts[client])
-            #expect(data.features(client: client).allSatisfy { $0.count == WorldClientDatasets.featureLength && $0.allSatisfy { (0...1).contains($0) } })
+            #expect(
+                data.features(client: client).allSatisfy { $0.count == WorldClientDatasets.featureLength && $0.allSatisfy { (0...1).contains($0) } })
             #expect(data.features(client: client) == again.features(client: client))
             #expect(data.poses[client] == again.poses[client])
         }
@@ -134,7 +135,10 @@ enum SmallWorld {
         // MSE over the background pixels only, rescaled to all pixels, equals the MR frames' MSE.
         var squares = 0.0
         for pixel in layer.mask.indices where layer.mask[pixel] == 1 {
-            for c in 0..<3 { squares += Double((real.pixels[3 * pixel + c] - memory.pixels[3 * pixel + c]) * (real.pixels[3 * pixel + c] - memory.pixels[3 * pixel + c])) }
+            for c in 0..<3 {
+                squares += Double(
+                    (real.pixels[3 * pixel + c] - memory.pixels[3 * pixel + c]) * (real.pixels[3 * pixel + c] - memory.pixels[3 * pixel + c]))
+            }
         }
         #expect(abs(mixed.meanSquaredError - squares / Double(real.pixels.count)) < 1e-7)
         #expect(throws: ScenarioError.self) { try source.losses(frames: 0, run: 0) }

@@ -5,16 +5,18 @@ import Testing
 
 @Suite("Admission retry")
 struct AdmissionRetryTests {
-    @Test("refusals that can pass with time are retried; the others are not", arguments: [
-        (SplatClientError.server(ProtocolError(.sessionLimit, "full")), true),
-        (SplatClientError.server(ProtocolError(.internalError, "oops")), true),
-        (SplatClientError.closed, true),
-        (SplatClientError.http(status: 503, body: ""), true),
-        (SplatClientError.server(ProtocolError(.unauthorized, "no")), false),
-        (SplatClientError.server(ProtocolError(.versionMismatch, "no")), false),
-        (SplatClientError.server(ProtocolError(.invalidValue, "bad id")), false),
-        (SplatClientError.http(status: 401, body: ""), false),
-    ])
+    @Test(
+        "refusals that can pass with time are retried; the others are not",
+        arguments: [
+            (SplatClientError.server(ProtocolError(.sessionLimit, "full")), true),
+            (SplatClientError.server(ProtocolError(.internalError, "oops")), true),
+            (SplatClientError.closed, true),
+            (SplatClientError.http(status: 503, body: ""), true),
+            (SplatClientError.server(ProtocolError(.unauthorized, "no")), false),
+            (SplatClientError.server(ProtocolError(.versionMismatch, "no")), false),
+            (SplatClientError.server(ProtocolError(.invalidValue, "bad id")), false),
+            (SplatClientError.http(status: 401, body: ""), false),
+        ])
     func transient(error: SplatClientError, retried: Bool) {
         #expect(AdmissionRetry.isTransient(error) == retried)
     }

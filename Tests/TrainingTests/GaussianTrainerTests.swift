@@ -76,7 +76,9 @@ import Testing
 
     @Test func initialScaleIsTheRootMeanSquaredDistanceToThreeNeighbours() throws {
         var rng = SeededGenerator(seed: 12)
-        let points = (0..<300).map { _ in SIMD3<Float>(Float(rng.nextUniform(in: -1..<1)), Float(rng.nextUniform(in: -1..<1)), Float(rng.nextUniform(in: -0.2..<0.2))) }
+        let points = (0..<300).map { _ in
+            SIMD3<Float>(Float(rng.nextUniform(in: -1..<1)), Float(rng.nextUniform(in: -1..<1)), Float(rng.nextUniform(in: -0.2..<0.2)))
+        }
         let cloud = try PointCloud(positions: points, colors: points.map { _ in SIMD3(0.2, 0.4, 0.6) })
         let scene = try cloud.initialScene(shDegree: 2)
         for i in stride(from: 0, to: points.count, by: 37) {

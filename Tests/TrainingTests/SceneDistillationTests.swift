@@ -18,7 +18,8 @@ import Testing
         settings.iterations = iterations
         settings.halfPrecision = halfPrecision
         settings.threads = 2
-        return try SceneDistillation.distill(teacher: teacher, student: student, trainingCameras: training, heldOutCameras: heldOut, settings: settings)
+        return try SceneDistillation.distill(
+            teacher: teacher, student: student, trainingCameras: training, heldOutCameras: heldOut, settings: settings)
     }
 
     @Test func distillationRaisesHeldOutPSNRByAtLeastThreeDecibels() throws {

@@ -15,8 +15,9 @@ import Testing
     static func views(count: Int = 9) throws -> [TrainingView] {
         let scene = TrainingFixtures.groundTruth(count: 60)
         return try TrainingFixtures.ringCameras(count: count, width: 33, height: 25).enumerated().map { k, base in
-            let camera = try Camera(width: 33, height: 25, fx: base.fx * 1.1, fy: base.fy, cx: 15.2, cy: 13.9,
-                                    rotation: base.rotation, translation: base.translation)
+            let camera = try Camera(
+                width: 33, height: 25, fx: base.fx * 1.1, fy: base.fy, cx: 15.2, cy: 13.9,
+                rotation: base.rotation, translation: base.translation)
             var image = scene.render(camera: camera, options: RenderOptions(threads: 1))
             image.pixels = image.pixels.map { (min(max($0, 0), 1) * 255).rounded() / 255 }
             return try TrainingView(name: String(format: "img%03d.png", k), camera: camera, image: image)
@@ -44,7 +45,8 @@ import Testing
             #expect(a.camera.intrinsics == b.camera.intrinsics)
             let pairs: [(SIMD3<Float>, SIMD3<Float>)] = [
                 (a.camera.rotation.0, b.camera.rotation.0), (a.camera.rotation.1, b.camera.rotation.1),
-                (a.camera.rotation.2, b.camera.rotation.2), (a.camera.translation, b.camera.translation)]
+                (a.camera.rotation.2, b.camera.rotation.2), (a.camera.translation, b.camera.translation),
+            ]
             for (x, y) in pairs {
                 let d = x - y
                 #expect(max(abs(d.x), abs(d.y), abs(d.z)) < 1e-5)
@@ -62,7 +64,9 @@ import Testing
         var cameras = "# Camera list\n", images = "# Image list\n"
         for (k, view) in views.enumerated() {
             let c = view.camera
-            cameras += simple ? "\(k + 1) SIMPLE_PINHOLE \(c.width) \(c.height) \(c.fx) \(c.cx) \(c.cy)\n"
+            cameras +=
+                simple
+                ? "\(k + 1) SIMPLE_PINHOLE \(c.width) \(c.height) \(c.fx) \(c.cx) \(c.cy)\n"
                 : "\(k + 1) PINHOLE \(c.width) \(c.height) \(c.fx) \(c.fy) \(c.cx) \(c.cy)\n"
             let q = quaternion(c.rotation)
             images += "\(k + 1) \(q.x) \(q.y) \(q.z) \(q.w) \(c.translation.x) \(c.translation.y) \(c.translation.z) \(k + 1) \(view.name)\n"
@@ -145,8 +149,10 @@ import Testing
                 matrix.append(entries)
             }
             matrix.append([0, 0, 0, 1])
-            frames.append(["file_path": "images/\(view.name)", "transform_matrix": matrix,
-                           "fl_x": Double(c.fx), "fl_y": Double(c.fy), "cx": Double(c.cx), "cy": Double(c.cy), "w": c.width, "h": c.height])
+            frames.append([
+                "file_path": "images/\(view.name)", "transform_matrix": matrix,
+                "fl_x": Double(c.fx), "fl_y": Double(c.fy), "cx": Double(c.cx), "cy": Double(c.cy), "w": c.width, "h": c.height,
+            ])
         }
         let json = try JSONSerialization.data(withJSONObject: ["camera_model": "OPENCV", "frames": frames])
         try json.write(to: root.appendingPathComponent("transforms.json"))

@@ -11,11 +11,14 @@ enum TrainingFixtures {
         var gaussians: [Gaussian] = []
         for i in 0..<count {
             let onFloor = i % 3 != 0
-            let position = onFloor
+            let position =
+                onFloor
                 ? SIMD3<Float>(Float(rng.nextUniform(in: -1.2..<1.2)), Float(rng.nextUniform(in: -1.2..<1.2)), 0)
                 : SIMD3<Float>(Float(rng.nextUniform(in: -0.6..<0.6)), Float(rng.nextUniform(in: -0.6..<0.6)), Float(rng.nextUniform(in: 0.1..<0.8)))
             let cell = (Int((position.x + 2) * 2) + Int((position.y + 2) * 2)) % 2
-            let color = onFloor ? (cell == 0 ? SIMD3<Float>(0.9, 0.8, 0.2) : SIMD3<Float>(0.1, 0.3, 0.8))
+            let color =
+                onFloor
+                ? (cell == 0 ? SIMD3<Float>(0.9, 0.8, 0.2) : SIMD3<Float>(0.1, 0.3, 0.8))
                 : SIMD3<Float>(Float(rng.nextUnit()), Float(rng.nextUnit()), Float(rng.nextUnit()))
             let scale = onFloor ? SIMD3<Float>(0.12, 0.12, 0.01) : SIMD3<Float>(repeating: Float(rng.nextUniform(in: 0.05..<0.12)))
             gaussians.append(Gaussian(position: position, scale: scale, opacity: 0.9, color: color, shDegree: 1))
@@ -28,8 +31,9 @@ enum TrainingFixtures {
         (0..<count).map { k in
             let angle = 2 * Float.pi * Float(k) / Float(count)
             let eye = SIMD3<Float>(3 * cos(angle), 3 * sin(angle), 1.6 + 0.3 * sin(3 * angle))
-            return try! Camera.lookAt(eye: eye, target: SIMD3(0, 0, 0.2), up: SIMD3(0, 0, 1),
-                                      intrinsics: .init(width: width, height: height, verticalFieldOfViewDegrees: 50))
+            return try! Camera.lookAt(
+                eye: eye, target: SIMD3(0, 0, 0.2), up: SIMD3(0, 0, 1),
+                intrinsics: .init(width: width, height: height, verticalFieldOfViewDegrees: 50))
         }
     }
 

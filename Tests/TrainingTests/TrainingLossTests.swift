@@ -28,8 +28,9 @@ import Testing
             var plus = render, minus = render
             plus[i] += step
             minus[i] -= step
-            let fd = (TrainingLoss.evaluate(render: plus, target: target, width: w, height: h, gradient: &scratch).loss
-                - TrainingLoss.evaluate(render: minus, target: target, width: w, height: h, gradient: &scratch).loss) / (2 * step)
+            let fd =
+                (TrainingLoss.evaluate(render: plus, target: target, width: w, height: h, gradient: &scratch).loss
+                    - TrainingLoss.evaluate(render: minus, target: target, width: w, height: h, gradient: &scratch).loss) / (2 * step)
             let error = abs(gradient[i] - fd) / max(abs(fd), 1e-12)
             worst = max(worst, error)
             compared += 1
@@ -50,8 +51,9 @@ import Testing
             var plus = render, minus = render
             plus[i] += 1e-6
             minus[i] -= 1e-6
-            let fd = (TrainingLoss.evaluate(render: plus, target: target, width: w, height: h, lambda: 1, gradient: &scratch).loss
-                - TrainingLoss.evaluate(render: minus, target: target, width: w, height: h, lambda: 1, gradient: &scratch).loss) / 2e-6
+            let fd =
+                (TrainingLoss.evaluate(render: plus, target: target, width: w, height: h, lambda: 1, gradient: &scratch).loss
+                    - TrainingLoss.evaluate(render: minus, target: target, width: w, height: h, lambda: 1, gradient: &scratch).loss) / 2e-6
             worst = max(worst, abs(gradient[i] - fd) / max(abs(fd), 1e-12))
         }
         #expect(worst < 1e-5, "worst relative error \(worst)")

@@ -51,7 +51,8 @@ import Wireless
                 let expected = k == j ? Complex<Double>.one : .zero
                 #expect((response - expected).length < 1e-9)
             }
-            let explicit = ChannelVector.innerProduct(receivers[k], h[k]).lengthSquared
+            let explicit =
+                ChannelVector.innerProduct(receivers[k], h[k]).lengthSquared
                 / ChannelVector.squaredNorm(receivers[k])
             #expect(abs(gains[k] / explicit - 1) < 1e-10)
             // Zero forcing can only lose gain relative to a lone user's MRC.

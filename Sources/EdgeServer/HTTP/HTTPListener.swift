@@ -124,7 +124,11 @@ final class HTTPListener: Service, Sendable {
         let drainPromise = self.drainPromise
         let finished = NIOLockedValueBox(false)
         let finish: @Sendable () -> Void = {
-            if finished.withLockedValue({ done in defer { done = true }; return !done }) { drainPromise.succeed() }
+            if finished.withLockedValue({ done in
+                defer { done = true }; return !done
+            }) {
+                drainPromise.succeed()
+            }
         }
         promise.futureResult.whenComplete { _ in finish() }
         // After the grace period, stop waiting: the process exits and the kernel closes the rest.

@@ -108,13 +108,15 @@ struct HTTPSessionRoutes: Sendable {
         }
         session.touch()
         let head = HTTPResponse(status: .ok, contentType: Self.framesType, body: ByteBuffer())
-        return .streaming(route: "session_events", HTTPEventStream(head: head) { stream in
-            connection.attach(stream)
-            return {
-                connection.detach(stream)
-                session.touch()
-            }
-        })
+        return .streaming(
+            route: "session_events",
+            HTTPEventStream(head: head) { stream in
+                connection.attach(stream)
+                return {
+                    connection.detach(stream)
+                    session.touch()
+                }
+            })
     }
 
     private func attachedSession(_ clientID: String) -> Session? {

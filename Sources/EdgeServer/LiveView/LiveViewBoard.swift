@@ -80,10 +80,11 @@ final class LiveViewBoard: Sendable {
             return (true, Array(state.viewers.values))
         }
         guard due else { return }
-        let event = self.event(points: state.withLockedValue { state in
-            defer { state.pending = [] }
-            return state.pending
-        })
+        let event = self.event(
+            points: state.withLockedValue { state in
+                defer { state.pending = [] }
+                return state.pending
+            })
         for viewer in viewers { viewer.write(event) }
         metrics.eventBytes.increment(by: Int64(event.readableBytes * viewers.count))
         metrics.events.increment(by: Int64(viewers.count))

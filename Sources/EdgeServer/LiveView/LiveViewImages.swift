@@ -51,7 +51,7 @@ final class LiveViewImages: Sendable {
         let composed: MixedRealityBoard.Frame
         do {
             composed = try mixedReality.compose(clientID: clientID)
-        } catch where error.code == .unknownRobot {
+        } catch  where error.code == .unknownRobot {
             return .failure(.noImage("no FRAME or MR frame of \(clientID) yet"))
         } catch {
             return .failure(.mixedReality(error.code, error.message))

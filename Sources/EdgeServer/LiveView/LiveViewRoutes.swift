@@ -111,16 +111,19 @@ struct LiveViewRoutes: Sendable {
     private func events() -> HTTPRouter.Result {
         var head = Self.page(HTTPResponse(status: .ok, contentType: "text/event-stream", body: ByteBuffer()))
         guard board.viewerCount < LiveViewBoard.maxViewers else {
-            return .immediate(Self.page(.text(.serviceUnavailable, "\(LiveViewBoard.maxViewers) viewers are watching already\n")), route: "view_events")
+            return .immediate(
+                Self.page(.text(.serviceUnavailable, "\(LiveViewBoard.maxViewers) viewers are watching already\n")), route: "view_events")
         }
         head.headers.replaceOrAdd(name: "x-accel-buffering", value: "no")
-        return .streaming(route: "view_events", HTTPEventStream(head: head) { [board] writer in
-            guard board.attach(writer) else {
-                writer.finish()
-                return {}
-            }
-            return { board.detach(writer) }
-        })
+        return .streaming(
+            route: "view_events",
+            HTTPEventStream(head: head) { [board] writer in
+                guard board.attach(writer) else {
+                    writer.finish()
+                    return {}
+                }
+                return { board.detach(writer) }
+            })
     }
 
     private static func image(_ result: Result<LiveViewImages.Image, LiveViewImages.Failure>) -> HTTPResponse {

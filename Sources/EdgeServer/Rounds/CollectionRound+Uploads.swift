@@ -23,7 +23,8 @@ extension CollectionRound {
         var arrived: Arrivals = [:]
         var rejected: Set<Int> = []
         while arrived.count + rejected.count < schedules.count, (ContinuousClock.now - started).seconds < wallSeconds,
-              !Task.isCancelled, !Task.isShuttingDownGracefully {
+            !Task.isCancelled, !Task.isShuttingDownGracefully
+        {
             // Observed before the checks below: a commit or a resume between them and the wait
             // ends the wait at once.
             let observations = [dependencies.store.commits.observe(), dependencies.sessions.collectorChanges.observe()]
@@ -69,7 +70,8 @@ extension CollectionRound {
         let expected = kind == .pilots ? registration.pilots : registration.items - registration.pilots
         let indices = Set(samples.map(\.index))
         guard samples.count == expected, indices.count == expected, indices.allSatisfy({ (0..<registration.items).contains($0) }) else {
-            throw Failure("\(committed.key) holds \(samples.count) samples (\(indices.count) distinct), registered \(expected) in 0..<\(registration.items)")
+            throw Failure(
+                "\(committed.key) holds \(samples.count) samples (\(indices.count) distinct), registered \(expected) in 0..<\(registration.items)")
         }
         let upload = RoundReport.Upload(
             samples: samples.count, bytes: bytes.count, sha256: Array(SHA256.hash(data: bytes)).hexString,

@@ -86,9 +86,10 @@ struct CollectionRound: Sendable {
         let pilotTime = pilotPlan.pilotTime
         report.pilotSeconds = pilotTime
         metrics.pilotTime.set(pilotTime)
-        let pilotSchedules = Dictionary(uniqueKeysWithValues: everyone.map { k in
-            (k, schedule(.pilotUpload, for: k, members: everyone, powers: pilotPlan.powers, gains: gains, seconds: pilotTime))
-        })
+        let pilotSchedules = Dictionary(
+            uniqueKeysWithValues: everyone.map { k in
+                (k, schedule(.pilotUpload, for: k, members: everyone, powers: pilotPlan.powers, gains: gains, seconds: pilotTime))
+            })
         for k in everyone {
             report.collectors[k].pilotPowerW = pilotPlan.powers[k]
             report.collectors[k].pilotExpectedRateBps = pilotSchedules[k]!.expectedRateBitsPerSecond
@@ -145,9 +146,10 @@ struct CollectionRound: Sendable {
         report.stageTwoPowerW = powers.reduce(0, +)
         metrics.selectedCollectors.increment(by: Int64(selected.count))
         let remaining = configuration.roundSeconds - pilotTime
-        let datasetSchedules = Dictionary(uniqueKeysWithValues: selected.map { k in
-            (k, schedule(.datasetUpload, for: k, members: selected, powers: powers, gains: gains, seconds: remaining))
-        })
+        let datasetSchedules = Dictionary(
+            uniqueKeysWithValues: selected.map { k in
+                (k, schedule(.datasetUpload, for: k, members: selected, powers: powers, gains: gains, seconds: remaining))
+            })
         let unselected = Schedule(
             slot: index, stage: .datasetUpload, decision: false, powerWatts: 0, expectedRateBitsPerSecond: 0,
             deadlineMicroseconds: Self.microseconds(remaining), stageDurationMicroseconds: Self.microseconds(remaining))

@@ -24,7 +24,8 @@ final class CollectionRoundService: Service, Sendable {
         let losses = RoundLosses(renderer: dependencies.renderer)
         let directory = dependencies.dataDirectory + "/rounds"
         let logger = dependencies.logger
-        logger.info("STT-GS rounds waiting for collectors", metadata: ["solver": "\(configuration.solver)", "collectors": "\(configuration.collectors)"])
+        logger.info(
+            "STT-GS rounds waiting for collectors", metadata: ["solver": "\(configuration.solver)", "collectors": "\(configuration.collectors)"])
         var served: Set<String> = []
         var firstRegistered: ContinuousClock.Instant?
         // Numbered after the rounds already stored, so a restarted daemon's samples (keyed by

@@ -20,9 +20,10 @@ struct RoundDatasetWriter: Sendable {
             let name = "\(relative)/\(sample.index).png"
             files.append((dataDirectory + "/" + name, Array(try sample.image.pngData())))
             let p = sample.pose.position, q = sample.pose.orientation
-            rows.append(CatalogSample(
-                round: Int64(round), clientID: client, sampleIndex: sample.index, kind: kind, path: name,
-                pose: [p.x, p.y, p.z, q.x, q.y, q.z, q.w], loss: loss))
+            rows.append(
+                CatalogSample(
+                    round: Int64(round), clientID: client, sampleIndex: sample.index, kind: kind, path: name,
+                    pose: [p.x, p.y, p.z, q.x, q.y, q.z, q.w], loss: loss))
         }
         // The images are durable before the catalog points at them.
         try DurableFile.replaceAll(files, directory: directory)

@@ -11,7 +11,7 @@ struct RoundLosses: Sendable {
     func losses(of samples: [CollectedSample]) async -> [Double?] {
         await renderer.map(samples) { sample, rasterizer, world in
             guard let size = ImageSize(width: sample.width, height: sample.height),
-                  let camera = try? sample.pose.camera(intrinsics: size.intrinsics)
+                let camera = try? sample.pose.camera(intrinsics: size.intrinsics)
             else { return nil }
             let render = rasterizer.render(world.large, camera: camera, options: RenderOptions(threads: 1))
             return (try? ImageMetrics.gsLoss(sample.image, render)).map(Double.init)

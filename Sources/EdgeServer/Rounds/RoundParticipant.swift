@@ -15,8 +15,8 @@ struct RoundParticipant: Sendable {
     init?(_ session: Session) {
         let state = session.snapshot
         guard session.role == .collector, state.connection != nil,
-              let registration = CollectorRegistration(capabilities: state.capabilities),
-              case .pose(let report)? = state.latest[.pose]
+            let registration = CollectorRegistration(capabilities: state.capabilities),
+            case .pose(let report)? = state.latest[.pose]
         else { return nil }
         self.session = session
         self.registration = registration

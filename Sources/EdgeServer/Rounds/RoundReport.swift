@@ -99,7 +99,7 @@ struct RoundReport: Codable, Sendable {
     static func addTrainedModel(_ model: ModelVersion, round: Int, directory: String) throws {
         let path = "\(directory)/round-\(round).json"
         guard let data = FileManager.default.contents(atPath: path),
-              var report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            var report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return }
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase

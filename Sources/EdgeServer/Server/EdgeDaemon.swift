@@ -244,10 +244,13 @@ extension EdgeDaemon {
         var services: [any Service] = []
         if slotLoop {
             models.observe { [mixedReality] in mixedReality.attach($0) }
-            services.append(SlotLoopService(configuration: configuration, dependencies: .init(
-                sessions: sessions, metrics: SlotMetrics(registry: metrics.registry), statistics: slotStatistics,
-                mixedReality: mixedReality, liveView: liveView, renderer: renderer, logger: logger,
-                dataDirectory: configuration.dataDirectory)))
+            services.append(
+                SlotLoopService(
+                    configuration: configuration,
+                    dependencies: .init(
+                        sessions: sessions, metrics: SlotMetrics(registry: metrics.registry), statistics: slotStatistics,
+                        mixedReality: mixedReality, liveView: liveView, renderer: renderer, logger: logger,
+                        dataDirectory: configuration.dataDirectory)))
         }
         if rounds {
             var dependencies = RoundDependencies(

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Sends `sd_notify` datagrams (READY=1, STOPPING=1, STATUS=…) to `$NOTIFY_SOCKET`, so the

@@ -64,7 +64,9 @@ final class SessionRegistry: Sendable {
             guard sessions.count < maxSessions else {
                 return .failure(SessionError(.sessionLimit, "the daemon already serves \(maxSessions) sessions"))
             }
-            let index = nextIndex.withLockedValue { index in defer { index &+= 1 }; return index }
+            let index = nextIndex.withLockedValue { index in
+                defer { index &+= 1 }; return index
+            }
             let session = Session(
                 id: UInt64(UInt32(truncatingIfNeeded: runID ?? 0)) << 32 | UInt64(index), linkID: index,
                 clientID: clientID, role: role, changes: role == .collector ? collectorChanges : nil)

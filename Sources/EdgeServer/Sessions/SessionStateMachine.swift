@@ -97,7 +97,8 @@ struct SessionStateMachine: Sendable {
         case (.error(let error), .binary):
             return .logClientError(error)
         case (.uploadBegin, .http2), (.uploadChunk, .http2), (.uploadEnd, .http2):
-            return .refuse(ProtocolError(.unexpectedMessage, "\(message.type) is not sent on this route (uploads use /v1/uploads)"), endConnection: false)
+            return .refuse(
+                ProtocolError(.unexpectedMessage, "\(message.type) is not sent on this route (uploads use /v1/uploads)"), endConnection: false)
         case (.hello, _), (.welcome, _), (.schedule, _), (.frame, _), (.pong, .http2), (.ack, .http2), (.error, .http2):
             return .refuse(ProtocolError(.unexpectedMessage, "a client does not send \(message.type) here"), endConnection: false)
         }

@@ -56,7 +56,8 @@ struct RobotsPolicy: SlotPolicy {
         var plan = SlotPlan()
         let stage = tauSeconds.wholeMicroseconds
         let joint = configuration.multiRobot == .zf && link.antennas > 1 ? zeroForcingGains(robots.map(\.client), slot: slot) : [:]
-        let share = configuration.multiRobot == .zf && link.antennas > 1
+        let share =
+            configuration.multiRobot == .zf && link.antennas > 1
             ? Double(max(1, link.antennas - robots.count + 1)) / Double(link.antennas) : 1
         for (client, report) in robots {
             let decision = planRobot(client, report: report, slot: slot, jointGain: joint[client.sessionID], share: share)
@@ -65,14 +66,18 @@ struct RobotsPolicy: SlotPolicy {
             plan.robotSolverSeconds += decision.solverSeconds
             if !decision.record.feasible { plan.solverFailures += 1 }
             if decision.record.x == 1 { plan.imagesScheduled += 1 }
-            plan.mixedReality.append(.init(
-                clientID: client.clientID,
-                decision: .init(slot: slot, pose: report.pose(at: slot), uploadsImage: decision.record.x == 1),
-                image: client.image))
-            plan.schedules.append(.init(sessionID: client.sessionID, schedule: Schedule(
-                slot: slot, decision: decision.record.x == 1, powerWatts: decision.record.powerW,
-                expectedRateBitsPerSecond: link.rate(power: decision.record.powerW, gain: decision.record.gain),
-                deadlineMicroseconds: stage, stageDurationMicroseconds: stage)))
+            plan.mixedReality.append(
+                .init(
+                    clientID: client.clientID,
+                    decision: .init(slot: slot, pose: report.pose(at: slot), uploadsImage: decision.record.x == 1),
+                    image: client.image))
+            plan.schedules.append(
+                .init(
+                    sessionID: client.sessionID,
+                    schedule: Schedule(
+                        slot: slot, decision: decision.record.x == 1, powerWatts: decision.record.powerW,
+                        expectedRateBitsPerSecond: link.rate(power: decision.record.powerW, gain: decision.record.gain),
+                        deadlineMicroseconds: stage, stageDurationMicroseconds: stage)))
         }
         if link.antennas > 1 { shareReceiver(&plan) }
         return plan

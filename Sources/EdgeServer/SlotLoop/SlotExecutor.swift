@@ -30,9 +30,10 @@ struct SlotExecutor: Sendable {
         let stage = tauSeconds.wholeMicroseconds
         let idle = snapshot.clients.filter { roles.contains($0.role) && !plan.planned.contains($0.sessionID) }
         for client in idle {
-            schedule(Schedule(
-                slot: slot, decision: false, powerWatts: 0, expectedRateBitsPerSecond: 0, deadlineMicroseconds: stage,
-                stageDurationMicroseconds: stage), to: client.sessionID, outbox)
+            schedule(
+                Schedule(
+                    slot: slot, decision: false, powerWatts: 0, expectedRateBitsPerSecond: 0, deadlineMicroseconds: stage,
+                    stageDurationMicroseconds: stage), to: client.sessionID, outbox)
         }
 
         var users = plan.users

@@ -76,8 +76,10 @@ final class SlotLoopService: Service, Sendable {
         }
         dependencies.logger.info(
             "slot loop running",
-            metadata: ["tau_ms": "\(slotMilliseconds)", "gsmr": "\(configuration.gsmrSolver)",
-                       "irac": "\(configuration.iracSolver)", "log": "\(log.path)"])
+            metadata: [
+                "tau_ms": "\(slotMilliseconds)", "gsmr": "\(configuration.gsmrSolver)",
+                "irac": "\(configuration.iracSolver)", "log": "\(log.path)",
+            ])
         let clock = ContinuousClock()
         let start = clock.now
         var slot: UInt64 = 0

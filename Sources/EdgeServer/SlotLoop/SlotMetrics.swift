@@ -36,11 +36,13 @@ struct SlotMetrics: Sendable {
         robotPower = registry.makeGauge(name: "edge_robot_slot_power_watts")
         userPower = registry.makeGauge(name: "edge_user_slot_power_watts")
         let roles: [SessionRole] = [.robot, .user]
-        transmissions = Dictionary(uniqueKeysWithValues: roles.map {
-            ($0, registry.makeCounter(name: "edge_link_transmissions_total", labels: [("role", $0.rawValue)]))
-        })
-        outages = Dictionary(uniqueKeysWithValues: roles.map {
-            ($0, registry.makeCounter(name: "edge_link_outages_total", labels: [("role", $0.rawValue)]))
-        })
+        transmissions = Dictionary(
+            uniqueKeysWithValues: roles.map {
+                ($0, registry.makeCounter(name: "edge_link_transmissions_total", labels: [("role", $0.rawValue)]))
+            })
+        outages = Dictionary(
+            uniqueKeysWithValues: roles.map {
+                ($0, registry.makeCounter(name: "edge_link_outages_total", labels: [("role", $0.rawValue)]))
+            })
     }
 }

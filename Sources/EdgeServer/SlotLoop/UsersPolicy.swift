@@ -74,18 +74,24 @@ struct UsersPolicy: SlotPolicy {
             let power = decision.value.powers[k]
             let rate = link.rate(power: power, gain: gains[k])
             plan.planned.insert(client.sessionID)
-            plan.users.append(SlotRecord.User(
-                client: client.clientID, link: client.linkID, x: served ? 1 : 0, powerW: power,
-                bits: served ? configuration.frameBits : 0, gain: gains[k], channelReported: beliefs[k].reported, exactPose: report.covers(slot), poseSlot: report.slot,
-                delta: deltas[k].delta, deltaAgeSlots: deltas[k].ageSlots, expectedRateBps: rate,
-                frameReadyMilliseconds: nil, deadlineMiss: false))
-            plan.schedules.append(.init(sessionID: client.sessionID, schedule: Schedule(
-                slot: slot, decision: served, powerWatts: power, expectedRateBitsPerSecond: rate,
-                deadlineMicroseconds: latencyMicros, stageDurationMicroseconds: stage)))
+            plan.users.append(
+                SlotRecord.User(
+                    client: client.clientID, link: client.linkID, x: served ? 1 : 0, powerW: power,
+                    bits: served ? configuration.frameBits : 0, gain: gains[k], channelReported: beliefs[k].reported, exactPose: report.covers(slot),
+                    poseSlot: report.slot,
+                    delta: deltas[k].delta, deltaAgeSlots: deltas[k].ageSlots, expectedRateBps: rate,
+                    frameReadyMilliseconds: nil, deadlineMiss: false))
+            plan.schedules.append(
+                .init(
+                    sessionID: client.sessionID,
+                    schedule: Schedule(
+                        slot: slot, decision: served, powerWatts: power, expectedRateBitsPerSecond: rate,
+                        deadlineMicroseconds: latencyMicros, stageDurationMicroseconds: stage)))
             if served {
-                plan.frames.append(.init(
-                    sessionID: client.sessionID, userIndex: k, pose: poses[k],
-                    airtimeSeconds: configuration.frameBits / max(rate, .leastNormalMagnitude)))
+                plan.frames.append(
+                    .init(
+                        sessionID: client.sessionID, userIndex: k, pose: poses[k],
+                        airtimeSeconds: configuration.frameBits / max(rate, .leastNormalMagnitude)))
             }
         }
         return plan

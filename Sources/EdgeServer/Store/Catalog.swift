@@ -13,7 +13,9 @@ final class Catalog: Sendable {
     init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
-        queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
+        queue =
+            path == ":memory:"
+            ? try DatabaseQueue(configuration: configuration)
             : try DatabaseQueue(path: path, configuration: configuration)
         try Self.migrator.migrate(queue)
     }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs work on a thread of its own that the kernel schedules only when no other thread of the
@@ -33,10 +33,10 @@ enum IdlePriorityThread {
     /// Lowers the calling thread's priority; on Linux both calls act on the thread alone.
     private static func lowerPriority() -> Policy {
         #if os(Linux)
-        var parameters = sched_param(sched_priority: 0)
-        // SCHED_IDLE is 5 in <sched.h>; Glibc does not export the macro to Swift.
-        if sched_setscheduler(0, 5, &parameters) == 0 { return .idle }
-        if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19) == 0 { return .nice }
+            var parameters = sched_param(sched_priority: 0)
+            // SCHED_IDLE is 5 in <sched.h>; Glibc does not export the macro to Swift.
+            if sched_setscheduler(0, 5, &parameters) == 0 { return .idle }
+            if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19) == 0 { return .nice }
         #endif
         return .normal
     }

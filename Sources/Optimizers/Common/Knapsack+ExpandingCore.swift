@@ -141,7 +141,8 @@ extension Knapsack {
                 if takeFlipped { j += 1 } else { i += 1 }
                 nodes += 1
                 guard !dominance.isDominated(state) else { continue }
-                let improves = state.weight <= capacity && state.count <= maxItems ?? values.count
+                let improves =
+                    state.weight <= capacity && state.count <= maxItems ?? values.count
                     && state.value > bestValue
                 let promising = upperBound(state, left: left, right: right) > bestValue * (1 + 1e-13)
                 guard improves || promising else { continue }

@@ -50,8 +50,10 @@ extension GSCLOSolver {
     ) -> Decision {
         let frames = Double(instance.frames)
         let lossBudget = frames * threshold
-        let inverseBeta = 1 / (options.beta
-            ?? frames * frames / (options.penaltyScale * max(costs.increment.reduce(0, +), .leastNormalMagnitude)))
+        let inverseBeta =
+            1
+            / (options.beta
+                ?? frames * frames / (options.penaltyScale * max(costs.increment.reduce(0, +), .leastNormalMagnitude)))
         var x = instance.losses.map { $0 > threshold ? 1.0 : 0.0 }
         var iterations = 0
         while iterations < options.maxIterations {

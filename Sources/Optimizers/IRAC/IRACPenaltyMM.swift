@@ -27,8 +27,10 @@ public struct IRACPenaltyMM: Sendable {
     public var binaryTolerance: Double
 
     /// A PMM configuration (defaults used throughout the docs).
-    public init(initialPenalty: Double = 0.02, growth: Double = 1.5, maxPenalty: Double = 100,
-                maxIterations: Int = 200, binaryTolerance: Double = 1e-6) {
+    public init(
+        initialPenalty: Double = 0.02, growth: Double = 1.5, maxPenalty: Double = 100,
+        maxIterations: Int = 200, binaryTolerance: Double = 1e-6
+    ) {
         self.initialPenalty = initialPenalty
         self.growth = growth
         self.maxPenalty = maxPenalty

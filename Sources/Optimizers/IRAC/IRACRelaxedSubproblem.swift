@@ -109,8 +109,11 @@ public struct IRACRelaxedSubproblem: Sendable {
         let spent: (Double) -> Double = { λ in
             var total = 0.0
             for (i, k) in active.enumerated() {
-                if λ <= full[i] { total += self.power(user: k, fraction: 1) }
-                else if λ < none[i] { total += (w[k] - μ) / (λ * ln2b) - self.powerScale[k] }
+                if λ <= full[i] {
+                    total += self.power(user: k, fraction: 1)
+                } else if λ < none[i] {
+                    total += (w[k] - μ) / (λ * ln2b) - self.powerScale[k]
+                }
             }
             return total
         }

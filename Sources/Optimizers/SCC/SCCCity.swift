@@ -29,11 +29,13 @@ public enum SCCCity: String, CaseIterable, Sendable, Codable {
     var shape: Shape {
         switch self {
         case .california:
-            Shape(cells: 500, clusters: 1, clusterSpread: 1, backgroundShare: 0.1, width: 18, height: 9,
-                  spreadCentres: false, medianKm: 7)
+            Shape(
+                cells: 500, clusters: 1, clusterSpread: 1, backgroundShare: 0.1, width: 18, height: 9,
+                spreadCentres: false, medianKm: 7)
         case .virginia:
-            Shape(cells: 1600, clusters: 6, clusterSpread: 0.1, backgroundShare: 0.5, width: 1, height: 0.4,
-                  spreadCentres: true, medianKm: 48.4)
+            Shape(
+                cells: 1600, clusters: 6, clusterSpread: 0.1, backgroundShare: 0.5, width: 1, height: 0.4,
+                spreadCentres: true, medianKm: 48.4)
         }
     }
 
@@ -60,9 +62,11 @@ public enum SCCCity: String, CaseIterable, Sendable, Codable {
                 points.append((generator.nextUniform(in: 0..<shape.width), generator.nextUniform(in: 0..<shape.height)))
             } else {
                 let centre = centres[Int.random(in: 0..<centres.count, using: &generator)]
-                points.append((
-                    centre.0 + shape.clusterSpread * generator.nextGaussian(),
-                    centre.1 + shape.clusterSpread * generator.nextGaussian()))
+                points.append(
+                    (
+                        centre.0 + shape.clusterSpread * generator.nextGaussian(),
+                        centre.1 + shape.clusterSpread * generator.nextGaussian()
+                    ))
             }
         }
         let scale = shape.medianKm / Self.distances(points).median

@@ -37,10 +37,14 @@ public struct SCCEvaluator: Sendable {
             let q = instance.probability[u][v], w = instance.flops[v], d = instance.frameBits[v]
             for m in 0..<mecs {
                 let f = instance.mecFrequency[m]
-                latency[p * mecs + m] = q * (w / f + instance.sensorLatency[l][m] + d * instance.frameLatencyPerBit[m][l]
-                    + d * instance.deviceLatencyPerBit[u])
-                energy[p * mecs + m] = q * (instance.kappa * w * f * f + instance.sensorEnergy[l][m]
-                    + d * instance.frameEnergyPerBit[m][l] + d * instance.deviceEnergyPerBit[u])
+                latency[p * mecs + m] =
+                    q
+                    * (w / f + instance.sensorLatency[l][m] + d * instance.frameLatencyPerBit[m][l]
+                        + d * instance.deviceLatencyPerBit[u])
+                energy[p * mecs + m] =
+                    q
+                    * (instance.kappa * w * f * f + instance.sensorEnergy[l][m]
+                        + d * instance.frameEnergyPerBit[m][l] + d * instance.deviceEnergyPerBit[u])
             }
         }
         pairLatency = latency

@@ -111,7 +111,8 @@ public struct SCCExact: Sendable {
                 return
             }
             let p = search.order[depth]
-            let rest = w * search.boundLatency[depth + 1] / reference.latency
+            let rest =
+                w * search.boundLatency[depth + 1] / reference.latency
                 + (1 - w) * search.boundEnergy[depth + 1] / reference.energy
             // Cheapest first, so that good incumbents come early.
             let moves = search.moves(at: depth).map { ($0.mec, scalar($0.cost)) }.sorted { $0.1 < $1.1 }

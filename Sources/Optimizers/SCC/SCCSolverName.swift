@@ -102,7 +102,8 @@ public enum SCCSolvers: SolverFamily {
                 }
             }
         case .nsga2, .moead:
-            let seeds = options.seedWithWeightGreedy
+            let seeds =
+                options.seedWithWeightGreedy
                 ? options.weightGrid.compactMap { SCCRepair.greedy(evaluator, latencyWeight: $0) } : []
             if name == .nsga2 {
                 var nsga2 = options.nsga2

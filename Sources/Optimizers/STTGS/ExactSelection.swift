@@ -39,8 +39,9 @@ public struct ExactSelection: Sendable {
             .filter { values[$0] > 0 && problem.sinrTargets[$0] > 0 && problem.minimalPowers(for: [$0]) != nil }
             .sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
         var search = Search(problem: problem, order: candidates, nodeLimit: nodeLimit)
-        search.explore(position: 0, chosen: free, powers: [Double](repeating: 0, count: k),
-                       value: free.reduce(0) { $0 + values[$1] })
+        search.explore(
+            position: 0, chosen: free, powers: [Double](repeating: 0, count: k),
+            value: free.reduce(0) { $0 + values[$1] })
         guard search.nodes <= nodeLimit else {
             throw OptimizerError(.numerical, "exact: node limit \(nodeLimit) reached at K = \(k)")
         }
@@ -106,8 +107,9 @@ extension ExactSelection {
             let client = order[position]
             let extended = chosen + [client]
             if let grown = problem.minimalPowers(for: extended) {
-                explore(position: position + 1, chosen: extended, powers: grown,
-                        value: value + problem.instance.predictedLoss[client])
+                explore(
+                    position: position + 1, chosen: extended, powers: grown,
+                    value: value + problem.instance.predictedLoss[client])
             }
             explore(position: position + 1, chosen: chosen, powers: powers, value: value)
         }

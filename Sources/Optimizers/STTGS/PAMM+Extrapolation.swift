@@ -61,7 +61,8 @@ struct PAMMExtrapolation {
         // The largest x_k the true rate constraint Φ_k ≤ 0 allows at s, with a hair of slack so
         // that the next interior-point solve starts strictly inside.
         let x = ahead(previous.point.x, current.point.x).enumerated().map { k, value -> Double in
-            let rate = surrogates.rateTargets[k] > 0
+            let rate =
+                surrogates.rateTargets[k] > 0
                 ? (1 - 1e-9) * -surrogates.rateConstraint(k, x: [Double](repeating: 0, count: s.count), s: s)
                     / surrogates.rateTargets[k]
                 : 1

@@ -32,9 +32,11 @@ public struct PAMM: Sendable {
 
         /// Defaults: β = 0.1 (paper), γ = 10, I = 100, J = 1, tolerance 1e−4 (paper Fig. 10),
         /// x⁽⁰⁾ = ½, up to 50 polish passes, extrapolation up to ω = 1024.
-        public init(beta: Double = 0.1, gamma: Double = 10, outerIterations: Int = 100,
-                    innerIterations: Int = 1, tolerance: Double = 1e-4, initialSelection: Double = 0.5,
-                    polishPasses: Int = 50, maxExtrapolation: Double = 1024) {
+        public init(
+            beta: Double = 0.1, gamma: Double = 10, outerIterations: Int = 100,
+            innerIterations: Int = 1, tolerance: Double = 1e-4, initialSelection: Double = 0.5,
+            polishPasses: Int = 50, maxExtrapolation: Double = 1024
+        ) {
             self.beta = beta
             self.gamma = gamma
             self.outerIterations = outerIterations
@@ -106,7 +108,8 @@ public struct PAMM: Sendable {
             let nextP = PowerProjection.solve(xi: point.s, x: point.x, powerMax: 1, powerSum: relativeSum)
             selectionSteps.append(Self.distance(point.x, previousX))
             powerSteps.append(Self.distance(nextP, p))
-            let converged = selectionSteps.count > 1
+            let converged =
+                selectionSteps.count > 1
                 && selectionSteps.last! < options.tolerance && powerSteps.last! < options.tolerance
             let previous = (point: PAMMSubproblemA.Point(x: previousX, s: previousS), p: p)
             (point, p) = converged ? (point, nextP) : extrapolation.step(from: previous, to: (point, nextP)) ?? (point, nextP)

@@ -115,8 +115,10 @@ extension PAMMSubproblemA {
         func objectiveGradient() -> (x: [Double], s: [Double]) {
             let p = problem.powers, g = problem.gamma
             let mismatch = point.x.indices.map { point.s[$0] - point.x[$0] * p[$0] }
-            return (point.x.indices.map { linear[$0] - 2 * g * p[$0] * mismatch[$0] },
-                    mismatch.map { 2 * g * $0 })
+            return (
+                point.x.indices.map { linear[$0] - 2 * g * p[$0] * mismatch[$0] },
+                mismatch.map { 2 * g * $0 }
+            )
         }
 
         /// ∇f + Σ λ_i ∇f_i, stacked (x, s).
@@ -166,7 +168,8 @@ extension PAMMSubproblemA {
                 let curvature = duals[i] / (M_LN2 * received[i] * received[i])
                 for col in 0..<k {
                     for row in col..<k {
-                        hss[row + col * k] += curvature * rows[i][row] * rows[i][col]
+                        hss[row + col * k] +=
+                            curvature * rows[i][row] * rows[i][col]
                             + weights[i] * rateGradients[i][row] * rateGradients[i][col]
                             - coupling[i][row] * coupling[i][col] / dx[i]
                     }

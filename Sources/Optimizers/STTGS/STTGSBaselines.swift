@@ -10,8 +10,11 @@ public enum STTGSBaselines {
     public static func maxRate(_ problem: STTGSStageTwo) -> (x: [Int], powers: [Double]) {
         let instance = problem.instance
         let gains = (0..<problem.clientCount).map { instance.gains[$0][$0] }
-        return serveWhoMeetsTargets(problem, powers: cappedWaterFilling(gains: gains, noise: instance.noisePower,
-                                                                        budget: instance.powerSum, cap: instance.powerMax))
+        return serveWhoMeetsTargets(
+            problem,
+            powers: cappedWaterFilling(
+                gains: gains, noise: instance.noisePower,
+                budget: instance.powerSum, cap: instance.powerMax))
     }
 
     /// Water-filling with a per-user cap: users whose level exceeds the cap are pinned to it
@@ -42,7 +45,8 @@ public enum STTGSBaselines {
         let everyone = Array(0..<problem.clientCount)
         // Shave the last ulps so the rounding of the eigenvalue cannot break a cap.
         let targets = [Double](repeating: target * (1 - 1e-9), count: problem.clientCount)
-        let powers = problem.power.positiveSolution(targets: targets, members: everyone)
+        let powers =
+            problem.power.positiveSolution(targets: targets, members: everyone)
             ?? [Double](repeating: 0, count: problem.clientCount)
         let served = serveWhoMeetsTargets(problem, powers: powers)
         return (served.x, served.powers, target)
@@ -99,7 +103,8 @@ public enum STTGSBaselines {
     public static func unrestricted(_ problem: STTGSStageTwo) -> (x: [Int], powers: [Double]) {
         let everyone = Array(0..<problem.clientCount)
         let share = min(problem.instance.powerMax, problem.instance.powerSum / Double(problem.clientCount))
-        let powers = problem.power.positiveSolution(targets: problem.sinrTargets, members: everyone)
+        let powers =
+            problem.power.positiveSolution(targets: problem.sinrTargets, members: everyone)
             ?? everyone.map { _ in share }
         return (everyone.map { _ in 1 }, powers)
     }
@@ -113,8 +118,9 @@ public enum STTGSBaselines {
         while true {
             let failing = x.indices.filter { k in
                 x[k] == 1 && problem.rateTargets[k] > 0
-                    && Shannon.sinr(user: k, powers: transmitted, gains: problem.instance.gains,
-                                    noise: problem.instance.noisePower) < problem.sinrTargets[k]
+                    && Shannon.sinr(
+                        user: k, powers: transmitted, gains: problem.instance.gains,
+                        noise: problem.instance.noisePower) < problem.sinrTargets[k]
             }
             if failing.isEmpty { return (x, transmitted) }
             for k in failing {

@@ -26,10 +26,12 @@ public struct STTGSStageTwo: Sendable {
         self.instance = instance
         self.pilotTime = pilotTime
         let remaining = instance.timeBudget - pilotTime
-        let targets = rateTargets ?? (0..<instance.clientCount).map { k in
-            instance.bitsPerSample[k] * Double(instance.imageCounts[k] - instance.pilotCounts[k])
-                / (remaining * instance.bandwidths[k])
-        }
+        let targets =
+            rateTargets
+            ?? (0..<instance.clientCount).map { k in
+                instance.bitsPerSample[k] * Double(instance.imageCounts[k] - instance.pilotCounts[k])
+                    / (remaining * instance.bandwidths[k])
+            }
         self.rateTargets = targets
         self.sinrTargets = targets.map { exp2($0) - 1 }
         self.power = MinimalPower(gains: instance.gains, noise: instance.noisePower)

@@ -9,7 +9,9 @@ public enum SelectionRepair {
     /// Swap local search from a feasible selection: try replacing each member by each
     /// outsider (then filling greedily), accept the first change that raises Σxπ̃, repeat until
     /// no swap helps or `maxPasses` passes ran. Every visited set passes the minimal-power test.
-    public static func improveBySwaps(_ start: (x: [Int], powers: [Double]), in problem: STTGSStageTwo, maxPasses: Int) -> (x: [Int], powers: [Double]) {
+    public static func improveBySwaps(
+        _ start: (x: [Int], powers: [Double]), in problem: STTGSStageTwo, maxPasses: Int
+    ) -> (x: [Int], powers: [Double]) {
         var best = start
         var bestValue = problem.objective(start.x)
         for _ in 0..<maxPasses {

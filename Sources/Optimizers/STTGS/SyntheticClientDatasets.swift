@@ -42,16 +42,18 @@ public struct SyntheticClientDatasets: ClientDatasets {
             while clientFeatures.count < count {
                 let centre = (0..<Self.featureLength).map { _ in generator.nextUnit() }
                 let drift = (0..<Self.featureLength).map { _ in generator.nextGaussian() * 0.15 }
-                let base = generator.nextUnit() < known
+                let base =
+                    generator.nextUnit() < known
                     ? generator.nextUniform(in: 0.02..<0.10) : generator.nextUniform(in: 0.25..<0.45)
                 let slope = generator.nextUniform(in: -0.08..<0.08)
                 let dwell = 3 + Int(-log(1 - generator.nextUnit()) * 25)
                 let stopped = generator.nextUnit() < 0.3
                 for step in 0..<min(dwell, count - clientFeatures.count) {
                     let t = stopped ? 0 : Double(step) / Double(dwell) - 0.5
-                    clientFeatures.append((0..<Self.featureLength).map { d in
-                        Float(min(1, max(0, centre[d] + t * drift[d] + 0.02 * generator.nextGaussian())))
-                    })
+                    clientFeatures.append(
+                        (0..<Self.featureLength).map { d in
+                            Float(min(1, max(0, centre[d] + t * drift[d] + 0.02 * generator.nextGaussian())))
+                        })
                     clientLosses.append(max(0.001, base + slope * t + 0.01 * generator.nextGaussian()))
                 }
             }

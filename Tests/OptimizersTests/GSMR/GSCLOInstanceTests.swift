@@ -51,7 +51,10 @@ import Testing
 
     @Test func unknownSolverAndMissingVariantFields() throws {
         let instance = try GSCLOInstance.decode(json: Data(Self.json.utf8))
-        #expect(throws: OptimizerError(.unknownSolver, "unknown solver 'mosek'; known: " + GSCLOSolverName.allCases.map(\.rawValue).joined(separator: ", "))) {
+        #expect(
+            throws: OptimizerError(
+                .unknownSolver, "unknown solver 'mosek'; known: " + GSCLOSolverName.allCases.map(\.rawValue).joined(separator: ", "))
+        ) {
             try GSCLOSolverName(validating: "mosek")
         }
         #expect(throws: OptimizerError(.invalidInstance, "the robust problem needs 'h_est', 'omega2' and 'eps'")) {

@@ -26,8 +26,9 @@ import Testing
                 let instance = GSMRTestInstances.random(frames: frames, seed: seed, gains: gains)
                 let result = try GSCLOSolver.solve(instance, with: .exact)
                 #expect(result.feasible)
-                #expect(abs(result.objective - GSMRTestInstances.bruteForceLoss(instance)) < 1e-12,
-                        "T=\(frames) seed \(seed)")
+                #expect(
+                    abs(result.objective - GSMRTestInstances.bruteForceLoss(instance)) < 1e-12,
+                    "T=\(frames) seed \(seed)")
             }
         }
     }
@@ -115,8 +116,7 @@ import Testing
             if lambda > 0 { #expect(abs(spent / instance.totalBudget - 1) < 1e-9) }
             for t in solution.indices where !interior.contains(t) {
                 let gradient = linear[t] + lambda * costs.slope(t, solution[t])
-                if solution[t] <= 1e-9 { #expect(gradient >= -1e-9 * abs(linear[t])) }
-                else { #expect(gradient <= 1e-9 * abs(linear[t])) }
+                if solution[t] <= 1e-9 { #expect(gradient >= -1e-9 * abs(linear[t])) } else { #expect(gradient <= 1e-9 * abs(linear[t])) }
             }
         }
     }
@@ -129,4 +129,3 @@ import Testing
         #expect(trace.stepNorms.last! < 1e-4 || result.iterations == GSCLOSolverOptions().maxIterations)
     }
 }
-

@@ -38,8 +38,9 @@ enum GSMRTestInstances {
             case .equal: common
             case .strongLineOfSight:
                 // |h|² with h = √(K/(K+1)) + CN(0, 1/(K+1)).
-                1e-6 * (pow((kFactor / (kFactor + 1)).squareRoot() + generator.nextGaussian() / (2 * (kFactor + 1)).squareRoot(), 2)
-                    + pow(generator.nextGaussian(), 2) / (2 * (kFactor + 1)))
+                1e-6
+                    * (pow((kFactor / (kFactor + 1)).squareRoot() + generator.nextGaussian() / (2 * (kFactor + 1)).squareRoot(), 2)
+                        + pow(generator.nextGaussian(), 2) / (2 * (kFactor + 1)))
             }
         }
         let costs = gains.map { (pose: 1e-9 * (exp2(0.00192) - 1) / $0, image: 1e-9 * (exp2(5.376) - 1) / $0) }

@@ -110,9 +110,11 @@ struct ILOAdamWTests {
         var parameters: [[Double]] = [[1.0, -2.0], [0.5]]
         optimiser.update(&parameters, gradients: [[0.5, -0.1], [0.0]])
         // Step 1: m̂ = g, v̂ = g², so the Adam direction is g/(|g| + ε).
-        let step1 = [1.0 - 0.1 * (0.5 / (0.5 + 1e-8) + 0.01 * 1.0),
-                     -2.0 - 0.1 * (-0.1 / (0.1 + 1e-8) + 0.01 * -2.0),
-                     0.5 - 0.1 * (0 + 0.01 * 0.5)]
+        let step1 = [
+            1.0 - 0.1 * (0.5 / (0.5 + 1e-8) + 0.01 * 1.0),
+            -2.0 - 0.1 * (-0.1 / (0.1 + 1e-8) + 0.01 * -2.0),
+            0.5 - 0.1 * (0 + 0.01 * 0.5),
+        ]
         #expect(abs(parameters[0][0] - step1[0]) < 1e-15)
         #expect(abs(parameters[0][1] - step1[1]) < 1e-15)
         #expect(abs(parameters[1][0] - step1[2]) < 1e-15)

@@ -12,8 +12,9 @@ struct IRACExactTests {
             let (decision, _) = try IRACExact.solve(instance)
             #expect(instance.isFeasible(decision))
             let optimum = IRACTestInstances.bruteForce(instance)
-            #expect(abs(instance.objective(decision.served) - optimum) <= 1e-12 * max(1, optimum),
-                    "K=\(users) trial \(trial)")
+            #expect(
+                abs(instance.objective(decision.served) - optimum) <= 1e-12 * max(1, optimum),
+                "K=\(users) trial \(trial)")
         }
     }
 }

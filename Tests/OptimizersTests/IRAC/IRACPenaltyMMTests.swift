@@ -19,9 +19,13 @@ struct IRACPenaltyMMTests {
             residual = max(residual, -x[k], x[k] - 1)
             power += a[k] * (pow(2, b * x[k]) - 1)
             let stationarity = (weights[k] - μ - λ * a[k] * b * log(2) * pow(2, b * x[k])) / scale
-            if x[k] <= 0 { residual = max(residual, stationarity) }
-            else if x[k] >= 1 { residual = max(residual, -stationarity) }
-            else { residual = max(residual, abs(stationarity)) }
+            if x[k] <= 0 {
+                residual = max(residual, stationarity)
+            } else if x[k] >= 1 {
+                residual = max(residual, -stationarity)
+            } else {
+                residual = max(residual, abs(stationarity))
+            }
         }
         let slots = x.reduce(0, +)
         residual = max(residual, (power - instance.powerBudget) / instance.powerBudget)

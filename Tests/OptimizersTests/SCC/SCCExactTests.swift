@@ -31,7 +31,9 @@ struct SCCExactTests {
         var count = 0
         for code in 0..<Int(pow(Double(m), Double(n))) {
             var rest = code
-            let genome = (0..<n).map { _ -> Int in defer { rest /= m }; return rest % m }
+            let genome = (0..<n).map { _ -> Int in
+                defer { rest /= m }; return rest % m
+            }
             if evaluator.isFeasible(genome) { count += 1 }
         }
         return count

@@ -19,10 +19,12 @@ import Testing
         let a = try KMeans(clusterCount: 12, seed: 9).fit(points)
         let b = try KMeans(clusterCount: 12, seed: 9).fit(points)
         #expect(a == b)
-        #expect(try PilotSampling.fdc.pilots(features: points, ratio: 0.1, seed: 3)
-            == PilotSampling.fdc.pilots(features: points, ratio: 0.1, seed: 3))
-        #expect(try PilotSampling.random.pilots(features: points, ratio: 0.1, seed: 3)
-            == PilotSampling.random.pilots(features: points, ratio: 0.1, seed: 3))
+        #expect(
+            try PilotSampling.fdc.pilots(features: points, ratio: 0.1, seed: 3)
+                == PilotSampling.fdc.pilots(features: points, ratio: 0.1, seed: 3))
+        #expect(
+            try PilotSampling.random.pilots(features: points, ratio: 0.1, seed: 3)
+                == PilotSampling.random.pilots(features: points, ratio: 0.1, seed: 3))
     }
 
     @Test(arguments: [1, 3, 17, 40, 60])

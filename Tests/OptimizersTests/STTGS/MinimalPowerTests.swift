@@ -117,7 +117,10 @@ import Wireless
             func feasible(_ t: Double) throws -> Bool {
                 if case .feasible = try oracle.verdict(
                     targets: PilotTransmission.sinrTargets(instance, duration: t), members: Array(0..<instance.clientCount),
-                    powerMax: instance.powerMax, powerSum: instance.powerSum) { return true }
+                    powerMax: instance.powerMax, powerSum: instance.powerSum)
+                {
+                    return true
+                }
                 return false
             }
             #expect(try feasible(pttm.pilotTime))
@@ -137,8 +140,10 @@ import Wireless
             var low = 0.0, high = 1e6
             for _ in 0..<200 {
                 let mid = 0.5 * (low + high)
-                if case .feasible = try oracle.verdict(targets: members.map { _ in mid }, members: members,
-                                                       powerMax: instance.powerMax, powerSum: instance.powerSum) {
+                if case .feasible = try oracle.verdict(
+                    targets: members.map { _ in mid }, members: members,
+                    powerMax: instance.powerMax, powerSum: instance.powerSum)
+                {
                     low = mid
                 } else {
                     high = mid

@@ -16,8 +16,10 @@ import Testing
         instance.pilotTime = 12.5
         instance.rateTargets = [1, 2, 3]
         let object = try Self.json(instance)
-        for key in ["problem", "K", "sigma2_W", "B_Hz", "T_s", "Psum_W", "Pmax_W", "n_images", "n_pilot",
-                    "V_bits", "pi", "H", "T0_s", "eta"] {
+        for key in [
+            "problem", "K", "sigma2_W", "B_Hz", "T_s", "Psum_W", "Pmax_W", "n_images", "n_pilot",
+            "V_bits", "pi", "H", "T0_s", "eta",
+        ] {
             #expect(object[key] != nil, "missing \(key)")
         }
         var extra = object

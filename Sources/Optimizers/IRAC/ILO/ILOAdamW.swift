@@ -19,8 +19,10 @@ public struct ILOAdamW<Scalar: ILOScalar>: Sendable {
     private var secondMoment: [[Scalar]] = []
 
     /// An optimiser with PyTorch's AdamW defaults unless overridden.
-    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
-                epsilon: Double = 1e-8, weightDecay: Double = 1e-2) {
+    public init(
+        learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+        epsilon: Double = 1e-8, weightDecay: Double = 1e-2
+    ) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2

@@ -8,7 +8,8 @@ extension ILODataset {
     public func csv() -> String {
         var lines = [Self.csvHeader]
         for (slot, instance) in instances.enumerated() {
-            let prefix = "\(slot),\(instance.userCount),\(instance.maxUsers),\(instance.powerBudget),"
+            let prefix =
+                "\(slot),\(instance.userCount),\(instance.maxUsers),\(instance.powerBudget),"
                 + "\(instance.noisePower),\(instance.bandwidth),\(instance.frameBits),"
                 + "\(instance.latencyBudget),\(instance.edgeRenderTime)"
             for k in 0..<instance.userCount {

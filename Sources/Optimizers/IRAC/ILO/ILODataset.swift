@@ -45,7 +45,7 @@ public struct ILODataset: Sendable {
     /// A dataset from parts; throws `.badFile` if the labels do not match the slots.
     public init(instances: [IRACInstance], labels: [[Bool]]) throws {
         guard instances.count == labels.count,
-              zip(instances, labels).allSatisfy({ $0.userCount == $1.count })
+            zip(instances, labels).allSatisfy({ $0.userCount == $1.count })
         else {
             throw OptimizerError(.badFile, "ILO dataset: labels do not match the instances")
         }
@@ -66,10 +66,14 @@ public struct ILODataset: Sendable {
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var solved: [(Int, Result<(IRACInstance, [Bool]), Error>)] = []
             for index in (c * chunk)..<min(count, (c + 1) * chunk) {
-                solved.append((index, Result {
-                    let instance = try distribution.instance(seed: seed, index: index)
-                    return (instance, pmm.solve(instance).decision.served)
-                }))
+                solved.append(
+                    (
+                        index,
+                        Result {
+                            let instance = try distribution.instance(seed: seed, index: index)
+                            return (instance, pmm.solve(instance).decision.served)
+                        }
+                    ))
             }
             progress(store.record(solved))
         }
@@ -97,7 +101,9 @@ public struct ILODataset: Sendable {
     /// Splits off the last `fraction` of slots (whole slots, so no slot leaks across).
     public func split(validationFraction fraction: Double) throws -> (training: ILODataset, validation: ILODataset) {
         let cut = instances.count - Int((Double(instances.count) * fraction).rounded())
-        return (try ILODataset(instances: Array(instances[..<cut]), labels: Array(labels[..<cut])),
-                try ILODataset(instances: Array(instances[cut...]), labels: Array(labels[cut...])))
+        return (
+            try ILODataset(instances: Array(instances[..<cut]), labels: Array(labels[..<cut])),
+            try ILODataset(instances: Array(instances[cut...]), labels: Array(labels[cut...]))
+        )
     }
 }

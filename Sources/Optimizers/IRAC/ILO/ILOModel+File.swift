@@ -33,8 +33,9 @@ extension ILOModel {
             format: Self.fileFormat, version: Self.fileVersion, featureNames: ILOFeatures.names,
             featureMean: featureMean, featureScale: featureScale, maxUsers: maxUsers,
             layers: network.layers.map {
-                File.Layer(inputs: $0.inputWidth, outputs: $0.outputWidth,
-                           weights: $0.weights.values.map(Double.init), bias: $0.bias.map(Double.init))
+                File.Layer(
+                    inputs: $0.inputWidth, outputs: $0.outputWidth,
+                    weights: $0.weights.values.map(Double.init), bias: $0.bias.map(Double.init))
             },
             training: training)
         let encoder = JSONEncoder()

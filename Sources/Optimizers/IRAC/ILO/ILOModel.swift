@@ -16,15 +16,17 @@ public struct ILOModel: Sendable, Equatable {
     public var training: ILOTrainingRecord
 
     /// A model; throws `.badFile` when the pieces do not fit together.
-    public init(network: ILONetwork<Float>, featureMean: [Double], featureScale: [Double],
-                maxUsers: Int, training: ILOTrainingRecord) throws {
+    public init(
+        network: ILONetwork<Float>, featureMean: [Double], featureScale: [Double],
+        maxUsers: Int, training: ILOTrainingRecord
+    ) throws {
         guard network.inputWidth == ILOFeatures.width, featureMean.count == ILOFeatures.width,
-              featureScale.count == ILOFeatures.width
+            featureScale.count == ILOFeatures.width
         else {
             throw OptimizerError(.badFile, "ILO model: expected \(ILOFeatures.width) features")
         }
         guard featureMean.allSatisfy(\.isFinite), featureScale.allSatisfy({ $0.isFinite && $0 > 0 }),
-              network.parameters.allSatisfy({ $0.allSatisfy(\.isFinite) })
+            network.parameters.allSatisfy({ $0.allSatisfy(\.isFinite) })
         else {
             throw OptimizerError(.badFile, "ILO model: non-finite parameters or normalisation")
         }
@@ -97,9 +99,11 @@ public struct ILOTrainingRecord: Codable, Sendable, Equatable {
     public var dataset: String
 
     /// A record.
-    public init(seed: UInt64, instances: Int, trainingRows: Int, validationRows: Int, epochs: Int,
-                bestEpoch: Int, batchSize: Int, learningRate: Double, weightDecay: Double,
-                focalLoss: ILOFocalLoss, validationLoss: Double, validationAccuracy: Double, dataset: String) {
+    public init(
+        seed: UInt64, instances: Int, trainingRows: Int, validationRows: Int, epochs: Int,
+        bestEpoch: Int, batchSize: Int, learningRate: Double, weightDecay: Double,
+        focalLoss: ILOFocalLoss, validationLoss: Double, validationAccuracy: Double, dataset: String
+    ) {
         self.seed = seed
         self.instances = instances
         self.trainingRows = trainingRows

@@ -54,9 +54,11 @@ public struct ILOTrainer: Sendable {
 
         func normalised(mean: [Double], scale: [Double]) -> ILOMatrix<Float> {
             let width = ILOFeatures.width
-            return ILOMatrix(rows: count, columns: width, values: features.indices.map {
-                Float((features[$0] - mean[$0 % width]) / scale[$0 % width])
-            })
+            return ILOMatrix(
+                rows: count, columns: width,
+                values: features.indices.map {
+                    Float((features[$0] - mean[$0 % width]) / scale[$0 % width])
+                })
         }
     }
 

@@ -38,12 +38,12 @@ extension MOCMPOModel {
             throw OptimizerError(.badFile, "\(source): format '\(file.format)', expected '\(Self.formatTag)'")
         }
         guard file.widths.first == MOCMPOFeatures.width, file.widths.last == 1, file.widths.count >= 2,
-              file.parameters.count == 2 * (file.widths.count - 1), file.diffusionSteps > 0, file.inferenceSteps > 0
+            file.parameters.count == 2 * (file.widths.count - 1), file.diffusionSteps > 0, file.inferenceSteps > 0
         else { throw OptimizerError(.badFile, "\(source): widths \(file.widths) or step counts do not describe an MO-CMPO model") }
         var network = try ILONetwork<Float>(widths: file.widths, seed: 0)
         for (index, (inputs, outputs)) in zip(file.widths, file.widths.dropFirst()).enumerated() {
             guard file.parameters[2 * index].count == inputs * outputs, file.parameters[2 * index + 1].count == outputs,
-                  (file.parameters[2 * index] + file.parameters[2 * index + 1]).allSatisfy(\.isFinite)
+                (file.parameters[2 * index] + file.parameters[2 * index + 1]).allSatisfy(\.isFinite)
             else { throw OptimizerError(.badFile, "\(source): layer \(index) parameters are missing, misshapen or not finite") }
         }
         network.parameters = file.parameters

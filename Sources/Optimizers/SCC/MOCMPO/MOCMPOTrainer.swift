@@ -57,10 +57,11 @@ public struct MOCMPOTrainer: Sendable {
         var done = 0.0
         func report(_ phase: String, _ epoch: Int, _ epochs: Int, _ loss: Double) {
             let seconds = clock.elapsedSeconds
-            progress(Progress(
-                phase: phase, epoch: epoch, epochs: epochs, loss: loss,
-                hypervolume: Self.validationHypervolume(model, validation), seconds: seconds,
-                etaSeconds: done > 0 ? seconds * (total - done) / done : 0))
+            progress(
+                Progress(
+                    phase: phase, epoch: epoch, epochs: epochs, loss: loss,
+                    hypervolume: Self.validationHypervolume(model, validation), seconds: seconds,
+                    etaSeconds: done > 0 ? seconds * (total - done) / done : 0))
         }
         var adam = ILOAdamW<Float>(learningRate: learningRate, weightDecay: 1e-5)
         for epoch in 1...max(supervisedEpochs, 1) where supervisedEpochs > 0 {
