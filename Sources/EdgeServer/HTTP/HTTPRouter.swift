@@ -101,7 +101,7 @@ final class HTTPRouter: Sendable {
         case .status:
             return .json(.ok, statusDocuments.body(for: status()))
         case .models:
-            return .json(.ok, (try? StatusDocumentCache.encoder.encode(models())).map(Array.init) ?? Array("{}".utf8))
+            return .json(.ok, (try? JSONEncoder.daemonStyle().encode(models())).map(Array.init) ?? Array("{}".utf8))
         }
     }
 

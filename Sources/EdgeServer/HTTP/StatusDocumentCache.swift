@@ -6,16 +6,7 @@ import NIOConcurrencyHelpers
 /// times what the rest of the request does. Uptime is reported to the millisecond, so a document
 /// is reused at most within the millisecond it describes.
 final class StatusDocumentCache: Sendable {
-    /// The daemon's JSON style: sorted snake_case keys, ISO 8601 dates.
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-
-    private let encoder = StatusDocumentCache.encoder
+    private let encoder = JSONEncoder.daemonStyle()
     private let last = NIOLockedValueBox<(report: StatusReport, body: [UInt8])?>(nil)
 
     /// The JSON of `report` (uptime truncated to whole milliseconds).

@@ -46,10 +46,7 @@ final class LiveViewBoard: Sendable {
     init(sessions: SessionRegistry, metrics: LiveViewMetrics) {
         self.sessions = sessions
         self.metrics = metrics
-        encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder = .daemonStyle()
     }
 
     /// Where the `/v1/status` document of each event comes from (the daemon, once it serves).

@@ -84,10 +84,7 @@ struct RoundReport: Codable, Sendable {
     /// Writes `round-<r>.json` and `round-<r>.txt` into `directory`.
     func write(to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = JSONEncoder.daemonStyle(pretty: true)
         // Atomic: the training service rewrites the report while the daemon may be killed.
         try encoder.encode(self).write(to: URL(fileURLWithPath: "\(directory)/round-\(round).json"), options: .atomic)
         try table.write(toFile: "\(directory)/round-\(round).txt", atomically: true, encoding: .utf8)
@@ -101,11 +98,7 @@ struct RoundReport: Codable, Sendable {
         guard let data = FileManager.default.contents(atPath: path),
             var report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return }
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        report["trained_model"] = try JSONSerialization.jsonObject(with: encoder.encode(model))
+        report["trained_model"] = try JSONSerialization.jsonObject(with: JSONEncoder.daemonStyle().encode(model))
         try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
             .write(to: URL(fileURLWithPath: path), options: .atomic)
         let tablePath = "\(directory)/round-\(round).txt"

@@ -13,9 +13,7 @@ final class SlotRunLog: @unchecked Sendable {
             throw ConfigurationError(code: .unreadable, key: path, message: "cannot create the slot run log")
         }
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
+        encoder = .daemonStyle()
         self.path = path
     }
 
