@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Optimizers", targets: ["Optimizers"]),
         .library(name: "SeededRandom", targets: ["SeededRandom"]),
         .library(name: "Scenarios", targets: ["Scenarios"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -94,11 +95,23 @@ let package = Package(
         // must not depend on Renderer).
         .target(name: "Scenarios", dependencies: ["Renderer", "Optimizers", "Wireless", "SeededRandom"]),
 
+        // Many edges as one MEC network over etcd: membership, election, SCC placement.
+        .target(
+            name: "Cluster",
+            dependencies: [
+                "Optimizers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // Executables.
         .executableTarget(
             name: "EdgeServer",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2", "Cluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -151,6 +164,9 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["SlotModel", "Protocol", "Renderer", "Wireless", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: ["Cluster", "Optimizers", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom"]),
         .testTarget(
             name: "EdgeServerTests",

@@ -30,7 +30,7 @@ extension ServerConfiguration {
         }
         var configuration = ServerConfiguration()
         let sections = try TOMLSection(root, path: "")
-        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "slot", "log", "gsmr", "irac", "world", "sttgs"])
+        try sections.requireOnly(["binary", "http", "auth", "limits", "store", "lifecycle", "slot", "log", "gsmr", "irac", "world", "sttgs", "cluster", "scc"])
 
         if let binary = try sections.section("binary") {
             try binary.requireOnly(["host", "port"])
@@ -93,6 +93,7 @@ extension ServerConfiguration {
         }
         try readSlotLoop(sections, into: &configuration.slotLoop)
         try readRounds(sections, into: &configuration.rounds)
+        try readCluster(sections, into: &configuration.cluster)
         return configuration
     }
 
@@ -181,6 +182,38 @@ extension ServerConfiguration {
         try sttgs.read("grace_ms", into: &rounds.graceMilliseconds)
         try sttgs.read("power_sum_w", into: &rounds.powerSum)
         try sttgs.read("power_max_w", into: &rounds.powerMax)
+    }
+}
+
+extension ServerConfiguration {
+    /// The multi-edge sections (`[cluster]`, `[scc]`).
+    fileprivate static func readCluster(_ sections: TOMLSection, into cluster: inout ClusterConfiguration) throws(ConfigurationError) {
+        if let section = try sections.section("cluster") {
+            try section.requireOnly([
+                "enabled", "id", "site", "etcd_endpoints", "prefix", "lease_ttl_s", "call_timeout_s", "advertise_http",
+                "cache_bytes", "frequency_hz", "task_limit", "space_extent_m", "dwell_window", "controller",
+            ])
+            try section.read("enabled", into: &cluster.enabled)
+            try section.read("id", into: &cluster.id)
+            try section.read("site", into: &cluster.site)
+            try section.read("etcd_endpoints", into: &cluster.etcdEndpoints)
+            try section.read("prefix", into: &cluster.prefix)
+            try section.read("lease_ttl_s", into: &cluster.leaseTTLSeconds)
+            try section.read("call_timeout_s", into: &cluster.callTimeoutSeconds)
+            try section.read("advertise_http", into: &cluster.advertiseHTTP)
+            try section.read("cache_bytes", into: &cluster.cacheBytes)
+            try section.read("frequency_hz", into: &cluster.frequencyHz)
+            try section.read("task_limit", into: &cluster.taskLimit)
+            try section.read("space_extent_m", into: &cluster.spaceExtentMetres)
+            try section.read("dwell_window", into: &cluster.dwellWindow)
+            try section.read("controller", into: &cluster.controllerEligible)
+        }
+        if let scc = try sections.section("scc") {
+            try scc.requireOnly(["period_s", "solver", "latency_weight"])
+            try scc.read("period_s", into: &cluster.sccPeriodSeconds)
+            try scc.read("solver", into: &cluster.sccSolver)
+            try scc.read("latency_weight", into: &cluster.sccLatencyWeight)
+        }
     }
 }
 

@@ -57,6 +57,9 @@ struct ServerConfiguration: Sendable, Equatable {
     /// The STT-GS collection rounds (`[sttgs]`).
     var rounds = RoundConfiguration()
 
+    /// Multi-edge operation over etcd (`[cluster]`, `[scc]`), off by default.
+    var cluster = ClusterConfiguration()
+
     /// swift-log level name (`[log] level`).
     var logLevel = "info"
 
@@ -163,6 +166,7 @@ struct ServerConfiguration: Sendable, Equatable {
         }
         try slotLoop.validate()
         try rounds.validate()
+        try cluster.validate()
         guard LogLevelName.parse(logLevel) != nil else {
             throw .invalid("log.level", "\"\(logLevel)\" is not one of \(LogLevelName.allNames)")
         }

@@ -211,9 +211,13 @@ extension EdgeDaemon {
     /// - Parameters:
     ///   - slotLoop: false runs without the slot loop (`--no-slot-loop`).
     ///   - rounds: run STT-GS collection rounds (`sttgs.enabled`).
+    ///
+    /// With `cluster.enabled` the daemon's cluster member (``ClusterService``) runs too.
     func services(slotLoop: Bool, rounds: Bool) throws -> [any Service] {
+        let cluster: [any Service] = configuration.cluster.enabled
+            ? [ClusterService(configuration: configuration, sessions: sessions, logger: logger)] : []
         let loop = configuration.slotLoop
-        guard slotLoop || rounds else { return [] }
+        guard slotLoop || rounds else { return cluster }
         let world = try SlotWorld(seed: loop.worldSeed, gaussianCount: loop.worldGaussians, smallFraction: loop.smallFraction)
         let renderer = SlotRenderer(pool: RenderPool(workers: loop.renderWorkers), world: world)
         var services: [any Service] = []
@@ -228,6 +232,6 @@ extension EdgeDaemon {
                 sessions: sessions, store: store, catalog: catalog, metrics: RoundMetrics(registry: metrics.registry),
                 renderer: renderer, logger: logger, dataDirectory: configuration.dataDirectory)))
         }
-        return services
+        return services + cluster
     }
 }
