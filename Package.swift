@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "EdgeServer",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2", "Cluster",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2", "Cluster", "SplatClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

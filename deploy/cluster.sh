@@ -26,6 +26,7 @@ PIDS=()
 NETNS=0
 
 cleanup() {
+  exec 2>/dev/null  # no job-control notices for the processes stopped here
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   if [ "$NETNS" = 1 ]; then
     for i in 0 1 2; do ip netns del "se-site$i" 2>/dev/null || true; done
@@ -43,7 +44,8 @@ done
 # propagation delay is added on the wire (see docs/OPERATIONS.md, "Running a cluster").
 HOST_ADDR=127.0.0.1
 site_addr() { if [ "$NETNS" = 1 ]; then echo "10.77.0.1$1"; else echo 127.0.0.1; fi; }
-in_site() { if [ "$NETNS" = 1 ]; then ip netns exec "se-site$1" "${@:2}"; else "${@:2}"; fi; }
+# The command prefix that runs a process in site $1 (ip netns exec execs it: $! is its PID).
+site_exec() { if [ "$NETNS" = 1 ]; then SITE_EXEC=(ip netns exec "se-site$1"); else SITE_EXEC=(); fi; }
 if [ "$(id -u)" = 0 ] && ip netns add se-probe 2>/dev/null; then
   ip netns del se-probe
   NETNS=1
@@ -106,7 +108,8 @@ task_limit = 8
 period_s = $PERIOD
 solver = "$SOLVER"
 EOF
-  in_site "$i" "$BIN/edge-serverd" --config "$WORK/$id.toml" --binary-host "$addr" --binary-port "$port" \
+  site_exec "$i"
+  "${SITE_EXEC[@]}" "$BIN/edge-serverd" --config "$WORK/$id.toml" --binary-host "$addr" --binary-port "$port" \
     --http-host "$addr" --http-port $((port + 1)) --data-dir "$WORK/$id-data" --token "$TOKEN" \
     --world-gaussians 2000 --threads 1 --slot-ms 200 >"$WORK/$id.log" 2>&1 &
   PIDS+=($!)
@@ -114,7 +117,8 @@ EOF
 done
 sleep 1
 for i in 0 1 2; do
-  in_site "$i" "$BIN/client-sim" --role user --count "$USERS_PER_SITE" --seed $((i + 1)) --first-index $((10 * i)) \
+  site_exec "$i"
+  "${SITE_EXEC[@]}" "$BIN/client-sim" --role user --count "$USERS_PER_SITE" --seed $((i + 1)) --first-index $((10 * i)) \
     --server "$(site_addr "$i"):$((17450 + 10 * i))" --token "$TOKEN" --duration "$SECONDS_TO_RUN" \
     --world-gaussians 2000 --frame-size 32x24 --out "$WORK/reports-$i" >"$WORK/client-$i.log" 2>&1 &
   PIDS+=($!)

@@ -19,7 +19,7 @@ public struct PeerLatencyProbe: Sendable {
     public func measure(_ records: [MemberRecord], selfID: String, samples: Int = 3) async -> [String: Double] {
         var result: [String: Double] = [:]
         for record in records where record.id != selfID {
-            guard let (host, port) = try? EtcdHTTPTransport.split(record.httpAddress) else { continue }
+            guard let (host, port) = HostPort.parse(record.httpAddress) else { continue }
             var best: Double?
             for _ in 0..<max(samples, 1) {
                 let start = ContinuousClock.now

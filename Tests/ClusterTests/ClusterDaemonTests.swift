@@ -25,6 +25,11 @@ struct ClusterDaemonTests {
         return process
     }
 
+    /// The value of `key=value` in a log line's metadata.
+    static func field(_ key: String, in line: Substring) -> String? {
+        line.split(separator: " ").first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
+    }
+
     static func placement(_ etcd: EtcdClient, _ keys: ClusterKeyspace) async throws -> Placement? {
         guard let value = try await etcd.get(keys.placement) else { return nil }
         return try JSONDecoder().decode(Placement.self, from: value.value)
@@ -65,7 +70,8 @@ struct ClusterDaemonTests {
             prefix = "\(prefix)"
             lease_ttl_s = \(Self.ttl)
             space_extent_m = 1.0
-            task_limit = 8
+            task_limit = \(index == 0 ? 1 : 8)
+            peer_token = "t"
             [scc]
             period_s = \(Self.period)
             solver = "weightgreedy"
@@ -105,6 +111,22 @@ struct ClusterDaemonTests {
             #expect(log.contains("cluster placement applied"), "\(id) logged no applied placement")
         }
 
+        // edge-a may run one view task (N_m = 1) for its two users: some of their views are
+        // placed elsewhere, fetched over daemon-to-daemon HTTP/2 and relayed; the relaying
+        // daemon logs the id the rendering daemon put in its answer.
+        let forwarded = try await ClusterNodeTests.eventually(within: 20) {
+            try ids.contains { id in
+                try String(contentsOf: work.appendingPathComponent("\(id).log"), encoding: .utf8)
+                    .split(separator: "\n").contains { line in
+                        guard line.contains("cluster view forwarded"), let renderer = Self.field("rendered_by", in: line),
+                              let placed = Self.field("placed_on", in: line)
+                        else { return false }
+                        return renderer == placed && renderer != id
+                    }
+            }
+        }
+        #expect(forwarded != nil, "no view rendered by another daemon was relayed")
+
         // SIGKILL the controller's daemon: another takes over within TTL + one period (plus a
         // heartbeat), and the new placement leaves it out with every remaining user placed.
         let killedAt = ContinuousClock.now
@@ -131,7 +153,12 @@ struct ClusterDaemonTests {
         try await Task.sleep(for: .seconds(Double(Self.ttl) * 2))
         #expect(try await Self.members(etcd, keys).count == 2)
         #expect(try await Self.placement(etcd, keys)?.epoch ?? 0 >= before.epoch)
-        for (id, process) in daemons where id != leaderID { #expect(process.isRunning) }
+        for (id, process) in daemons where id != leaderID {
+            let log = (try? String(contentsOf: work.appendingPathComponent("\(id).log"), encoding: .utf8)) ?? ""
+            let kept = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(id)-\(UUID().uuidString.prefix(8)).log")
+            if !process.isRunning { try? log.write(to: kept, atomically: true, encoding: .utf8) }
+            #expect(process.isRunning, "\(id) exited; its log is kept at \(kept.path)")
+        }
     }
 }
 

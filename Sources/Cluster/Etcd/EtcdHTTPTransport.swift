@@ -16,7 +16,9 @@ struct EtcdHTTPTransport: Sendable {
         endpoint: String, path: String, body: Data, connectTimeout: TimeAmount,
         onObject: @Sendable (Data) async throws -> Bool
     ) async throws -> Int {
-        let (host, port) = try Self.split(endpoint)
+        guard let (host, port) = HostPort.parse(endpoint) else {
+            throw EtcdError.unavailable(endpoints: [endpoint], lastError: "not host:port")
+        }
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -59,13 +61,5 @@ struct EtcdHTTPTransport: Sendable {
             if !pending.isEmpty { _ = try await onObject(pending) }
             return status
         }
-    }
-
-    /// "host:port" → (host, port), refusing anything else.
-    static func split(_ endpoint: String) throws -> (String, Int) {
-        guard let colon = endpoint.lastIndex(of: ":"), let port = Int(endpoint[endpoint.index(after: colon)...]),
-              (1...65535).contains(port), colon != endpoint.startIndex
-        else { throw EtcdError.unavailable(endpoints: [endpoint], lastError: "not host:port") }
-        return (String(endpoint[..<colon]), port)
     }
 }

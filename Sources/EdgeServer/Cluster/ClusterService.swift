@@ -15,6 +15,8 @@ struct ClusterService: Service {
     let configuration: ServerConfiguration
     let sessions: SessionRegistry
     let logger: Logger
+    /// Where views placed on other members are fetched (nil without `cluster.peer_token`).
+    let remoteViews: RemoteViews?
     /// The spaces this daemon holds now (what its member record announces).
     let holding = NIOLockedValueBox(Set<Int>())
 
@@ -46,7 +48,8 @@ struct ClusterService: Service {
                 record.peerLatencySeconds = latencies.withLockedValue { $0 }
                 return record
             },
-            apply: { [holding, logger] placement in
+            apply: { [holding, logger, remoteViews] placement in
+                remoteViews?.update(placement: placement)
                 let delta = holding.withLockedValue { held in
                     let delta = PlacementDelta(holding: held, placement: placement, member: cluster.id)
                     held = placement.spaces(of: cluster.id)
@@ -67,21 +70,25 @@ struct ClusterService: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await node.run() }
-                group.addTask { await Self.probePeers(etcd: etcd, cluster: cluster, into: latencies) }
+                group.addTask { await Self.probePeers(etcd: etcd, cluster: cluster, into: latencies, remoteViews: remoteViews) }
                 await group.waitForAll()
             }
         }
         await node.leave()
+        await remoteViews?.close()
     }
 
     /// Every controller period, the one-way latency to each other member (the instance's
     /// measured inter-site latencies).
-    static func probePeers(etcd: EtcdClient, cluster: ClusterConfiguration, into latencies: NIOLockedValueBox<[String: Double]>) async {
+    static func probePeers(
+        etcd: EtcdClient, cluster: ClusterConfiguration, into latencies: NIOLockedValueBox<[String: Double]>, remoteViews: RemoteViews?
+    ) async {
         let probe = PeerLatencyProbe(timeoutSeconds: cluster.callTimeoutSeconds)
         let keys = ClusterKeyspace(prefix: cluster.prefix)
         while !Task.isCancelled {
             if let values = try? await etcd.getPrefix(keys.members).values {
                 let records = values.compactMap { try? JSONDecoder().decode(MemberRecord.self, from: $0.value) }
+                remoteViews?.update(peers: records)
                 let measured = await probe.measure(records, selfID: cluster.id)
                 latencies.withLockedValue { $0 = measured }
             }

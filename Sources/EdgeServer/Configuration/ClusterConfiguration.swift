@@ -21,6 +21,9 @@ struct ClusterConfiguration: Sendable, Equatable {
     /// Address other daemons reach this one's HTTP/2 listener at (`cluster.advertise_http`;
     /// empty: the `[http]` endpoint).
     var advertiseHTTP = ""
+    /// Bearer token this daemon presents to other members for remote views (`cluster.peer_token`;
+    /// each member must accept it in its `[auth]`). Empty: views placed elsewhere are rendered here.
+    var peerToken = ""
     /// C_m, f_m, N_m this daemon announces (`cluster.cache_bytes`, `cluster.frequency_hz`, `cluster.task_limit`).
     var cacheBytes = 16e9
     var frequencyHz = 3e9
@@ -44,10 +47,11 @@ struct ClusterConfiguration: Sendable, Equatable {
             throw .invalid("cluster.id", "must be a non-empty name of letters, digits, '-', '_' or '.'")
         }
         guard !etcdEndpoints.isEmpty else { throw .invalid("cluster.etcd_endpoints", "must name at least one endpoint") }
-        for endpoint in etcdEndpoints {
-            guard let colon = endpoint.lastIndex(of: ":"), let port = Int(endpoint[endpoint.index(after: colon)...]),
-                  (1...65535).contains(port), colon != endpoint.startIndex
-            else { throw .invalid("cluster.etcd_endpoints", "\"\(endpoint)\" is not host:port") }
+        for endpoint in etcdEndpoints where HostPort.parse(endpoint) == nil {
+            throw .invalid("cluster.etcd_endpoints", "\"\(endpoint)\" is not host:port")
+        }
+        if !advertiseHTTP.isEmpty, HostPort.parse(advertiseHTTP) == nil {
+            throw .invalid("cluster.advertise_http", "\"\(advertiseHTTP)\" is not host:port")
         }
         guard prefix.hasPrefix("/") else { throw .invalid("cluster.prefix", "must start with /") }
         guard (1...3600).contains(leaseTTLSeconds) else { throw .invalid("cluster.lease_ttl_s", "must be in 1…3600") }

@@ -191,7 +191,7 @@ extension ServerConfiguration {
         if let section = try sections.section("cluster") {
             try section.requireOnly([
                 "enabled", "id", "site", "etcd_endpoints", "prefix", "lease_ttl_s", "call_timeout_s", "advertise_http",
-                "cache_bytes", "frequency_hz", "task_limit", "space_extent_m", "dwell_window", "controller",
+                "cache_bytes", "frequency_hz", "task_limit", "space_extent_m", "dwell_window", "controller", "peer_token",
             ])
             try section.read("enabled", into: &cluster.enabled)
             try section.read("id", into: &cluster.id)
@@ -207,6 +207,7 @@ extension ServerConfiguration {
             try section.read("space_extent_m", into: &cluster.spaceExtentMetres)
             try section.read("dwell_window", into: &cluster.dwellWindow)
             try section.read("controller", into: &cluster.controllerEligible)
+            try section.read("peer_token", into: &cluster.peerToken)
         }
         if let scc = try sections.section("scc") {
             try scc.requireOnly(["period_s", "solver", "latency_weight"])

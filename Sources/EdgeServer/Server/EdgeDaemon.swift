@@ -29,6 +29,8 @@ final class EdgeDaemon: Sendable {
     let slotStatistics = SlotStatisticsBox()
     /// Written by the slot loop, composed on request by `GET /v1/robots/{client}/mr`.
     let mixedReality: MixedRealityBoard
+    /// Renders views other edges forward here (`POST /v1/views`).
+    let viewDesk: ViewRenderDesk
     private let runID: Int64
     private let journal: CatalogJournal
     private let group: MultiThreadedEventLoopGroup
@@ -58,6 +60,7 @@ final class EdgeDaemon: Sendable {
         self.configuration = configuration
         self.logger = logger
         mixedReality = MixedRealityBoard(renderSize: configuration.slotLoop.mixedRealitySize)
+        viewDesk = ViewRenderDesk(memberID: configuration.cluster.id)
         try DurableFile.makeDirectories(configuration.dataDirectory)
         directoryLock = try DataDirectoryLock(directory: configuration.dataDirectory)
         catalog = try Catalog(path: configuration.dataDirectory + "/catalog.sqlite")
@@ -127,7 +130,8 @@ final class EdgeDaemon: Sendable {
 
     private func serve(additionalServices: [any Service], signals: [UnixSignal]) async throws {
         let router = HTTPRouter(
-            services: sessionServices, authority: TokenAuthority(configuration: configuration), mixedReality: mixedReality
+            services: sessionServices, authority: TokenAuthority(configuration: configuration), mixedReality: mixedReality,
+            views: viewDesk
         ) { [self] in statusReport() }
         let http: HTTPListener
         let binary: BinaryListener
@@ -214,8 +218,10 @@ extension EdgeDaemon {
     ///
     /// With `cluster.enabled` the daemon's cluster member (``ClusterService``) runs too.
     func services(slotLoop: Bool, rounds: Bool) throws -> [any Service] {
+        let remoteViews = configuration.cluster.enabled && !configuration.cluster.peerToken.isEmpty
+            ? RemoteViews(configuration: configuration.cluster, logger: logger) : nil
         let cluster: [any Service] = configuration.cluster.enabled
-            ? [ClusterService(configuration: configuration, sessions: sessions, logger: logger)] : []
+            ? [ClusterService(configuration: configuration, sessions: sessions, logger: logger, remoteViews: remoteViews)] : []
         let loop = configuration.slotLoop
         guard slotLoop || rounds else { return cluster }
         let world = try SlotWorld(seed: loop.worldSeed, gaussianCount: loop.worldGaussians, smallFraction: loop.smallFraction)
@@ -223,9 +229,11 @@ extension EdgeDaemon {
         var services: [any Service] = []
         if slotLoop {
             mixedReality.attach(world)
+            viewDesk.attach(world)
             services.append(SlotLoopService(configuration: configuration, dependencies: .init(
                 sessions: sessions, metrics: SlotMetrics(registry: metrics.registry), statistics: slotStatistics,
-                mixedReality: mixedReality, renderer: renderer, logger: logger, dataDirectory: configuration.dataDirectory)))
+                mixedReality: mixedReality, renderer: renderer, logger: logger, dataDirectory: configuration.dataDirectory,
+                remoteViews: remoteViews)))
         }
         if rounds {
             services.append(CollectionRoundService(configuration: configuration, dependencies: .init(

@@ -30,6 +30,8 @@ final class SlotLoopService: Service, Sendable {
         var logger: Logger
         /// Where `slot-log.jsonl` is written.
         var dataDirectory: String
+        /// Views the cluster placement computes on other edges (nil outside a cluster).
+        var remoteViews: RemoteViews? = nil
     }
 
     private let configuration: SlotLoopConfiguration
@@ -62,7 +64,7 @@ final class SlotLoopService: Service, Sendable {
         let renderer = dependencies.renderer
         let executor = SlotExecutor(
             configuration: configuration, tauSeconds: tau.seconds, metrics: dependencies.metrics,
-            board: dependencies.mixedReality, renderer: renderer)
+            board: dependencies.mixedReality, renderer: renderer, remoteViews: dependencies.remoteViews)
         let statistics = dependencies.statistics
         let slotMilliseconds = self.slotMilliseconds
         statistics.update {
