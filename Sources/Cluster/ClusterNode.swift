@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import Optimizers
 
 /// What one daemon does in the cluster, over etcd: keep its member record alive under a lease,
 /// campaign for the controller role (one leader at a time; its writes are fenced by the
@@ -100,7 +101,13 @@ public final class ClusterNode: Sendable {
                 if configuration.controllerEligible { fence = try await campaign(lease: lease) }
                 if let fence, ContinuousClock.now - lastPlan >= .seconds(configuration.periodSeconds) {
                     lastPlan = .now
-                    try await controlRound(fence: fence)
+                    do {
+                        try await controlRound(fence: fence)
+                    } catch let error as OptimizerError {
+                        // No feasible placement for the live members (capacities too small):
+                        // the current placement stays; etcd itself is fine.
+                        logger.warning("cluster placement not solvable; keeping the current one", metadata: ["error": "\(error)"])
+                    }
                 }
                 markReachable(true, error: nil)
             } catch EtcdError.leaseExpired(let id) {

@@ -70,7 +70,7 @@ struct ClusterDaemonTests {
             prefix = "\(prefix)"
             lease_ttl_s = \(Self.ttl)
             space_extent_m = 1.0
-            task_limit = \(index == 0 ? 1 : 8)
+            task_limit = \(index == 0 ? 1 : 16)
             peer_token = "t"
             [scc]
             period_s = \(Self.period)

@@ -4,8 +4,8 @@ import NIOHTTP1
 import NIOPosix
 
 /// One HTTP/1.1 exchange with etcd's v3 JSON gateway: a POST of a JSON body, the response read
-/// as it arrives. A connection per call (loopback connects cost ~0.1 ms, see docs/PERFORMANCE.md,
-/// Cluster) keeps endpoint failover trivial: the next try simply dials the next endpoint.
+/// as it arrives. A connection per call keeps endpoint failover trivial: the next try simply
+/// dials the next endpoint (the daemons call etcd a few times per second).
 struct EtcdHTTPTransport: Sendable {
     let group: any EventLoopGroup
 
