@@ -49,6 +49,9 @@ site_exec() { if [ "$NETNS" = 1 ]; then SITE_EXEC=(ip netns exec "se-site$1"); e
 if [ "$(id -u)" = 0 ] && ip netns add se-probe 2>/dev/null; then
   ip netns del se-probe
   NETNS=1
+  # Leftovers of an interrupted earlier run (this script's own names only).
+  for i in 0 1 2; do ip netns del "se-site$i" 2>/dev/null || true; ip link del "se-v$i" 2>/dev/null || true; done
+  ip link del se-br0 2>/dev/null || true
   ip link add se-br0 type bridge && ip addr add 10.77.0.1/24 dev se-br0 && ip link set se-br0 up
   for i in 0 1 2; do
     ip netns add "se-site$i"
@@ -149,7 +152,7 @@ while true; do
   if [ -z "$KILLED" ] && later "$now" "$KILL_AFTER"; then
     KILLED=$("${ETCDCTL[@]}" get "$PREFIX/leader" --print-value-only 2>/dev/null || true)
     KILLED=${KILLED:-edge-a}
-    kill -9 "${DAEMON_PID[$KILLED]}"
+    { kill -9 "${DAEMON_PID[$KILLED]}"; wait "${DAEMON_PID[$KILLED]}"; } 2>/dev/null || true
     KILL_TIME=$now
     echo "t=${now%.*} s: SIGKILL $KILLED (the controller)"
   fi
@@ -157,7 +160,10 @@ while true; do
     leader_id=$("${ETCDCTL[@]}" endpoint status -w json 2>/dev/null | jq -r '.[0].Status.leader')
     for i in 0 1 2; do
       member=$(env ETCDCTL_API=3 etcdctl --endpoints "${ENDPOINTS[$i]}" endpoint status -w json 2>/dev/null | jq -r '.[0].Status.header.member_id')
-      if [ "$member" = "$leader_id" ]; then kill -9 "${ETCD_PIDS[$i]}"; ETCD_KILLED="e$i"; fi
+      if [ "$member" = "$leader_id" ]; then
+        { kill -9 "${ETCD_PIDS[$i]}"; wait "${ETCD_PIDS[$i]}"; } 2>/dev/null || true
+        ETCD_KILLED="e$i"
+      fi
     done
     echo "t=${now%.*} s: SIGKILL etcd leader ${ETCD_KILLED:-none found}"
   fi
