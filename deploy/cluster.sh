@@ -189,5 +189,6 @@ FAILOVER=$(awk -F'\t' -v k="$KILL_TIME" -v dead="$KILLED" \
   '$1 > k && index($4, dead) == 0 && $6 == $7 && $7 > 0 {printf "%.2f", $1 - k; exit}' "$WORK/placements.tsv")
 echo "killed daemon: $KILLED at t=${KILL_TIME%.*} s; etcd member killed: ${ETCD_KILLED:-none}"
 echo "time from the kill to a placement without $KILLED serving every remaining user: ${FAILOVER:-not reached} s (lease TTL $TTL s, period $PERIOD s)"
-echo "measured cross-MEC latency/energy: not measured (remote FRAME forwarding is not implemented yet; the T/E above are the model's)"
+echo "relayed remote views (users whose view another edge rendered): $(cat "$WORK"/edge-*.log | grep -c 'cluster view forwarded' || true) changes of rendering edge logged"
+echo "measured cross-MEC latency/energy: not recorded yet; the T/E above are the SCC model's prediction for each placement"
 echo "logs and placements: $WORK"
