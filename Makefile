@@ -3,11 +3,11 @@
 # they install the Debian packages below when any is missing (one apt-get update, then install).
 
 DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg62-turbo-dev libnghttp2-dev libsqlite3-dev libsystemd-dev \
-                nghttp2-client nghttp2-server curl systemd openssl jq chromium
+                nghttp2-client nghttp2-server curl systemd openssl jq chromium etcd-server etcd-client iproute2
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test format format-check fuzz demo bench bench-daemon loadtest check-daemon-tools clean
+.PHONY: deps build release test format format-check fuzz demo cluster-demo bench bench-daemon loadtest check-daemon-tools clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -81,3 +81,12 @@ check-daemon-tools: deps
 
 clean:
 	rm -rf .build
+
+# Three edge-serverd on three sites (network namespaces, or loopback where not permitted) over a
+# 3-member etcd, client-sim users on each; kills the controller's daemon and the etcd leader and
+# prints placements over time and the failover time (deploy/cluster.sh; CLUSTER_SECONDS,
+# CLUSTER_KILL_AFTER, CLUSTER_USERS, CLUSTER_RATE_MBIT, CLUSTER_SOLVER, CLUSTER_LEASE_TTL, CLUSTER_PERIOD).
+cluster-demo: deps
+	$(SWIFT) build --product edge-serverd
+	$(SWIFT) build --product client-sim
+	deploy/cluster.sh

@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Optimizers", targets: ["Optimizers"]),
         .library(name: "SeededRandom", targets: ["SeededRandom"]),
         .library(name: "Scenarios", targets: ["Scenarios"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -97,11 +98,23 @@ let package = Package(
         // must not depend on Renderer).
         .target(name: "Scenarios", dependencies: ["Renderer", "Optimizers", "Wireless", "SeededRandom", "Training"]),
 
+        // Many edges as one MEC network over etcd: membership, election, SCC placement.
+        .target(
+            name: "Cluster",
+            dependencies: [
+                "Optimizers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // Executables.
         .executableTarget(
             name: "EdgeServer",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2", "Training",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2", "Training", "Cluster", "SplatClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -163,6 +176,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ]),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: ["Cluster", "Optimizers", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom", "Training"]),
         .testTarget(
             name: "EdgeServerTests",

@@ -41,3 +41,4 @@ extension STTGSSolverName: TOMLValue {}
 extension PilotTransmission.Scheme: TOMLValue {}
 extension SlotLoopConfiguration.LossEstimator: TOMLValue {}
 extension UplinkCombiner: TOMLValue {}
+extension SCCSolverName: TOMLValue {}

@@ -31,7 +31,7 @@ extension ServerConfiguration {
             .init("slot", "max_planned_poses", \.maxPlannedPoses),
             .init("lifecycle", "shutdown_grace_seconds", \.shutdownGraceSeconds),
             .init("log", "level", \.logLevel),
-        ] + slotLoopKeys + roundKeys + trainingKeys
+        ] + slotLoopKeys + roundKeys + trainingKeys + clusterKeys
     }
 
     /// The slot loop's keys (`[gsmr]`, `[irac]`, `[world]`).
@@ -95,6 +95,30 @@ extension ServerConfiguration {
             .init("training", "earlier_rounds", \.models.earlierRounds),
             .init("training", "hold_out_every", \.models.holdOutEvery),
             .init("training", "seed", \.models.seed),
+        ]
+    }
+
+    /// The multi-edge keys (`[cluster]`, `[scc]`).
+    private static var clusterKeys: [ConfigurationKey] {
+        [
+            .init("cluster", "enabled", \.cluster.enabled),
+            .init("cluster", "id", \.cluster.id),
+            .init("cluster", "site", \.cluster.site),
+            .init("cluster", "etcd_endpoints", \.cluster.etcdEndpoints),
+            .init("cluster", "prefix", \.cluster.prefix),
+            .init("cluster", "lease_ttl_s", \.cluster.leaseTTLSeconds),
+            .init("cluster", "call_timeout_s", \.cluster.callTimeoutSeconds),
+            .init("cluster", "advertise_http", \.cluster.advertiseHTTP),
+            .init("cluster", "cache_bytes", \.cluster.cacheBytes),
+            .init("cluster", "frequency_hz", \.cluster.frequencyHz),
+            .init("cluster", "task_limit", \.cluster.taskLimit),
+            .init("cluster", "space_extent_m", \.cluster.spaceExtentMetres),
+            .init("cluster", "dwell_window", \.cluster.dwellWindow),
+            .init("cluster", "controller", \.cluster.controllerEligible),
+            .init("cluster", "peer_token", \.cluster.peerToken),
+            .init("scc", "period_s", \.cluster.sccPeriodSeconds),
+            .init("scc", "solver", \.cluster.sccSolver),
+            .init("scc", "latency_weight", \.cluster.sccLatencyWeight),
         ]
     }
 }

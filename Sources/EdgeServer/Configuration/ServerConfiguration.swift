@@ -59,6 +59,9 @@ struct ServerConfiguration: Sendable, Equatable {
     /// Model versions and the training service (`world.scene`, `[training]`).
     var models = ModelConfiguration()
 
+    /// Multi-edge operation over etcd (`[cluster]`, `[scc]`), off by default.
+    var cluster = ClusterConfiguration()
+
     /// swift-log level name (`[log] level`).
     var logLevel = "info"
 
@@ -166,6 +169,7 @@ struct ServerConfiguration: Sendable, Equatable {
         try slotLoop.validate()
         try rounds.validate()
         try models.validate()
+        try cluster.validate()
         guard LogLevelName.parse(logLevel) != nil else {
             throw .invalid("log.level", "\"\(logLevel)\" is not one of \(LogLevelName.allNames)")
         }

@@ -42,16 +42,19 @@ final class HTTPRouter: Sendable {
     private let mixedReality: MixedRealityBoard
     private let statusDocuments = StatusDocumentCache()
     private let liveView: LiveViewRoutes?
+    private let views: ViewRenderDesk
 
     /// A router for the session `services`, bearer tokens checked by `authority`, `/v1/status`
-    /// from `status`, `/v1/models` from `models`, MR frames from `mixedReality` and the live
-    /// view's routes from `liveView`.
+    /// from `status`, `/v1/models` from `models`, MR frames from `mixedReality`, the live
+    /// view's routes from `liveView` and other edges' views (`POST /v1/views`) from `views`.
     init(
         services: SessionServices, authority: TokenAuthority, mixedReality: MixedRealityBoard, liveView: LiveViewRoutes? = nil,
+        views: ViewRenderDesk = ViewRenderDesk(memberID: ""),
         models: @escaping @Sendable () -> ModelListing = { ModelListing(serving: 0, versions: []) },
         status: @escaping @Sendable () -> StatusReport
     ) {
         self.liveView = liveView
+        self.views = views
         metrics = services.metrics
         uploads = services.uploads
         self.authority = authority
@@ -133,7 +136,7 @@ final class HTTPRouter: Sendable {
     }
 
     /// Token-protected top-level routes under `/v1`, with their metrics labels.
-    private static let protectedRoutes: [Substring: String] = ["sessions": "sessions", "uploads": "uploads", "robots": "mr"]
+    private static let protectedRoutes: [Substring: String] = ["sessions": "sessions", "uploads": "uploads", "robots": "mr", "views": "views"]
 
     /// Routes a complete request whose head ``access(for:)`` did not refuse (the request handler
     /// checks it before reading the body, so the token is hashed once per request).
@@ -155,6 +158,8 @@ final class HTTPRouter: Sendable {
             return .immediate(sessionRoutes.route(request, rest: segments.dropFirst(2)), route: "sessions")
         case (.GET, "v1") where segments.count == 4 && segments[1] == "robots" && segments[3] == "mr":
             return .deferred(route: "mr") { [mixedReality] in Self.mixedRealityFrame(mixedReality, clientID: String(segments[2])) }
+        case (.POST, "v1") where segments.count == 2 && segments[1] == "views":
+            return .deferred(route: "views") { [views] in views.respond(to: request.body) }
         case (_, "v1") where segments.count >= 4 && segments[1] == "uploads":
             return routeUpload(request, clientID: String(segments[2]), uploadID: String(segments[3]), rest: segments.dropFirst(4))
         default:

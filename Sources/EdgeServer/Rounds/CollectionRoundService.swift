@@ -39,11 +39,8 @@ final class CollectionRoundService: Service, Sendable {
             if ready.isEmpty { firstRegistered = nil } else if firstRegistered == nil { firstRegistered = .now }
             let wait = registrationWait(ready: ready.count, since: firstRegistered)
             if let wait {
-                do {
-                    try await cancelWhenGracefulShutdown { await ChangeSignal.wait(forAnyOf: [observation], timeout: wait) }
-                } catch {
-                    break
-                }
+                // A graceful shutdown cancels the wait; the loop's condition then ends the rounds.
+                await cancelWhenGracefulShutdown { await ChangeSignal.wait(forAnyOf: [observation], timeout: wait) }
                 continue
             }
             served.formUnion(ready.map(\.session.clientID))

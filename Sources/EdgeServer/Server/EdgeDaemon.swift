@@ -34,6 +34,8 @@ final class EdgeDaemon: Sendable {
     /// Written by the slot loop and the rounds, watched on `GET /` (the live view).
     let liveView: LiveViewBoard
     let liveViewMetrics: LiveViewMetrics
+    /// Renders views other edges forward here (`POST /v1/views`).
+    let viewDesk: ViewRenderDesk
     private let runID: Int64
     private let journal: CatalogJournal
     private let group: MultiThreadedEventLoopGroup
@@ -63,6 +65,7 @@ final class EdgeDaemon: Sendable {
         self.configuration = configuration
         self.logger = logger
         mixedReality = MixedRealityBoard(renderSize: configuration.slotLoop.mixedRealitySize)
+        viewDesk = ViewRenderDesk(memberID: configuration.cluster.id)
         try DurableFile.makeDirectories(configuration.dataDirectory)
         directoryLock = try DataDirectoryLock(directory: configuration.dataDirectory)
         catalog = try Catalog(path: configuration.dataDirectory + "/catalog.sqlite")
@@ -139,7 +142,7 @@ final class EdgeDaemon: Sendable {
         liveView.reportStatus { [weak self] in self?.statusReport() }
         let router = HTTPRouter(
             services: sessionServices, authority: authority, mixedReality: mixedReality, liveView: liveViewRoutes(authority: authority),
-            models: { [modelBoard] in modelBoard.listing }
+            views: viewDesk, models: { [modelBoard] in modelBoard.listing }
         ) { [self] in statusReport() }
         let http: HTTPListener
         let binary: BinaryListener
@@ -231,9 +234,15 @@ extension EdgeDaemon {
     /// - Parameters:
     ///   - slotLoop: false runs without the slot loop (`--no-slot-loop`).
     ///   - rounds: run STT-GS collection rounds (`sttgs.enabled`).
+    ///
+    /// With `cluster.enabled` the daemon's cluster member (``ClusterService``) runs too.
     func services(slotLoop: Bool, rounds: Bool) throws -> [any Service] {
+        let remoteViews = configuration.cluster.enabled && !configuration.cluster.peerToken.isEmpty
+            ? RemoteViews(configuration: configuration.cluster, logger: logger) : nil
+        let cluster: [any Service] = configuration.cluster.enabled
+            ? [ClusterService(configuration: configuration, sessions: sessions, logger: logger, remoteViews: remoteViews)] : []
         let loop = configuration.slotLoop
-        guard slotLoop || rounds else { return [] }
+        guard slotLoop || rounds else { return cluster }
         let world = try SlotWorld(seed: loop.worldSeed, gaussianCount: loop.worldGaussians, smallFraction: loop.smallFraction)
         let repository = ModelRepository(
             dataDirectory: configuration.dataDirectory, catalog: catalog, maxGaussians: configuration.models.maxSceneGaussians)
@@ -243,14 +252,17 @@ extension EdgeDaemon {
         let renderer = SlotRenderer(pool: RenderPool(workers: loop.renderWorkers), models: models)
         var services: [any Service] = []
         if slotLoop {
-            models.observe { [mixedReality] in mixedReality.attach($0) }
+            models.observe { [mixedReality, viewDesk] in
+                mixedReality.attach($0)
+                viewDesk.attach($0)
+            }
             services.append(
                 SlotLoopService(
                     configuration: configuration,
                     dependencies: .init(
                         sessions: sessions, metrics: SlotMetrics(registry: metrics.registry), statistics: slotStatistics,
                         mixedReality: mixedReality, liveView: liveView, renderer: renderer, logger: logger,
-                        dataDirectory: configuration.dataDirectory)))
+                        dataDirectory: configuration.dataDirectory, remoteViews: remoteViews)))
         }
         if rounds {
             var dependencies = RoundDependencies(
@@ -268,7 +280,7 @@ extension EdgeDaemon {
             // After the rounds: a drain stops training first (services stop in reverse order).
             if let training { services.append(training) }
         }
-        return services
+        return services + cluster
     }
 
     /// The model to serve (``ModelRepository/servingModel(initial:logger:)``): the newest

@@ -14,6 +14,8 @@ struct SlotExecutor: Sendable {
     let board: MixedRealityBoard
     let liveView: LiveViewBoard
     let renderer: SlotRenderer
+    /// Views the cluster placement computes on other edges: fetched from there and relayed.
+    var remoteViews: RemoteViews? = nil
 
     /// Runs `plan` for `snapshot`, whose sessions `outbox` reaches; `roles` are the roles the
     /// policies schedule; `startedAt` is the slot's start, which FRAME times count from.
@@ -41,7 +43,21 @@ struct SlotExecutor: Sendable {
         let jobs = FrameRenderOrder.earliestDeadlineFirst(airtimes: plan.frames.map(\.airtimeSeconds)).map { plan.frames[$0] }
         let intrinsics = configuration.frameSize.intrinsics
         let (liveView, clients) = (self.liveView, users.map(\.client))
-        let sent = await renderer.map(jobs) { job, rasterizer, world -> (delivered: Bool, at: ContinuousClock.Instant) in
+        // Views placed on other edges are fetched while the local ones render; a failed fetch
+        // is rendered here afterwards, so the user is served either way. Keyed by job index.
+        var placedElsewhere: [Int: RemoteMember] = [:]
+        for (index, job) in jobs.enumerated() {
+            if let member = remoteViews?.remoteMember(user: users[job.userIndex].client, pose: job.pose) { placedElsewhere[index] = member }
+        }
+        let remote = placedElsewhere
+        // An unstructured task, not `async let`: this toolchain's task allocator has freed
+        // frames out of order around child tasks of heavy async functions (docs/ARCHITECTURE.md,
+        // "Known toolchain issue"), and the fetches must overlap the local renders.
+        let fetches = remote.isEmpty ? nil : Task { [users] in
+            await forwardRemoteViews(jobs, to: remote, users: users, slot: slot, outbox: outbox)
+        }
+        let render: @Sendable (SlotPlan.FrameJob, GaussianRasterizer, SlotWorld) -> (delivered: Bool, at: ContinuousClock.Instant) = {
+            job, rasterizer, world in
             guard let camera = try? job.pose.camera(intrinsics: intrinsics),
                 let png = try? rasterizer.render(world.large, camera: camera, options: RenderOptions(threads: 1)).pngData()
             else { return (false, .now) }
@@ -52,6 +68,13 @@ struct SlotExecutor: Sendable {
             liveView.storeFrame(clientID: clients[job.userIndex], slot: slot, png: Array(png))
             return (delivered, at)
         }
+        var results: [Int: (delivered: Bool, at: ContinuousClock.Instant)] = [:]
+        let local = jobs.indices.filter { remote[$0] == nil }
+        for (index, result) in zip(local, await renderer.map(local.map { jobs[$0] }, render)) { results[index] = result }
+        if let fetches { results.merge(await fetches.value) { local, _ in local } }
+        let unserved = jobs.indices.filter { results[$0] == nil }
+        for (index, result) in zip(unserved, await renderer.map(unserved.map { jobs[$0] }, render)) { results[index] = result }
+        let sent = jobs.indices.map { results[$0] ?? (false, .now) }
         var lastFrame: Double?
         for (job, (delivered, at)) in zip(jobs, sent) {
             if delivered { metrics.frames.increment() }
@@ -81,6 +104,45 @@ struct SlotExecutor: Sendable {
         let outcome = SlotOutcome(
             renderStartSeconds: (renderStarted - startedAt).seconds, lastFrameSeconds: lastFrame, framesRendered: jobs.count)
         return (record, outcome)
+    }
+
+    /// Fetches, concurrently, the FRAMEs of the jobs in `members` (job index → computing member)
+    /// and relays each to its user; by job index, whether it was delivered and when (failed
+    /// fetches absent).
+    private func forwardRemoteViews(
+        _ jobs: [SlotPlan.FrameJob], to members: [Int: RemoteMember], users: [SlotRecord.User],
+        slot: UInt64, outbox: SlotOutbox
+    ) async -> [Int: (delivered: Bool, at: ContinuousClock.Instant)] {
+        guard let remoteViews, !members.isEmpty else { return [:] }
+        let size = configuration.frameSize
+        let (latencyBudget, liveView) = (configuration.latencyBudget, self.liveView)
+        return await withTaskGroup(of: (Int, (delivered: Bool, at: ContinuousClock.Instant))?.self) { group in
+            for (index, member) in members {
+                let job = jobs[index]
+                let user = users[job.userIndex].client
+                group.addTask {
+                    guard let view = await remoteViews.fetch(
+                        from: member, user: user, pose: job.pose, slot: slot, size: size, timeoutSeconds: latencyBudget)
+                    else { return nil }
+                    let relayed = Self.relay(view.png, size: size, slot: slot, to: job.sessionID, outbox)
+                    liveView.storeFrame(clientID: user, slot: slot, png: Array(view.png))
+                    return (index, relayed)
+                }
+            }
+            var relayed: [Int: (delivered: Bool, at: ContinuousClock.Instant)] = [:]
+            for await case let (index, result)? in group { relayed[index] = result }
+            return relayed
+        }
+    }
+
+    /// Sends a relayed view as the user's FRAME. Synchronous and not inlined into the async
+    /// fetch (docs/ARCHITECTURE.md, "Known toolchain issue").
+    @inline(never)
+    private static func relay(
+        _ png: Data, size: ImageSize, slot: UInt64, to sessionID: UInt64, _ outbox: SlotOutbox
+    ) -> (delivered: Bool, at: ContinuousClock.Instant) {
+        let frame = RenderedFrame(slot: slot, image: EncodedImage(png: png, width: size.width, height: size.height))
+        return (outbox.send(.frame(frame), to: sessionID), .now)
     }
 
     private func schedule(_ schedule: Schedule, to sessionID: UInt64, _ outbox: SlotOutbox) {

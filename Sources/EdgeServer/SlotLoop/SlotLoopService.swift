@@ -32,6 +32,8 @@ final class SlotLoopService: Service, Sendable {
         var logger: Logger
         /// Where `slot-log.jsonl` is written.
         var dataDirectory: String
+        /// Views the cluster placement computes on other edges (nil outside a cluster).
+        var remoteViews: RemoteViews? = nil
     }
 
     private let server: ServerConfiguration
@@ -67,7 +69,8 @@ final class SlotLoopService: Service, Sendable {
         let renderer = dependencies.renderer
         let executor = SlotExecutor(
             configuration: configuration, tauSeconds: tau.seconds, metrics: dependencies.metrics,
-            board: dependencies.mixedReality, liveView: dependencies.liveView, renderer: renderer)
+            board: dependencies.mixedReality, liveView: dependencies.liveView, renderer: renderer,
+            remoteViews: dependencies.remoteViews)
         let statistics = dependencies.statistics
         let slotMilliseconds = self.slotMilliseconds
         statistics.update {

@@ -1,0 +1,110 @@
+import Cluster
+import Optimizers
+import Testing
+
+@Suite struct PlacementPlannerTests {
+    static func records() -> [MemberRecord] {
+        [
+            MemberRecord(
+                id: "edge-b", site: "b", httpAddress: "10.0.0.2:7451", binaryAddress: "10.0.0.2:7450", cacheBytes: 10e9,
+                frequencyHz: 3e9, taskLimit: 3, users: [UserPresence(user: "u3", dwell: [2: 0.5, 3: 0.25])],
+                peerLatencySeconds: ["edge-a": 0.004, "edge-c": 0.010]),
+            MemberRecord(
+                id: "edge-a", site: "a", httpAddress: "10.0.0.1:7451", binaryAddress: "10.0.0.1:7450", cacheBytes: 8e9,
+                frequencyHz: 2e9, taskLimit: 2,
+                users: [UserPresence(user: "u1", dwell: [0: 1]), UserPresence(user: "u2", dwell: [0: 0.5, 1: 0.5]),
+                        UserPresence(user: "idle", dwell: [:])],
+                peerLatencySeconds: ["edge-b": 0.006]),
+            MemberRecord(
+                id: "edge-c", site: "c", httpAddress: "10.0.0.3:7451", binaryAddress: "10.0.0.3:7450", cacheBytes: 12e9,
+                frequencyHz: 5e9, taskLimit: 4, users: [UserPresence(user: "u4", dwell: [1: 2, 3: 2])]),
+        ]
+    }
+
+    /// The instance written out by hand from the records and the model's formulas.
+    @Test func instanceFollowsTheRecordsAndTheModel() throws {
+        let model = ClusterModel()
+        let planner = PlacementPlanner(model: model, solver: .weightgreedy, latencyWeight: 0.5)
+        let built = try #require(try planner.instance(from: Self.records()))
+        #expect(built.members == ["edge-a", "edge-b", "edge-c"])
+        #expect(built.users.map(\.id) == ["u1", "u2", "u3", "u4"])  // "idle" wants nothing
+        let instance = built.instance
+        #expect(instance.localMEC == [0, 0, 1, 2])
+        #expect(instance.probability == [[1, 0, 0, 0], [0.5, 0.5, 0, 0], [0, 0, 0.5, 0.25], [0, 0.5, 0, 0.5]])  // u4 normalised
+        #expect(instance.mecCacheBytes == [8e9, 10e9, 12e9])
+        #expect(instance.mecMaxTasks == [2, 3, 4])
+        // a↔b measured both ways (6 ms and 4 ms → mean 5 ms); b→c once (10 ms); a↔c never (0).
+        let rate = model.interSiteRateBitsPerSecond
+        #expect(abs(instance.syncLatency[0][1] - (0.005 + model.syncBits / rate)) < 1e-15)
+        #expect(abs(instance.sensorLatency[2][1] - (0.020 + model.sensorBits / rate)) < 1e-15)
+        #expect(abs(instance.sensorLatency[0][2] - model.sensorBits / rate) < 1e-15)
+        #expect(instance.sensorLatency[1][1] == 0 && instance.frameLatencyPerBit[1][1] == 0)
+        #expect(instance.frameLatencyPerBit[0][2] == 1 / rate)
+        #expect(instance.deviceEnergyPerBit[0] == model.devicePowerWatts / model.deviceRateBitsPerSecond)
+    }
+
+    @Test(arguments: [SCCSolverName.weightgreedy, .nsga2, .moead])
+    func placementIsTheWeightedBestPointOfTheSolversFront(solver: SCCSolverName) throws {
+        var options = SCCSolverOptions()
+        options.nsga2.generations = 50
+        options.moead.generations = 50
+        let planner = PlacementPlanner(model: ClusterModel(), solver: solver, latencyWeight: 0.7, options: options)
+        let records = Self.records()
+        let placement = try planner.plan(records, epoch: 4, leader: "edge-a")
+        let built = try #require(try planner.instance(from: records))
+        let result = try SCCSolvers.solve(built.instance, with: solver, options: options)
+        let reference = SCCEvaluator(built.instance).reference
+        // Independent choice: scan the front for the least weighted normalised cost.
+        let costs = result.front.map { 0.7 * $0.latency / reference.latency + 0.3 * $0.energy / reference.energy }
+        let best = result.front[costs.indices.min { costs[$0] < costs[$1] }!]
+        #expect(placement.predictedLatencySeconds == best.latency && placement.predictedEnergyJoules == best.energy)
+        #expect(placement.epoch == 4 && placement.leader == "edge-a")
+        // Every active pair placed, the caches are exactly the computing members (Lemma 1), and
+        // the placement's own T/E recomputed by the reference formulas agree.
+        #expect(placement.views.count == built.instance.activePairs.count)
+        #expect(placement.unplaced(["u1", "u2", "u3", "u4"]).isEmpty)
+        for view in placement.views { #expect(placement.caches[view.space]?.contains(view.member) == true) }
+        var assign = built.instance.probability.map { $0.map { $0 > 0 ? 0 : -1 } }
+        for view in placement.views {
+            let u = built.users.firstIndex { $0.id == view.user }!
+            assign[u][view.space] = built.members.firstIndex(of: view.member)!
+        }
+        let cost = try built.instance.breakdown(assign)
+        #expect(abs(cost.latency - placement.predictedLatencySeconds) < 1e-12)
+        #expect(try built.instance.feasibility(assign).isFeasible)
+    }
+
+    @Test func noDemandGivesAnEmptyPlacement() throws {
+        let planner = PlacementPlanner(model: ClusterModel(), solver: .weightgreedy, latencyWeight: 0.5)
+        var records = Self.records()
+        for index in records.indices { records[index].users = [] }
+        let placement = try planner.plan(records, epoch: 1, leader: "edge-a")
+        #expect(placement.views.isEmpty && placement.members == ["edge-a", "edge-b", "edge-c"])
+    }
+
+    @Test func deltaLoadsWhatIsAssignedAndEvictsTheRest() {
+        let placement = Placement(
+            epoch: 1, leader: "a", solver: "weightgreedy", latencyWeight: 0.5, members: ["a", "b"],
+            views: [.init(user: "u", local: "a", space: 1, member: "b")], caches: [1: ["b"], 2: ["a", "b"]],
+            predictedLatencySeconds: 0, predictedEnergyJoules: 0)
+        let delta = PlacementDelta(holding: [0, 2], placement: placement, member: "a")
+        #expect(delta.load.isEmpty && delta.evict == [0])
+        let other = PlacementDelta(holding: [], placement: placement, member: "b")
+        #expect(other.load == [1, 2] && other.evict.isEmpty)
+    }
+
+    @Test(arguments: [(0.0, 0), (9.99, 0), (10.0, 1), (35.0, 3), (40.0, 0), (-0.5, 3), (-40.0, 0), (100_000.0, 0)])
+    func spacesAreBandsAlongX(x: Double, space: Int) {
+        #expect(SpaceDwell(count: 4, extentMetres: 10, window: 4).space(x: x) == space)
+    }
+
+    @Test func dwellSharesCountTheWindow() {
+        var dwell = SpaceDwell(count: 4, extentMetres: 10, window: 4)
+        dwell.record(["u": 1, "v": 15])
+        dwell.record(["u": 12])
+        dwell.record(["u": 13, "w": 25])
+        #expect(dwell.presences == [
+            UserPresence(user: "u", dwell: [0: 0.25, 1: 0.5]), UserPresence(user: "w", dwell: [2: 0.25]),
+        ])
+    }
+}
