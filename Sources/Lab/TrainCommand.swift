@@ -3,6 +3,8 @@ import Foundation
 import Renderer
 import Training
 
+extension TrainingLoss.SSIMPadding: ExpressibleByArgument {}
+
 /// `gs-lab train`: trains a 3DGS scene on a COLMAP or transforms.json dataset on the CPU.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +27,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Start from this 3DGS PLY instead of the dataset's points.") var initial: String?
     @Option(help: "Random start points when the dataset has none (uniform in [−1.3, 1.3]³, as the reference).") var randomPoints: Int = 100_000
     @Option(help: "Largest SH degree trained.") var shDegree: Int = 3
+    @Option(help: "Raise the active SH degree every n iterations (reference: 1000; gsplat scales it with steps_scaler).")
+    var shDegreeInterval: Int = 1000
     @Option(help: "Hold out every n-th view (0: none) when the dataset has no split.") var holdOut: Int = 8
     @Option(help: "Densify after this iteration (reference: 500).") var densifyFrom: Int = 500
     @Option(help: "Densify until this iteration (reference: 15000).") var densifyUntil: Int = 15_000
@@ -32,6 +36,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Prune oversized Gaussians after this iteration (default: the first opacity reset).") var pruneLargeAfter: Int?
     @Option(help: "Oversized: pixel radius above this (reference: 20; 'inf' turns it off, as gsplat's default).") var pruneScreenRadius: Double = 20
     @Option(help: "Opacity reset interval, 0 = never (reference: 3000).") var opacityReset: Int = 3000
+    @Option(help: "Pixels SSIM averages over: same (INRIA, zero-padded) or valid (gsplat's fused_ssim).")
+    var ssimPadding: TrainingLoss.SSIMPadding = .same
     @Option(help: "Progress line every n iterations.") var progressEvery: Int = 100
     @Option(help: "Write a checkpoint to <out without .ply>-checkpoint/ every n iterations (0: never).") var checkpointEvery: Int = 0
     @Option(help: "Continue the run checkpointed in this directory (same data, seed and settings, --iterations included: it sets the schedule).")
@@ -39,8 +45,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Stop after this iteration (writing a checkpoint and the model), to resume later.") var stopAfter: Int?
 
     func run() throws {
-        guard iterations >= 1, threads >= 1, (0...3).contains(shDegree), progressEvery >= 1 else {
-            throw ValidationError("--iterations and --threads must be ≥ 1, --sh-degree 0…3")
+        guard iterations >= 1, threads >= 1, (0...3).contains(shDegree), shDegreeInterval >= 1, progressEvery >= 1 else {
+            throw ValidationError("--iterations, --threads, --sh-degree-interval and --progress-every must be ≥ 1, --sh-degree 0…3")
         }
         let evaluations = try Set(
             evalAt.split(separator: ",").map { text -> Int in
@@ -61,12 +67,14 @@ struct TrainCommand: ParsableCommand {
         c.threads = threads
         c.seed = seed
         c.maxSHDegree = shDegree
+        c.shDegreeInterval = shDegreeInterval
         c.densifyFrom = densifyFrom
         c.densifyUntil = densifyUntil
         c.densifyInterval = densifyInterval
         c.pruneLargeAfter = pruneLargeAfter
         c.pruneScreenRadius = pruneScreenRadius
         c.opacityResetInterval = opacityReset
+        c.ssimPadding = ssimPadding
         let trainer =
             try resume.map { try GaussianTrainer(resumingFrom: $0, views: dataset.train, configuration: c) }
             ?? GaussianTrainer(scene: start, views: dataset.train, configuration: c)

@@ -138,7 +138,8 @@ public final class GaussianTrainer {
         lap(\.forward)
         let value = TrainingLoss.evaluate(
             render: render.pixels, target: view.image.pixels, width: render.width, height: render.height,
-            lambda: Float(configuration.ssimWeight), threads: configuration.threads, gradient: &pixelGradient)
+            lambda: Float(configuration.ssimWeight), padding: configuration.ssimPadding, threads: configuration.threads,
+            gradient: &pixelGradient)
         lap(\.loss)
         rasterizer.backward(scene, pixelGradient: pixelGradient, into: &gradient)
         lap(\.backward)

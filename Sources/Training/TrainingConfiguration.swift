@@ -24,6 +24,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var adamBeta1 = 0.9, adamBeta2 = 0.999, adamEpsilon = 1e-15
     /// SSIM weight λ of the loss. Default 0.2.
     public var ssimWeight = 0.2
+    /// Which pixels SSIM averages over. Default `.same` (the INRIA trainer); gsplat uses `.valid`.
+    public var ssimPadding = TrainingLoss.SSIMPadding.same
     /// The active SH degree starts at 0 and rises by one every this many steps. Default 1000.
     public var shDegreeInterval = 1000
     /// Largest SH degree trained (the scene's own degree caps it). Default 3.

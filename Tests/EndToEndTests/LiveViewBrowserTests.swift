@@ -182,7 +182,9 @@ struct LiveViewBrowserTests {
     /// Opens the page, which without credentials is the login form, and logs in with `token`.
     static func logIn(_ page: inout DevToolsPage, base: String, token: String) async throws {
         try await page.navigate(base + "/")
-        #expect(try await poll(&page, "document.getElementById('login') !== null") == true)
+        // The form is parsed before its deferred script attaches the submit handler: a submit in
+        // between would be the browser's own (a reload), so wait until the page has loaded.
+        #expect(try await poll(&page, "document.readyState === 'complete' && document.getElementById('login') !== null") == true)
         _ = try await page.evaluate("document.getElementById('token').value = '\(token)'; document.getElementById('login').requestSubmit(); true")
         #expect(try await poll(&page, "document.getElementById('clients') !== null") == true)
     }
