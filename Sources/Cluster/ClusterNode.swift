@@ -161,7 +161,7 @@ public final class ClusterNode: Sendable {
         let current = try await etcd.get(keys.placement)
         let previous = current.flatMap { try? Placement.decoded($0.value) }
         let placement = try configuration.planner.plan(records, epoch: (previous?.epoch ?? 0) + 1, leader: configuration.id)
-        if let previous, previous.views == placement.views, previous.caches == placement.caches, previous.members == placement.members {
+        if let previous, previous.sameAssignment(as: placement) {
             return  // nothing changed: no new epoch
         }
         let result = try await etcd.transaction(

@@ -88,9 +88,18 @@ public struct PlacementPlanner: Sendable {
         guard let point else { throw OptimizerError(.infeasible, "\(solver.rawValue) returned no feasible placement") }
         var views: [Placement.View] = []
         var caches: [Int: Set<String>] = [:]
+        // The evaluator's per-pair terms are q-weighted; divided by q they are one view's.
+        let evaluator = SCCEvaluator(built.instance)
+        let pairIndex = Dictionary(evaluator.pairs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         for (u, user) in built.users.enumerated() {
             for (v, m) in point.assign[u].enumerated() where m >= 0 {
-                views.append(.init(user: user.id, local: built.members[user.local], space: v, member: built.members[m]))
+                let q = built.instance.probability[u][v]
+                let p = pairIndex[SCCPair(user: u, space: v)]
+                let perView = { (terms: [Double]) -> Double? in p.flatMap { q > 0 ? terms[$0 * evaluator.mecCount + m] / q : nil } }
+                views.append(
+                    .init(
+                        user: user.id, local: built.members[user.local], space: v, member: built.members[m], share: q,
+                        predictedSeconds: perView(evaluator.pairLatency), predictedJoules: perView(evaluator.pairEnergy)))
                 caches[v, default: []].insert(built.members[m])
             }
         }

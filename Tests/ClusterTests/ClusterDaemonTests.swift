@@ -12,6 +12,9 @@ import Testing
 struct ClusterDaemonTests {
     static let ttl = 2
     static let period = 0.5
+    /// A slow medium (100 µs/km) so the 20 km between neighbouring sites is 2 ms one-way, far
+    /// above a loopback handshake.
+    static let delayPerKm = 100.0
 
     static func start(_ path: String, _ arguments: [String], log: URL) throws -> Process {
         let process = Process()
@@ -72,6 +75,10 @@ struct ClusterDaemonTests {
             space_extent_m = 1.0
             task_limit = \(index == 0 ? 1 : 16)
             peer_token = "t"
+            position_x_km = \(20 * index)
+            position_y_km = 0.0
+            delay_us_per_km = \(Self.delayPerKm)
+            sync_hz = 5
             [scc]
             period_s = \(Self.period)
             solver = "weightgreedy"
@@ -126,6 +133,32 @@ struct ClusterDaemonTests {
             }
         }
         #expect(forwarded != nil, "no view rendered by another daemon was relayed")
+
+        // The sites' distance reaches the instance: each member's reported latency to another is
+        // the handshake plus distance × delay per km (edge-a at 0 km, edge-c at 40 km: ≥ 4 ms).
+        let distant = try await ClusterNodeTests.eventually(within: 10) {
+            let records = try await Self.members(etcd, keys)
+            return records.count == 3 && records.allSatisfy { record in
+                records.filter { $0.id != record.id }.allSatisfy { other in
+                    let km = SitePropagation.distanceKm(record.positionKm, other.positionKm)
+                    return (record.peerLatencySeconds[other.id] ?? 0) >= km * Self.delayPerKm * 1e-6 && km > 0
+                }
+            }
+        }
+        #expect(distant != nil, "members' reported latencies do not include the sites' propagation delay")
+
+        // Replicas of a space exchange its users' poses (POST /v1/sync) and report the cost.
+        if let replicated = try await Self.placement(etcd, keys), replicated.caches.values.contains(where: { $0.count > 1 }) {
+            let synced = try await ClusterNodeTests.eventually(within: 10) {
+                try ids.contains { id in
+                    try String(contentsOf: work.appendingPathComponent("\(id).log"), encoding: .utf8).split(separator: "\n").contains { line in
+                        line.contains("cluster sync") && (Self.field("received", in: line).flatMap(Int.init) ?? 0) > 0
+                            && (Self.field("t_sy_s", in: line).flatMap(Double.init) ?? 0) >= 0.002
+                    }
+                }
+            }
+            #expect(synced != nil, "a space cached on several members but no replica received a sync costing ≥ 2 ms")
+        }
 
         // SIGKILL the controller's daemon: another takes over within TTL + one period (plus a
         // heartbeat), and the new placement leaves it out with every remaining user placed.
