@@ -174,6 +174,7 @@ while true; do
   if [ -z "$KILLED" ] && later "$now" "$KILL_AFTER"; then
     KILLED=$("${ETCDCTL[@]}" get "$PREFIX/leader" --print-value-only 2>/dev/null || true)
     KILLED=${KILLED:-edge-a}
+    "${ETCDCTL[@]}" get --prefix "$PREFIX/members/" --print-value-only >"$WORK/members-before-kill.json" 2>/dev/null || true
     { kill -9 "${DAEMON_PID[$KILLED]}"; wait "${DAEMON_PID[$KILLED]}"; } 2>/dev/null || true
     KILL_TIME=$now
     echo "t=${now%.*} s: SIGKILL $KILLED (the controller)"
@@ -235,7 +236,13 @@ fi
 echo
 echo "space sync (cluster.sync_hz=$SYNC_HZ; per member, last report before the kill: t^sy = half the measured round trip, e^sy = measured bits x model J/bit):"
 for id in edge-a edge-b edge-c; do
-  line=$(grep 'cluster sync ' "$WORK/$id.log" | head -n $((KILL_AFTER / PERIOD)) | tail -1 || true)
+  line=$(grep 'cluster sync$' "$WORK/$id.log" | head -n $((KILL_AFTER / PERIOD - 2)) | tail -1 || true)
   [ -n "$line" ] && echo "  $id: $(grep -o 'sent=[^ ]*\|bits_per_msg=[^ ]*\|t_sy_s=[^ ]*\|e_sy_J=[^ ]*\|model_sync_bits=[^ ]*\|received=[^ ]*' <<<"$line" | tr '\n' ' ')"
 done
+if [ -s "$WORK/members-before-kill.json" ]; then
+  echo "  model t^sy per pair of members (reported one-way latency, propagation included, + sync_bits / rate = 8192 bit / 100 Mbit/s):"
+  jq -rs '[.[] | {id, l: .peerLatencySeconds}] as $m | $m[] as $a | $m[] as $b | select($a.id < $b.id)
+      | [$a.id, $b.id, (([$a.l[$b.id], $b.l[$a.id]] | map(select(. != null))) as $x | if ($x | length) > 0 then ($x | add) / ($x | length) else 0 end)] | @tsv' \
+    "$WORK/members-before-kill.json" | awk -F'\t' '{printf "    %s-%s: %.4f s\n", $1, $2, $3 + 8192 / 100e6}'
+fi
 echo "logs and placements: $WORK"
