@@ -234,9 +234,9 @@ if [ -s "$WORK/placement-before-kill.json" ]; then
     "$WORK/model.tsv" "$WORK/measured.tsv"
 fi
 echo
-echo "space sync (cluster.sync_hz=$SYNC_HZ; per member, last report before the kill: t^sy = half the measured round trip, e^sy = measured bits x model J/bit):"
+echo "space sync (cluster.sync_hz=$SYNC_HZ; per member, its last report in which every message was answered: t^sy = half the measured round trip, e^sy = measured bits x model J/bit):"
 for id in edge-a edge-b edge-c; do
-  line=$(grep 'cluster sync$' "$WORK/$id.log" | head -n $((KILL_AFTER / PERIOD - 2)) | tail -1 || true)
+  line=$(grep 'cluster sync$' "$WORK/$id.log" | grep ' failed=0 ' | tail -1 || true)
   [ -n "$line" ] && echo "  $id: $(grep -o 'sent=[^ ]*\|bits_per_msg=[^ ]*\|t_sy_s=[^ ]*\|e_sy_J=[^ ]*\|model_sync_bits=[^ ]*\|received=[^ ]*' <<<"$line" | tr '\n' ' ')"
 done
 if [ -s "$WORK/members-before-kill.json" ]; then
