@@ -48,6 +48,9 @@ public struct Placement: Codable, Sendable, Equatable {
     /// The model's T (s) and E (J) for this placement.
     public var predictedLatencySeconds: Double
     public var predictedEnergyJoules: Double
+    /// True when the full demand did not fit the live members and each user's demand was
+    /// trimmed to its main space (``PlacementPlanner/plan(_:epoch:leader:)``).
+    public var demandTrimmed: Bool?
 
     public init(
         epoch: Int64, leader: String, solver: String, latencyWeight: Double, members: [String], views: [View],
@@ -66,8 +69,9 @@ public struct Placement: Codable, Sendable, Equatable {
 
     /// An empty placement (no users).
     public static func empty(epoch: Int64, leader: String, solver: String, latencyWeight: Double, members: [String]) -> Placement {
-        Placement(epoch: epoch, leader: leader, solver: solver, latencyWeight: latencyWeight, members: members,
-                  views: [], caches: [:], predictedLatencySeconds: 0, predictedEnergyJoules: 0)
+        Placement(
+            epoch: epoch, leader: leader, solver: solver, latencyWeight: latencyWeight, members: members,
+            views: [], caches: [:], predictedLatencySeconds: 0, predictedEnergyJoules: 0)
     }
 
     /// Spaces member `id` must cache.

@@ -83,16 +83,21 @@ struct ClusterDaemonTests {
             period_s = \(Self.period)
             solver = "weightgreedy"
             """.write(to: config, atomically: true, encoding: .utf8)
-            daemons[id] = try Self.start(daemon, [
-                "--config", config.path, "--binary-port", String(ports[0]), "--http-port", String(ports[1]),
-                "--data-dir", work.path + "/\(id)-data", "--token", "t", "--world-gaussians", "2000", "--threads", "1",
-                "--slot-ms", "200",
-            ], log: work.appendingPathComponent("\(id).log"))
-            clients.append(try Self.start(client, [
-                "--role", "user", "--count", "2", "--seed", String(index + 1), "--first-index", String(10 * index),
-                "--server", "127.0.0.1:\(ports[0])", "--token", "t", "--duration", "60", "--world-gaussians", "2000",
-                "--frame-size", "32x24", "--out", work.path + "/reports-\(id)",
-            ], log: work.appendingPathComponent("client-\(id).log")))
+            daemons[id] = try Self.start(
+                daemon,
+                [
+                    "--config", config.path, "--binary-port", String(ports[0]), "--http-port", String(ports[1]),
+                    "--data-dir", work.path + "/\(id)-data", "--token", "t", "--world-gaussians", "2000", "--threads", "1",
+                    "--slot-ms", "200",
+                ], log: work.appendingPathComponent("\(id).log"))
+            clients.append(
+                try Self.start(
+                    client,
+                    [
+                        "--role", "user", "--count", "2", "--seed", String(index + 1), "--first-index", String(10 * index),
+                        "--server", "127.0.0.1:\(ports[0])", "--token", "t", "--duration", "60", "--world-gaussians", "2000",
+                        "--frame-size", "32x24", "--out", work.path + "/reports-\(id)",
+                    ], log: work.appendingPathComponent("client-\(id).log")))
         }
 
         // Every daemon registers; one controller; a placement with every connected user.
@@ -126,7 +131,7 @@ struct ClusterDaemonTests {
                 try String(contentsOf: work.appendingPathComponent("\(id).log"), encoding: .utf8)
                     .split(separator: "\n").contains { line in
                         guard line.contains("cluster view forwarded"), let renderer = Self.field("rendered_by", in: line),
-                              let placed = Self.field("placed_on", in: line)
+                            let placed = Self.field("placed_on", in: line)
                         else { return false }
                         return renderer == placed && renderer != id
                     }
@@ -138,12 +143,13 @@ struct ClusterDaemonTests {
         // the handshake plus distance × delay per km (edge-a at 0 km, edge-c at 40 km: ≥ 4 ms).
         let distant = try await ClusterNodeTests.eventually(within: 10) {
             let records = try await Self.members(etcd, keys)
-            return records.count == 3 && records.allSatisfy { record in
-                records.filter { $0.id != record.id }.allSatisfy { other in
-                    let km = SitePropagation.distanceKm(record.positionKm, other.positionKm)
-                    return (record.peerLatencySeconds[other.id] ?? 0) >= km * Self.delayPerKm * 1e-6 && km > 0
+            return records.count == 3
+                && records.allSatisfy { record in
+                    records.filter { $0.id != record.id }.allSatisfy { other in
+                        let km = SitePropagation.distanceKm(record.positionKm, other.positionKm)
+                        return (record.peerLatencySeconds[other.id] ?? 0) >= km * Self.delayPerKm * 1e-6 && km > 0
+                    }
                 }
-            }
         }
         #expect(distant != nil, "members' reported latencies do not include the sites' propagation delay")
 
@@ -176,7 +182,18 @@ struct ClusterDaemonTests {
             guard records.count == 2, let now = try await Self.placement(etcd, keys) else { return false }
             return !now.members.contains(leaderID) && now.unplaced(users).isEmpty && !users.isEmpty
         }
-        #expect(moved != nil, "the killed daemon's placement was not replaced")
+        if moved == nil {
+            let records = try await Self.members(etcd, keys)
+            let now = try await Self.placement(etcd, keys)
+            let kept = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-daemons-\(UUID().uuidString.prefix(8))")
+            try? FileManager.default.copyItem(at: work, to: kept)
+            Issue.record(
+                """
+                the killed daemon's placement was not replaced: members \(records.map(\.id)), users \(records.flatMap { $0.users.map(\.user) }), \
+                placement epoch \(now?.epoch ?? 0) over \(now?.members ?? []), unplaced \(now?.unplaced(records.flatMap { $0.users.map(\.user) }) ?? []); \
+                logs kept at \(kept.path)
+                """)
+        }
         if moved != nil { print("cluster failover: leader \(leaderID) SIGKILLed, views moved after \(ContinuousClock.now - killedAt)") }
 
         // Kill etcd's Raft leader: the daemons keep their leases and the placement stays readable.

@@ -76,9 +76,10 @@ struct ClusterNodeTests {
 
         // Exactly one controller, and the placement it writes reaches every node.
         #expect(try await Self.eventually(within: 5) { nodes.filter { $0.node.status.isLeader }.count == 1 } != nil)
-        #expect(try await Self.eventually(within: 5) {
-            nodes.allSatisfy { ($0.applied.withLockedValue { $0.last?.views.count }) == 4 }
-        } != nil)
+        #expect(
+            try await Self.eventually(within: 5) {
+                nodes.allSatisfy { ($0.applied.withLockedValue { $0.last?.views.count }) == 4 }
+            } != nil)
         let leaders = nodes.filter { $0.node.status.isLeader }
         #expect(leaders.count == 1)
         let placement = try #require(nodes[0].applied.withLockedValue { $0.last })
@@ -98,12 +99,13 @@ struct ClusterNodeTests {
         let remainingUsers = survivors.flatMap { harness in
             ["edge-a": ["a1", "a2"], "edge-b": ["b1"], "edge-c": ["c1"]][harness.node.configuration.id]!
         }
-        #expect(try await Self.eventually(within: 5) {
-            survivors.allSatisfy { harness in
-                guard let last = harness.applied.withLockedValue({ $0.last }) else { return false }
-                return !last.members.contains(old.node.configuration.id) && last.unplaced(remainingUsers).isEmpty
-            }
-        } != nil)
+        #expect(
+            try await Self.eventually(within: 5) {
+                survivors.allSatisfy { harness in
+                    guard let last = harness.applied.withLockedValue({ $0.last }) else { return false }
+                    return !last.members.contains(old.node.configuration.id) && last.unplaced(remainingUsers).isEmpty
+                }
+            } != nil)
         for harness in survivors { await harness.stop(crash: false) }
         // Clean stops revoke: the members are gone at once.
         #expect(try await Self.eventually(within: 2) { try await etcd.getPrefix(keys.members).values.isEmpty } != nil)

@@ -54,11 +54,13 @@ struct ClusterUploadResumeTests {
     }
 
     static func startDaemon(_ executable: String, _ site: Site, log: URL) throws -> Process {
-        try ClusterDaemonTests.start(executable, [
-            "--config", site.config.path, "--binary-port", String(site.binaryPort), "--http-port", String(site.httpPort),
-            "--data-dir", site.dataDirectory, "--token", Self.token, "--world-gaussians", "2000", "--threads", "1",
-            "--slot-ms", "200",
-        ], log: log)
+        try ClusterDaemonTests.start(
+            executable,
+            [
+                "--config", site.config.path, "--binary-port", String(site.binaryPort), "--http-port", String(site.httpPort),
+                "--data-dir", site.dataDirectory, "--token", Self.token, "--world-gaussians", "2000", "--threads", "1",
+                "--slot-ms", "200",
+            ], log: log)
     }
 
     /// An HTTP/2 client to `site` once its listener accepts (bounded).
@@ -75,7 +77,7 @@ struct ClusterUploadResumeTests {
         let records = try await ClusterDaemonTests.members(etcd, keys)
         let users = records.flatMap { $0.users.map(\.user) }
         guard Set(records.map(\.id)) == Set(expected), !users.isEmpty,
-              let placement = try await ClusterDaemonTests.placement(etcd, keys)
+            let placement = try await ClusterDaemonTests.placement(etcd, keys)
         else { return false }
         let live = Set(expected)
         return placement.members == expected.sorted() && placement.unplaced(users).isEmpty
@@ -100,15 +102,19 @@ struct ClusterUploadResumeTests {
             let process = try Self.startDaemon(daemon, site, log: work.appendingPathComponent("\(site.id).log"))
             daemons[site.id] = process
             processes.append(process)
-            processes.append(try ClusterDaemonTests.start(clientSim, [
-                "--role", "user", "--count", "2", "--seed", String(index + 1), "--first-index", String(10 * index),
-                "--server", "127.0.0.1:\(site.binaryPort)", "--token", Self.token, "--duration", "90",
-                "--world-gaussians", "2000", "--frame-size", "32x24", "--out", work.path + "/reports-\(site.id)",
-            ], log: work.appendingPathComponent("client-\(site.id).log")))
+            processes.append(
+                try ClusterDaemonTests.start(
+                    clientSim,
+                    [
+                        "--role", "user", "--count", "2", "--seed", String(index + 1), "--first-index", String(10 * index),
+                        "--server", "127.0.0.1:\(site.binaryPort)", "--token", Self.token, "--duration", "90",
+                        "--world-gaussians", "2000", "--frame-size", "32x24", "--out", work.path + "/reports-\(site.id)",
+                    ], log: work.appendingPathComponent("client-\(site.id).log")))
         }
         let ids = sites.map(\.id)
-        #expect(try await ClusterNodeTests.eventually(within: 40) { try await Self.converged(etcd, keys, members: ids) } != nil,
-                "no placement over both members placing every user")
+        #expect(
+            try await ClusterNodeTests.eventually(within: 40) { try await Self.converged(etcd, keys, members: ids) } != nil,
+            "no placement over both members placing every user")
 
         // An upload to edge-a over its HTTP routes (BEGIN, CHUNKs), SIGKILLed once a third is durable.
         let (victim, survivor) = (sites[0], sites[1])
@@ -125,8 +131,9 @@ struct ClusterUploadResumeTests {
             var offset = 0
             while offset < data.count {
                 let end = min(data.count, offset + chunk)
-                guard let answer = try? await first.request(.PATCH, path, headers: ["upload-offset": String(offset)], body: Array(data[offset..<end])),
-                      answer.status == 200, let next = answer.headers.first(name: "upload-offset").flatMap(Int.init)
+                guard
+                    let answer = try? await first.request(.PATCH, path, headers: ["upload-offset": String(offset)], body: Array(data[offset..<end])),
+                    answer.status == 200, let next = answer.headers.first(name: "upload-offset").flatMap(Int.init)
                 else { return }
                 offset = next
                 durable.withLockedValue { $0 = next }
@@ -168,6 +175,8 @@ struct ClusterUploadResumeTests {
         // The restarted member registers again and, after convergence, every reported user is placed.
         let back = try await ClusterNodeTests.eventually(within: 30) { try await Self.converged(etcd, keys, members: ids) }
         #expect(back != nil, "after \(victim.id)'s restart no placement over both members places every user")
-        print("cluster resume: upload resumed at \(resumeAt) of \(data.count) bytes (\(acknowledged) acknowledged before SIGKILL); placement without the killed member after \(without.map { "\($0)" } ?? "never"), with it again after \(back.map { "\($0)" } ?? "never")")
+        print(
+            "cluster resume: upload resumed at \(resumeAt) of \(data.count) bytes (\(acknowledged) acknowledged before SIGKILL); placement without the killed member after \(without.map { "\($0)" } ?? "never"), with it again after \(back.map { "\($0)" } ?? "never")"
+        )
     }
 }

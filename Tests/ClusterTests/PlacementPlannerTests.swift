@@ -12,8 +12,10 @@ import Testing
             MemberRecord(
                 id: "edge-a", site: "a", httpAddress: "10.0.0.1:7451", binaryAddress: "10.0.0.1:7450", cacheBytes: 8e9,
                 frequencyHz: 2e9, taskLimit: 2,
-                users: [UserPresence(user: "u1", dwell: [0: 1]), UserPresence(user: "u2", dwell: [0: 0.5, 1: 0.5]),
-                        UserPresence(user: "idle", dwell: [:])],
+                users: [
+                    UserPresence(user: "u1", dwell: [0: 1]), UserPresence(user: "u2", dwell: [0: 0.5, 1: 0.5]),
+                    UserPresence(user: "idle", dwell: [:]),
+                ],
                 peerLatencySeconds: ["edge-b": 0.006]),
             MemberRecord(
                 id: "edge-c", site: "c", httpAddress: "10.0.0.3:7451", binaryAddress: "10.0.0.3:7450", cacheBytes: 12e9,
@@ -89,7 +91,8 @@ import Testing
             let l = built.users[u].local, m = try #require(built.members.firstIndex(of: view.member)), v = view.space
             let f = instance.mecFrequency[m], w = instance.flops[v], d = instance.frameBits[v]
             let seconds = w / f + instance.sensorLatency[l][m] + d * instance.frameLatencyPerBit[m][l] + d * instance.deviceLatencyPerBit[u]
-            let joules = model.kappa * w * f * f + instance.sensorEnergy[l][m] + d * instance.frameEnergyPerBit[m][l] + d * instance.deviceEnergyPerBit[u]
+            let joules =
+                model.kappa * w * f * f + instance.sensorEnergy[l][m] + d * instance.frameEnergyPerBit[m][l] + d * instance.deviceEnergyPerBit[u]
             #expect(view.share == instance.probability[u][v])
             #expect(abs(try #require(view.predictedSeconds) - seconds) < 1e-12 * max(1, seconds))
             #expect(abs(try #require(view.predictedJoules) - joules) < 1e-12 * max(1, joules))
@@ -111,6 +114,28 @@ import Testing
         #expect(fibre.oneWaySeconds(from: nil, to: [3, 4]) == 0 && fibre.oneWaySeconds(from: [1], to: [3, 4]) == 0)
         #expect(SitePropagation(microsecondsPerKm: -1).oneWaySeconds(from: [0, 0], to: [3, 4]) == 0)
         #expect(SitePropagation(microsecondsPerKm: 1000).oneWaySeconds(from: [0, 0], to: [3, 4]) == 0.005)
+    }
+
+    /// Two members: "a" computes one view (N = 1), "b" caches 16 GB of the 20 GB of spaces. Both
+    /// users want every space, so one space lives on "a" alone with two pairs on it: infeasible.
+    /// Trimmed to each user's main space, both are placed.
+    @Test func infeasibleDemandIsTrimmedToEachUsersMainSpace() throws {
+        let planner = PlacementPlanner(model: ClusterModel(), solver: .weightgreedy, latencyWeight: 0.5)
+        let records = [
+            MemberRecord(
+                id: "a", site: "a", httpAddress: "10.0.0.1:1", binaryAddress: "10.0.0.1:2", cacheBytes: 8e9, frequencyHz: 3e9,
+                taskLimit: 1, users: [UserPresence(user: "u1", dwell: [0: 0.2, 1: 0.2, 2: 0.2, 3: 0.4])]),
+            MemberRecord(
+                id: "b", site: "b", httpAddress: "10.0.0.2:1", binaryAddress: "10.0.0.2:2", cacheBytes: 16e9, frequencyHz: 3e9,
+                taskLimit: 16, users: [UserPresence(user: "u2", dwell: [0: 0.5, 1: 0.2, 2: 0.1, 3: 0.2])]),
+        ]
+        let full = try #require(try planner.instance(from: records))
+        #expect(try SCCSolvers.solve(full.instance, with: .exact, options: SCCSolverOptions()).front.filter(\.feasible).isEmpty)
+        let placement = try planner.plan(records, epoch: 2, leader: "a")
+        #expect(placement.demandTrimmed == true)
+        #expect(Set(placement.views.map { "\($0.user):\($0.space)" }) == ["u1:3", "u2:0"])
+        #expect(placement.unplaced(["u1", "u2"]).isEmpty)
+        #expect(try planner.plan(Self.records(), epoch: 1, leader: "edge-a").demandTrimmed == nil)
     }
 
     @Test func noDemandGivesAnEmptyPlacement() throws {
@@ -159,8 +184,9 @@ import Testing
         dwell.record(["u": 1, "v": 15])
         dwell.record(["u": 12])
         dwell.record(["u": 13, "w": 25])
-        #expect(dwell.presences == [
-            UserPresence(user: "u", dwell: [0: 0.25, 1: 0.5]), UserPresence(user: "w", dwell: [2: 0.25]),
-        ])
+        #expect(
+            dwell.presences == [
+                UserPresence(user: "u", dwell: [0: 0.25, 1: 0.5]), UserPresence(user: "w", dwell: [2: 0.25]),
+            ])
     }
 }

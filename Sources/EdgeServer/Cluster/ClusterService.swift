@@ -58,17 +58,21 @@ struct ClusterService: Service {
                     return delta
                 }
                 let remote = placement.views.filter { $0.local == cluster.id && $0.member != cluster.id }
-                logger.info("cluster placement applied", metadata: [
-                    "epoch": "\(placement.epoch)", "leader": "\(placement.leader)",
-                    "load": "\(delta.load.sorted())", "evict": "\(delta.evict.sorted())",
-                    "views_here": "\(placement.views.filter { $0.member == cluster.id }.count)",
-                    "local_users_remote": "\(remote.count)",
-                ])
+                logger.info(
+                    "cluster placement applied",
+                    metadata: [
+                        "epoch": "\(placement.epoch)", "leader": "\(placement.leader)",
+                        "load": "\(delta.load.sorted())", "evict": "\(delta.evict.sorted())",
+                        "views_here": "\(placement.views.filter { $0.member == cluster.id }.count)",
+                        "local_users_remote": "\(remote.count)",
+                    ])
             })
-        logger.info("cluster member starting", metadata: [
-            "id": "\(cluster.id)", "site": "\(cluster.site)", "etcd": "\(cluster.etcdEndpoints.joined(separator: ","))",
-            "prefix": "\(cluster.prefix)", "position_km": "\(cluster.positionKm)", "delay_us_per_km": "\(cluster.delayMicrosecondsPerKm)",
-        ])
+        logger.info(
+            "cluster member starting",
+            metadata: [
+                "id": "\(cluster.id)", "site": "\(cluster.site)", "etcd": "\(cluster.etcdEndpoints.joined(separator: ","))",
+                "prefix": "\(cluster.prefix)", "position_km": "\(cluster.positionKm)", "delay_us_per_km": "\(cluster.delayMicrosecondsPerKm)",
+            ])
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await node.run() }

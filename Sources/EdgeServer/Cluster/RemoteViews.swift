@@ -88,7 +88,7 @@ final class RemoteViews: Sendable {
     func remoteMember(user: String, pose: Pose) -> RemoteMember? {
         state.withLockedValue { state in
             guard let member = state.placement?.computingMember(user: user, space: spaces.space(x: pose.position.x)),
-                  member != memberID, let address = state.peers[member]
+                member != memberID, let address = state.peers[member]
             else { return nil }
             return RemoteMember(id: member, address: address)
         }
@@ -102,7 +102,7 @@ final class RemoteViews: Sendable {
     /// toolchain freed task frames out of order in async code with inlined synchronous work).
     func fetch(from member: RemoteMember, user: String, pose: Pose, slot: UInt64, size: ImageSize, timeoutSeconds: Double) async -> RelayedView? {
         guard let body = Self.requestBody(user: user, pose: pose, slot: slot, size: size),
-              let client = await client(for: member)
+            let client = await client(for: member)
         else { return nil }
         await propagate(to: member.id)
         let response = await Self.post(body, path: "/v1/views", with: client, timeoutSeconds: timeoutSeconds)
@@ -131,7 +131,7 @@ final class RemoteViews: Sendable {
     private func client(for member: RemoteMember) async -> SplatHTTPClient? {
         if let client = clients.withLockedValue({ $0[member.id] }) { return client }
         guard let (host, port) = HostPort.parse(member.address),
-              let client = try? await SplatHTTPClient.connect(host: host, port: port, token: peerToken)
+            let client = try? await SplatHTTPClient.connect(host: host, port: port, token: peerToken)
         else { return nil }
         return keep(client, for: member)
     }
@@ -163,9 +163,11 @@ final class RemoteViews: Sendable {
             return previous
         }
         guard previous != renderedBy else { return }
-        logger.info("cluster view forwarded", metadata: [
-            "user": "\(user)", "placed_on": "\(placedOn)", "rendered_by": "\(renderedBy)", "slot": "\(slot)",
-        ])
+        logger.info(
+            "cluster view forwarded",
+            metadata: [
+                "user": "\(user)", "placed_on": "\(placedOn)", "rendered_by": "\(renderedBy)", "slot": "\(slot)",
+            ])
     }
 
     @inline(never)

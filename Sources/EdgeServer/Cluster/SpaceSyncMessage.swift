@@ -19,10 +19,11 @@ struct SpaceSyncMessage: Codable, Sendable, Equatable {
 
     /// Whether every pose is 7 finite numbers within ±100 km, as a POSE is checked where it enters.
     var isValid: Bool {
-        space >= 0 && poses.allSatisfy { entry in
-            entry.pose.count == 7 && entry.pose.allSatisfy(\.isFinite)
-                && entry.pose[0..<3].allSatisfy { abs($0) <= Pose.maxCoordinateMetres }
-        }
+        space >= 0
+            && poses.allSatisfy { entry in
+                entry.pose.count == 7 && entry.pose.allSatisfy(\.isFinite)
+                    && entry.pose[0..<3].allSatisfy { abs($0) <= Pose.maxCoordinateMetres }
+            }
     }
 
     /// What `member` sends under `placement`: for every space it caches together with other
@@ -35,8 +36,12 @@ struct SpaceSyncMessage: Codable, Sendable, Equatable {
         var result: [(to: String, message: SpaceSyncMessage)] = []
         for (space, replicas) in placement.caches.sorted(by: { $0.key < $1.key }) where replicas.contains(member) && replicas.count > 1 {
             let entries = poses.filter { spaceOf($0.value) == space }.sorted { $0.key < $1.key }.map { user, pose in
-                Entry(user: user, pose: [pose.position.x, pose.position.y, pose.position.z,
-                                         pose.orientation.x, pose.orientation.y, pose.orientation.z, pose.orientation.w])
+                Entry(
+                    user: user,
+                    pose: [
+                        pose.position.x, pose.position.y, pose.position.z,
+                        pose.orientation.x, pose.orientation.y, pose.orientation.z, pose.orientation.w,
+                    ])
             }
             for replica in replicas where replica != member {
                 result.append((replica, SpaceSyncMessage(from: member, space: space, poses: entries)))

@@ -87,11 +87,14 @@ struct SpaceSyncSender {
     private func report(_ tally: Tally) {
         guard tally.messages + tally.failed > 0 else { return }
         let received = board.received
-        logger.info("cluster sync", metadata: [
-            "sent": "\(tally.messages)", "failed": "\(tally.failed)", "bits_per_msg": "\(Int(tally.messages > 0 ? tally.bits / Double(tally.messages) : 0))",
-            "t_sy_s": "\(tally.syncLatencySeconds)", "e_sy_J": "\(tally.syncEnergyJoules(joulesPerBit: model.interSiteJoulesPerBit))",
-            "model_sync_bits": "\(Int(model.syncBits))", "received": "\(received.messages)", "received_bytes": "\(received.bytes)",
-            "spaces_synced": "\(received.poses.keys.sorted())",
-        ])
+        logger.info(
+            "cluster sync",
+            metadata: [
+                "sent": "\(tally.messages)", "failed": "\(tally.failed)",
+                "bits_per_msg": "\(Int(tally.messages > 0 ? tally.bits / Double(tally.messages) : 0))",
+                "t_sy_s": "\(tally.syncLatencySeconds)", "e_sy_J": "\(tally.syncEnergyJoules(joulesPerBit: model.interSiteJoulesPerBit))",
+                "model_sync_bits": "\(Int(model.syncBits))", "received": "\(received.messages)", "received_bytes": "\(received.bytes)",
+                "spaces_synced": "\(received.poses.keys.sorted())",
+            ])
     }
 }
