@@ -132,4 +132,28 @@ struct ClusterNodeTests {
         #expect(!write.succeeded)
         #expect(try await etcd.get(keys.placement) == nil)
     }
+
+    /// docs/OPERATIONS.md: with every etcd member gone the node says so (status and log) and keeps
+    /// serving the placement it holds; nothing new is applied.
+    @Test func unreachableEtcdKeepsTheCurrentPlacementAndSaysSo() async throws {
+        let cluster = try EtcdTestCluster()
+        defer { cluster.stop() }
+        try await cluster.waitUntilReady()
+        let etcd = EtcdClient(configuration: .init(endpoints: cluster.endpoints, callTimeoutSeconds: 0.5, attempts: 2))
+        let node = Harness(
+            id: "edge-a", etcd: etcd, prefix: "/unreachable-\(UUID().uuidString.prefix(8))", users: Self.users(["u1", "u2"], space: 1))
+        node.start()
+        let placed = try await Self.eventually(within: 10) { node.node.status.placement?.views.count == 2 && node.node.status.etcdReachable }
+        #expect(placed != nil, "no placement with both users before etcd went away")
+        let before = node.node.status.placement
+        let appliedBefore = node.applied.withLockedValue { $0.count }
+        for member in 0..<3 { cluster.kill(member) }
+        let noticed = try await Self.eventually(within: 6) { !node.node.status.etcdReachable }
+        #expect(noticed != nil, "the node did not notice that etcd is unreachable")
+        try await Task.sleep(for: .seconds(Double(Self.ttl) + Self.period))
+        #expect(node.node.status.placement == before && before != nil, "the placement served changed without etcd")
+        #expect(node.applied.withLockedValue { $0.count } == appliedBefore)
+        #expect(!node.node.status.etcdReachable)
+        await node.stop(crash: true)
+    }
 }
