@@ -164,6 +164,11 @@ struct ClusterDaemonTests {
                 }
             }
             #expect(synced != nil, "a space cached on several members but no replica received a sync costing ≥ 2 ms")
+            print(
+                "cluster sync: spaces \(replicated.caches.filter { $0.value.count > 1 }.keys.sorted()) replicated, a sync received after \(synced.map { "\($0)" } ?? "never")"
+            )
+        } else {
+            print("cluster sync: no space replicated in this run's placement; the sync check did not run")
         }
 
         // SIGKILL the controller's daemon: another takes over within TTL + one period (plus a
