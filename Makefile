@@ -85,8 +85,10 @@ clean:
 # Three edge-serverd on three sites (network namespaces, or loopback where not permitted) over a
 # 3-member etcd, client-sim users on each; kills the controller's daemon and the etcd leader and
 # prints placements over time and the failover time (deploy/cluster.sh; CLUSTER_SECONDS,
-# CLUSTER_KILL_AFTER, CLUSTER_USERS, CLUSTER_RATE_MBIT, CLUSTER_SOLVER, CLUSTER_LEASE_TTL, CLUSTER_PERIOD).
+# CLUSTER_KILL_AFTER, CLUSTER_USERS, CLUSTER_RATE_MBIT, CLUSTER_SOLVER, CLUSTER_LEASE_TTL, CLUSTER_PERIOD,
+# CLUSTER_CITY, CLUSTER_CITY_SEED, CLUSTER_SYNC_HZ).
 cluster-demo: deps
 	$(SWIFT) build --product edge-serverd
 	$(SWIFT) build --product client-sim
+	$(SWIFT) build --product gs-lab
 	deploy/cluster.sh

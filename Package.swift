@@ -178,7 +178,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "ClusterTests",
-            dependencies: ["Cluster", "Optimizers", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "Cluster", "Optimizers", "SplatClient", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Renderer", "Optimizers", "SeededRandom", "Training"]),
         .testTarget(
             name: "EdgeServerTests",

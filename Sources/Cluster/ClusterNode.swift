@@ -23,7 +23,9 @@ public final class ClusterNode: Sendable {
         public var controllerEligible: Bool
         public var planner: PlacementPlanner
 
-        public init(id: String, keyspace: ClusterKeyspace, leaseTTLSeconds: Int, periodSeconds: Double, controllerEligible: Bool, planner: PlacementPlanner) {
+        public init(
+            id: String, keyspace: ClusterKeyspace, leaseTTLSeconds: Int, periodSeconds: Double, controllerEligible: Bool, planner: PlacementPlanner
+        ) {
             self.id = id
             self.keyspace = keyspace
             self.leaseTTLSeconds = leaseTTLSeconds
@@ -112,7 +114,9 @@ public final class ClusterNode: Sendable {
                 markReachable(true, error: nil)
             } catch EtcdError.leaseExpired(let id) {
                 logger.warning("cluster lease expired; registering again", metadata: ["lease": "\(id)"])
-                state.withLockedValue { $0.lease = nil; $0.isLeader = false }
+                state.withLockedValue {
+                    $0.lease = nil; $0.isLeader = false
+                }
             } catch is CancellationError {
                 return
             } catch {
@@ -161,7 +165,7 @@ public final class ClusterNode: Sendable {
         let current = try await etcd.get(keys.placement)
         let previous = current.flatMap { try? Placement.decoded($0.value) }
         let placement = try configuration.planner.plan(records, epoch: (previous?.epoch ?? 0) + 1, leader: configuration.id)
-        if let previous, previous.views == placement.views, previous.caches == placement.caches, previous.members == placement.members {
+        if let previous, previous.sameAssignment(as: placement) {
             return  // nothing changed: no new epoch
         }
         let result = try await etcd.transaction(
@@ -171,10 +175,13 @@ public final class ClusterNode: Sendable {
             ],
             success: [.put(key: keys.placement, value: try placement.encoded(), lease: 0)])
         if result.succeeded {
-            logger.info("cluster placement written", metadata: [
-                "epoch": "\(placement.epoch)", "views": "\(placement.views.count)", "members": "\(placement.members.count)",
-                "T_s": "\(placement.predictedLatencySeconds)", "E_J": "\(placement.predictedEnergyJoules)",
-            ])
+            logger.info(
+                "cluster placement written",
+                metadata: [
+                    "epoch": "\(placement.epoch)", "views": "\(placement.views.count)", "members": "\(placement.members.count)",
+                    "T_s": "\(placement.predictedLatencySeconds)", "E_J": "\(placement.predictedEnergyJoules)",
+                    "demand_trimmed": "\(placement.demandTrimmed ?? false)",
+                ])
         } else {
             logger.info("cluster placement write fenced off (leadership or placement changed)")
         }

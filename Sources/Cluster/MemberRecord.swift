@@ -23,12 +23,16 @@ public struct MemberRecord: Codable, Sendable, Equatable {
     public var spaces: [Int]
     /// Users whose local edge it is.
     public var users: [UserPresence]
-    /// One-way latency in seconds it measured to each other member (half the round trip).
+    /// One-way latency in seconds it measured to each other member (half the round trip), the
+    /// emulated propagation delay of ``SitePropagation`` included.
     public var peerLatencySeconds: [String: Double]
+    /// Its site's position `[x, y]` in km in the metropolitan network (nil: not configured).
+    public var positionKm: [Double]?
 
     public init(
         id: String, site: String, httpAddress: String, binaryAddress: String, cacheBytes: Double, frequencyHz: Double,
-        taskLimit: Int, spaces: [Int] = [], users: [UserPresence] = [], peerLatencySeconds: [String: Double] = [:]
+        taskLimit: Int, spaces: [Int] = [], users: [UserPresence] = [], peerLatencySeconds: [String: Double] = [:],
+        positionKm: [Double]? = nil
     ) {
         self.id = id
         self.site = site
@@ -40,6 +44,7 @@ public struct MemberRecord: Codable, Sendable, Equatable {
         self.spaces = spaces
         self.users = users
         self.peerLatencySeconds = peerLatencySeconds
+        self.positionKm = positionKm
     }
 }
 

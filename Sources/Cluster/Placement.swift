@@ -10,12 +10,25 @@ public struct Placement: Codable, Sendable, Equatable {
         public var local: String
         public var space: Int
         public var member: String
+        /// q_{u,v}: the share of the recent window the user spent in the space.
+        public var share: Double?
+        /// The model's latency of one view here, not weighted by q: w/f + t^se + d·t^vp + d·t^ed
+        /// (SPEC §5), for comparison with the measured frame latency.
+        public var predictedSeconds: Double?
+        /// The model's energy of one view here, likewise: κ·w·f² + e^se + d·e^vp + d·e^ed.
+        public var predictedJoules: Double?
 
-        public init(user: String, local: String, space: Int, member: String) {
+        public init(
+            user: String, local: String, space: Int, member: String, share: Double? = nil, predictedSeconds: Double? = nil,
+            predictedJoules: Double? = nil
+        ) {
             self.user = user
             self.local = local
             self.space = space
             self.member = member
+            self.share = share
+            self.predictedSeconds = predictedSeconds
+            self.predictedJoules = predictedJoules
         }
     }
 
@@ -35,6 +48,9 @@ public struct Placement: Codable, Sendable, Equatable {
     /// The model's T (s) and E (J) for this placement.
     public var predictedLatencySeconds: Double
     public var predictedEnergyJoules: Double
+    /// True when the full demand did not fit the live members and each user's demand was
+    /// trimmed to its main space (``PlacementPlanner/plan(_:epoch:leader:)``).
+    public var demandTrimmed: Bool?
 
     public init(
         epoch: Int64, leader: String, solver: String, latencyWeight: Double, members: [String], views: [View],
@@ -53,8 +69,9 @@ public struct Placement: Codable, Sendable, Equatable {
 
     /// An empty placement (no users).
     public static func empty(epoch: Int64, leader: String, solver: String, latencyWeight: Double, members: [String]) -> Placement {
-        Placement(epoch: epoch, leader: leader, solver: solver, latencyWeight: latencyWeight, members: members,
-                  views: [], caches: [:], predictedLatencySeconds: 0, predictedEnergyJoules: 0)
+        Placement(
+            epoch: epoch, leader: leader, solver: solver, latencyWeight: latencyWeight, members: members,
+            views: [], caches: [:], predictedLatencySeconds: 0, predictedEnergyJoules: 0)
     }
 
     /// Spaces member `id` must cache.
@@ -65,6 +82,13 @@ public struct Placement: Codable, Sendable, Equatable {
     /// The member computing `user`'s view of `space`, if placed.
     public func computingMember(user: String, space: Int) -> String? {
         views.first { $0.user == user && $0.space == space }?.member
+    }
+
+    /// Whether `other` places the same views on the same members with the same caches (the
+    /// model's figures and shares, which move with every measurement, left aside).
+    public func sameAssignment(as other: Placement) -> Bool {
+        let key = { (view: View) in View(user: view.user, local: view.local, space: view.space, member: view.member) }
+        return members == other.members && caches == other.caches && views.map(key) == other.views.map(key)
     }
 
     /// Users of `users` that have no placed view at all (should be none after convergence).

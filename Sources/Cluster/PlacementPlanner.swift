@@ -78,19 +78,57 @@ public struct PlacementPlanner: Sendable {
     }
 
     /// The placement for `records`: solve, pick by weight, translate indices to ids.
+    ///
+    /// When the live members cannot hold every (user, space) pair the users recently visited
+    /// (after a member's death, say), the demand is trimmed to each user's main space (its
+    /// largest dwell share) and solved again, so that every user still has a view placed; such
+    /// a placement says so in ``Placement/demandTrimmed``. Only if that too is infeasible does
+    /// it throw (the caller keeps the current placement).
     public func plan(_ records: [MemberRecord], epoch: Int64, leader: String) throws -> Placement {
+        do {
+            return try planExactly(records, epoch: epoch, leader: leader)
+        } catch let error as OptimizerError where error.code == .infeasible {
+            let trimmed = records.map { record in
+                var record = record
+                record.users = record.users.map { UserPresence(user: $0.user, dwell: Self.mainSpace(of: $0.dwell)) }
+                return record
+            }
+            var placement = try planExactly(trimmed, epoch: epoch, leader: leader)
+            placement.demandTrimmed = true
+            return placement
+        }
+    }
+
+    /// The largest share of `dwell` alone (the lowest space on ties); empty when it has none.
+    static func mainSpace(of dwell: [Int: Double]) -> [Int: Double] {
+        let valid = dwell.filter { $0.value.isFinite && $0.value > 0 }
+        guard let main = valid.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else { return [:] }
+        return [main.key: main.value]
+    }
+
+    private func planExactly(_ records: [MemberRecord], epoch: Int64, leader: String) throws -> Placement {
         guard let built = try instance(from: records) else {
-            return .empty(epoch: epoch, leader: leader, solver: solver.rawValue, latencyWeight: latencyWeight,
-                          members: records.map(\.id).sorted())
+            return .empty(
+                epoch: epoch, leader: leader, solver: solver.rawValue, latencyWeight: latencyWeight,
+                members: records.map(\.id).sorted())
         }
         let result = try SCCSolvers.solve(built.instance, with: solver, options: options)
         let point = Self.preferred(result.front.filter(\.feasible), reference: SCCEvaluator(built.instance).reference, latencyWeight: latencyWeight)
         guard let point else { throw OptimizerError(.infeasible, "\(solver.rawValue) returned no feasible placement") }
         var views: [Placement.View] = []
         var caches: [Int: Set<String>] = [:]
+        // The evaluator's per-pair terms are q-weighted; divided by q they are one view's.
+        let evaluator = SCCEvaluator(built.instance)
+        let pairIndex = Dictionary(evaluator.pairs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         for (u, user) in built.users.enumerated() {
             for (v, m) in point.assign[u].enumerated() where m >= 0 {
-                views.append(.init(user: user.id, local: built.members[user.local], space: v, member: built.members[m]))
+                let q = built.instance.probability[u][v]
+                let p = pairIndex[SCCPair(user: u, space: v)]
+                let perView = { (terms: [Double]) -> Double? in p.flatMap { q > 0 ? terms[$0 * evaluator.mecCount + m] / q : nil } }
+                views.append(
+                    .init(
+                        user: user.id, local: built.members[user.local], space: v, member: built.members[m], share: q,
+                        predictedSeconds: perView(evaluator.pairLatency), predictedJoules: perView(evaluator.pairEnergy)))
                 caches[v, default: []].insert(built.members[m])
             }
         }

@@ -12,6 +12,9 @@ import Testing
 struct ClusterDaemonTests {
     static let ttl = 2
     static let period = 0.5
+    /// A slow medium (100 µs/km) so the 20 km between neighbouring sites is 2 ms one-way, far
+    /// above a loopback handshake.
+    static let delayPerKm = 100.0
 
     static func start(_ path: String, _ arguments: [String], log: URL) throws -> Process {
         let process = Process()
@@ -72,20 +75,29 @@ struct ClusterDaemonTests {
             space_extent_m = 1.0
             task_limit = \(index == 0 ? 1 : 16)
             peer_token = "t"
+            position_x_km = \(20 * index)
+            position_y_km = 0.0
+            delay_us_per_km = \(Self.delayPerKm)
+            sync_hz = 5
             [scc]
             period_s = \(Self.period)
             solver = "weightgreedy"
             """.write(to: config, atomically: true, encoding: .utf8)
-            daemons[id] = try Self.start(daemon, [
-                "--config", config.path, "--binary-port", String(ports[0]), "--http-port", String(ports[1]),
-                "--data-dir", work.path + "/\(id)-data", "--token", "t", "--world-gaussians", "2000", "--threads", "1",
-                "--slot-ms", "200",
-            ], log: work.appendingPathComponent("\(id).log"))
-            clients.append(try Self.start(client, [
-                "--role", "user", "--count", "2", "--seed", String(index + 1), "--first-index", String(10 * index),
-                "--server", "127.0.0.1:\(ports[0])", "--token", "t", "--duration", "60", "--world-gaussians", "2000",
-                "--frame-size", "32x24", "--out", work.path + "/reports-\(id)",
-            ], log: work.appendingPathComponent("client-\(id).log")))
+            daemons[id] = try Self.start(
+                daemon,
+                [
+                    "--config", config.path, "--binary-port", String(ports[0]), "--http-port", String(ports[1]),
+                    "--data-dir", work.path + "/\(id)-data", "--token", "t", "--world-gaussians", "2000", "--threads", "1",
+                    "--slot-ms", "200",
+                ], log: work.appendingPathComponent("\(id).log"))
+            clients.append(
+                try Self.start(
+                    client,
+                    [
+                        "--role", "user", "--count", "2", "--seed", String(index + 1), "--first-index", String(10 * index),
+                        "--server", "127.0.0.1:\(ports[0])", "--token", "t", "--duration", "60", "--world-gaussians", "2000",
+                        "--frame-size", "32x24", "--out", work.path + "/reports-\(id)",
+                    ], log: work.appendingPathComponent("client-\(id).log")))
         }
 
         // Every daemon registers; one controller; a placement with every connected user.
@@ -119,13 +131,45 @@ struct ClusterDaemonTests {
                 try String(contentsOf: work.appendingPathComponent("\(id).log"), encoding: .utf8)
                     .split(separator: "\n").contains { line in
                         guard line.contains("cluster view forwarded"), let renderer = Self.field("rendered_by", in: line),
-                              let placed = Self.field("placed_on", in: line)
+                            let placed = Self.field("placed_on", in: line)
                         else { return false }
                         return renderer == placed && renderer != id
                     }
             }
         }
         #expect(forwarded != nil, "no view rendered by another daemon was relayed")
+
+        // The sites' distance reaches the instance: each member's reported latency to another is
+        // the handshake plus distance × delay per km (edge-a at 0 km, edge-c at 40 km: ≥ 4 ms).
+        let distant = try await ClusterNodeTests.eventually(within: 10) {
+            let records = try await Self.members(etcd, keys)
+            return records.count == 3
+                && records.allSatisfy { record in
+                    records.filter { $0.id != record.id }.allSatisfy { other in
+                        let km = SitePropagation.distanceKm(record.positionKm, other.positionKm)
+                        return (record.peerLatencySeconds[other.id] ?? 0) >= km * Self.delayPerKm * 1e-6 && km > 0
+                    }
+                }
+        }
+        #expect(distant != nil, "members' reported latencies do not include the sites' propagation delay")
+
+        // Replicas of a space exchange its users' poses (POST /v1/sync) and report the cost.
+        if let replicated = try await Self.placement(etcd, keys), replicated.caches.values.contains(where: { $0.count > 1 }) {
+            let synced = try await ClusterNodeTests.eventually(within: 10) {
+                try ids.contains { id in
+                    try String(contentsOf: work.appendingPathComponent("\(id).log"), encoding: .utf8).split(separator: "\n").contains { line in
+                        line.contains("cluster sync") && (Self.field("received", in: line).flatMap(Int.init) ?? 0) > 0
+                            && (Self.field("t_sy_s", in: line).flatMap(Double.init) ?? 0) >= 0.002
+                    }
+                }
+            }
+            #expect(synced != nil, "a space cached on several members but no replica received a sync costing ≥ 2 ms")
+            print(
+                "cluster sync: spaces \(replicated.caches.filter { $0.value.count > 1 }.keys.sorted()) replicated, a sync received after \(synced.map { "\($0)" } ?? "never")"
+            )
+        } else {
+            print("cluster sync: no space replicated in this run's placement; the sync check did not run")
+        }
 
         // SIGKILL the controller's daemon: another takes over within TTL + one period (plus a
         // heartbeat), and the new placement leaves it out with every remaining user placed.
@@ -143,7 +187,18 @@ struct ClusterDaemonTests {
             guard records.count == 2, let now = try await Self.placement(etcd, keys) else { return false }
             return !now.members.contains(leaderID) && now.unplaced(users).isEmpty && !users.isEmpty
         }
-        #expect(moved != nil, "the killed daemon's placement was not replaced")
+        if moved == nil {
+            let records = try await Self.members(etcd, keys)
+            let now = try await Self.placement(etcd, keys)
+            let kept = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-daemons-\(UUID().uuidString.prefix(8))")
+            try? FileManager.default.copyItem(at: work, to: kept)
+            Issue.record(
+                """
+                the killed daemon's placement was not replaced: members \(records.map(\.id)), users \(records.flatMap { $0.users.map(\.user) }), \
+                placement epoch \(now?.epoch ?? 0) over \(now?.members ?? []), unplaced \(now?.unplaced(records.flatMap { $0.users.map(\.user) }) ?? []); \
+                logs kept at \(kept.path)
+                """)
+        }
         if moved != nil { print("cluster failover: leader \(leaderID) SIGKILLed, views moved after \(ContinuousClock.now - killedAt)") }
 
         // Kill etcd's Raft leader: the daemons keep their leases and the placement stays readable.

@@ -76,9 +76,10 @@ struct ClusterNodeTests {
 
         // Exactly one controller, and the placement it writes reaches every node.
         #expect(try await Self.eventually(within: 5) { nodes.filter { $0.node.status.isLeader }.count == 1 } != nil)
-        #expect(try await Self.eventually(within: 5) {
-            nodes.allSatisfy { ($0.applied.withLockedValue { $0.last?.views.count }) == 4 }
-        } != nil)
+        #expect(
+            try await Self.eventually(within: 5) {
+                nodes.allSatisfy { ($0.applied.withLockedValue { $0.last?.views.count }) == 4 }
+            } != nil)
         let leaders = nodes.filter { $0.node.status.isLeader }
         #expect(leaders.count == 1)
         let placement = try #require(nodes[0].applied.withLockedValue { $0.last })
@@ -98,12 +99,13 @@ struct ClusterNodeTests {
         let remainingUsers = survivors.flatMap { harness in
             ["edge-a": ["a1", "a2"], "edge-b": ["b1"], "edge-c": ["c1"]][harness.node.configuration.id]!
         }
-        #expect(try await Self.eventually(within: 5) {
-            survivors.allSatisfy { harness in
-                guard let last = harness.applied.withLockedValue({ $0.last }) else { return false }
-                return !last.members.contains(old.node.configuration.id) && last.unplaced(remainingUsers).isEmpty
-            }
-        } != nil)
+        #expect(
+            try await Self.eventually(within: 5) {
+                survivors.allSatisfy { harness in
+                    guard let last = harness.applied.withLockedValue({ $0.last }) else { return false }
+                    return !last.members.contains(old.node.configuration.id) && last.unplaced(remainingUsers).isEmpty
+                }
+            } != nil)
         for harness in survivors { await harness.stop(crash: false) }
         // Clean stops revoke: the members are gone at once.
         #expect(try await Self.eventually(within: 2) { try await etcd.getPrefix(keys.members).values.isEmpty } != nil)
@@ -129,5 +131,29 @@ struct ClusterNodeTests {
             success: [.put(key: keys.placement, value: Data("stale".utf8), lease: 0)])
         #expect(!write.succeeded)
         #expect(try await etcd.get(keys.placement) == nil)
+    }
+
+    /// docs/OPERATIONS.md: with every etcd member gone the node says so (status and log) and keeps
+    /// serving the placement it holds; nothing new is applied.
+    @Test func unreachableEtcdKeepsTheCurrentPlacementAndSaysSo() async throws {
+        let cluster = try EtcdTestCluster()
+        defer { cluster.stop() }
+        try await cluster.waitUntilReady()
+        let etcd = EtcdClient(configuration: .init(endpoints: cluster.endpoints, callTimeoutSeconds: 0.5, attempts: 2))
+        let node = Harness(
+            id: "edge-a", etcd: etcd, prefix: "/unreachable-\(UUID().uuidString.prefix(8))", users: Self.users(["u1", "u2"], space: 1))
+        node.start()
+        let placed = try await Self.eventually(within: 10) { node.node.status.placement?.views.count == 2 && node.node.status.etcdReachable }
+        #expect(placed != nil, "no placement with both users before etcd went away")
+        let before = node.node.status.placement
+        let appliedBefore = node.applied.withLockedValue { $0.count }
+        for member in 0..<3 { cluster.kill(member) }
+        let noticed = try await Self.eventually(within: 6) { !node.node.status.etcdReachable }
+        #expect(noticed != nil, "the node did not notice that etcd is unreachable")
+        try await Task.sleep(for: .seconds(Double(Self.ttl) + Self.period))
+        #expect(node.node.status.placement == before && before != nil, "the placement served changed without etcd")
+        #expect(node.applied.withLockedValue { $0.count } == appliedBefore)
+        #expect(!node.node.status.etcdReachable)
+        await node.stop(crash: true)
     }
 }

@@ -2,7 +2,7 @@ import Cluster
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A 3-member etcd cluster on loopback ports for one test: started from `/usr/bin/etcd`

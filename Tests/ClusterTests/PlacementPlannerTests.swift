@@ -12,8 +12,10 @@ import Testing
             MemberRecord(
                 id: "edge-a", site: "a", httpAddress: "10.0.0.1:7451", binaryAddress: "10.0.0.1:7450", cacheBytes: 8e9,
                 frequencyHz: 2e9, taskLimit: 2,
-                users: [UserPresence(user: "u1", dwell: [0: 1]), UserPresence(user: "u2", dwell: [0: 0.5, 1: 0.5]),
-                        UserPresence(user: "idle", dwell: [:])],
+                users: [
+                    UserPresence(user: "u1", dwell: [0: 1]), UserPresence(user: "u2", dwell: [0: 0.5, 1: 0.5]),
+                    UserPresence(user: "idle", dwell: [:]),
+                ],
                 peerLatencySeconds: ["edge-b": 0.006]),
             MemberRecord(
                 id: "edge-c", site: "c", httpAddress: "10.0.0.3:7451", binaryAddress: "10.0.0.3:7450", cacheBytes: 12e9,
@@ -74,6 +76,68 @@ import Testing
         #expect(try built.instance.feasibility(assign).isFeasible)
     }
 
+    /// Each view carries one view's model terms (q-free), written out from SPEC §5's formulas,
+    /// and Σ q·t over the views plus the replicas' sync terms is the placement's T.
+    @Test func viewsCarryTheModelsPerViewLatencyAndEnergy() throws {
+        let model = ClusterModel()
+        let planner = PlacementPlanner(model: model, solver: .weightgreedy, latencyWeight: 0.5)
+        let records = Self.records()
+        let placement = try planner.plan(records, epoch: 1, leader: "edge-a")
+        let built = try #require(try planner.instance(from: records))
+        let instance = built.instance
+        var weighted = 0.0
+        for view in placement.views {
+            let u = try #require(built.users.firstIndex { $0.id == view.user })
+            let l = built.users[u].local, m = try #require(built.members.firstIndex(of: view.member)), v = view.space
+            let f = instance.mecFrequency[m], w = instance.flops[v], d = instance.frameBits[v]
+            let seconds = w / f + instance.sensorLatency[l][m] + d * instance.frameLatencyPerBit[m][l] + d * instance.deviceLatencyPerBit[u]
+            let joules =
+                model.kappa * w * f * f + instance.sensorEnergy[l][m] + d * instance.frameEnergyPerBit[m][l] + d * instance.deviceEnergyPerBit[u]
+            #expect(view.share == instance.probability[u][v])
+            #expect(abs(try #require(view.predictedSeconds) - seconds) < 1e-12 * max(1, seconds))
+            #expect(abs(try #require(view.predictedJoules) - joules) < 1e-12 * max(1, joules))
+            weighted += instance.probability[u][v] * seconds
+        }
+        var sync = 0.0
+        for (_, hosts) in placement.caches {
+            let indices = hosts.compactMap { built.members.firstIndex(of: $0) }.sorted()
+            for i in indices.indices { for j in indices.indices where j > i { sync += instance.syncLatency[indices[i]][indices[j]] } }
+        }
+        #expect(abs(weighted + sync - placement.predictedLatencySeconds) < 1e-9)
+    }
+
+    /// Distances from site positions, and the fibre delay per km (5 µs/km: 20 km is 100 µs).
+    @Test func propagationFollowsTheSitesDistance() {
+        let fibre = SitePropagation()
+        #expect(SitePropagation.distanceKm([0, 0], [3, 4]) == 5)
+        #expect(abs(fibre.oneWaySeconds(from: [1, 1], to: [1, 21]) - 100e-6) < 1e-15)
+        #expect(fibre.oneWaySeconds(from: nil, to: [3, 4]) == 0 && fibre.oneWaySeconds(from: [1], to: [3, 4]) == 0)
+        #expect(SitePropagation(microsecondsPerKm: -1).oneWaySeconds(from: [0, 0], to: [3, 4]) == 0)
+        #expect(SitePropagation(microsecondsPerKm: 1000).oneWaySeconds(from: [0, 0], to: [3, 4]) == 0.005)
+    }
+
+    /// Two members: "a" computes one view (N = 1), "b" caches 16 GB of the 20 GB of spaces. Both
+    /// users want every space, so one space lives on "a" alone with two pairs on it: infeasible.
+    /// Trimmed to each user's main space, both are placed.
+    @Test func infeasibleDemandIsTrimmedToEachUsersMainSpace() throws {
+        let planner = PlacementPlanner(model: ClusterModel(), solver: .weightgreedy, latencyWeight: 0.5)
+        let records = [
+            MemberRecord(
+                id: "a", site: "a", httpAddress: "10.0.0.1:1", binaryAddress: "10.0.0.1:2", cacheBytes: 8e9, frequencyHz: 3e9,
+                taskLimit: 1, users: [UserPresence(user: "u1", dwell: [0: 0.2, 1: 0.2, 2: 0.2, 3: 0.4])]),
+            MemberRecord(
+                id: "b", site: "b", httpAddress: "10.0.0.2:1", binaryAddress: "10.0.0.2:2", cacheBytes: 16e9, frequencyHz: 3e9,
+                taskLimit: 16, users: [UserPresence(user: "u2", dwell: [0: 0.5, 1: 0.2, 2: 0.1, 3: 0.2])]),
+        ]
+        let full = try #require(try planner.instance(from: records))
+        #expect(try SCCSolvers.solve(full.instance, with: .exact, options: SCCSolverOptions()).front.filter(\.feasible).isEmpty)
+        let placement = try planner.plan(records, epoch: 2, leader: "a")
+        #expect(placement.demandTrimmed == true)
+        #expect(Set(placement.views.map { "\($0.user):\($0.space)" }) == ["u1:3", "u2:0"])
+        #expect(placement.unplaced(["u1", "u2"]).isEmpty)
+        #expect(try planner.plan(Self.records(), epoch: 1, leader: "edge-a").demandTrimmed == nil)
+    }
+
     @Test func noDemandGivesAnEmptyPlacement() throws {
         let planner = PlacementPlanner(model: ClusterModel(), solver: .weightgreedy, latencyWeight: 0.5)
         var records = Self.records()
@@ -93,6 +157,23 @@ import Testing
         #expect(other.load == [1, 2] && other.evict.isEmpty)
     }
 
+    /// A new epoch is written only when the assignment changes, not when the model's figures move.
+    @Test func sameAssignmentIgnoresTheModelsFigures() {
+        let view = Placement.View(user: "u", local: "a", space: 1, member: "b", share: 0.5, predictedSeconds: 0.1, predictedJoules: 2)
+        let placement = Placement(
+            epoch: 1, leader: "a", solver: "weightgreedy", latencyWeight: 0.5, members: ["a", "b"], views: [view],
+            caches: [1: ["b"]], predictedLatencySeconds: 0.05, predictedEnergyJoules: 1)
+        var moved = placement
+        moved.epoch = 2
+        moved.views[0].predictedSeconds = 0.2
+        moved.views[0].share = 0.7
+        moved.predictedLatencySeconds = 0.14
+        #expect(placement.sameAssignment(as: moved))
+        moved.views[0].member = "a"
+        moved.caches = [1: ["a"]]
+        #expect(!placement.sameAssignment(as: moved))
+    }
+
     @Test(arguments: [(0.0, 0), (9.99, 0), (10.0, 1), (35.0, 3), (40.0, 0), (-0.5, 3), (-40.0, 0), (100_000.0, 0)])
     func spacesAreBandsAlongX(x: Double, space: Int) {
         #expect(SpaceDwell(count: 4, extentMetres: 10, window: 4).space(x: x) == space)
@@ -103,8 +184,9 @@ import Testing
         dwell.record(["u": 1, "v": 15])
         dwell.record(["u": 12])
         dwell.record(["u": 13, "w": 25])
-        #expect(dwell.presences == [
-            UserPresence(user: "u", dwell: [0: 0.25, 1: 0.5]), UserPresence(user: "w", dwell: [2: 0.25]),
-        ])
+        #expect(
+            dwell.presences == [
+                UserPresence(user: "u", dwell: [0: 0.25, 1: 0.5]), UserPresence(user: "w", dwell: [2: 0.25]),
+            ])
     }
 }

@@ -71,10 +71,12 @@ public final class EtcdClient: Sendable {
     public func transaction(
         compare: [EtcdCompare], success: [EtcdOperation], failure: [EtcdOperation] = []
     ) async throws -> EtcdTxnResult {
-        let response = try await unary("/v3/kv/txn", [
-            "compare": compare.map(EtcdJSON.compare), "success": success.map(EtcdJSON.operation),
-            "failure": failure.map(EtcdJSON.operation),
-        ])
+        let response = try await unary(
+            "/v3/kv/txn",
+            [
+                "compare": compare.map(EtcdJSON.compare), "success": success.map(EtcdJSON.operation),
+                "failure": failure.map(EtcdJSON.operation),
+            ])
         var values: [EtcdKeyValue] = []
         for part in (response["responses"] as? [[String: Any]]) ?? [] {
             if let range = part["response_range"] as? [String: Any] { values += try EtcdJSON.keyValues(range) }
@@ -128,9 +130,11 @@ public final class EtcdClient: Sendable {
     /// ends with ``EtcdError/watchEnded(_:)`` when the endpoint goes away; the caller re-reads
     /// and watches again from the revision it has seen (watches are resumable by revision).
     public func watch(prefix: String, fromRevision revision: Int64) -> AsyncThrowingStream<[EtcdEvent], any Error> {
-        let body: [String: Any] = ["create_request": [
-            "key": EtcdJSON.base64(prefix), "range_end": EtcdJSON.prefixEnd(prefix), "start_revision": String(revision),
-        ]]
+        let body: [String: Any] = [
+            "create_request": [
+                "key": EtcdJSON.base64(prefix), "range_end": EtcdJSON.prefixEnd(prefix), "start_revision": String(revision),
+            ]
+        ]
         let data = (try? JSONSerialization.data(withJSONObject: body)) ?? Data()
         let endpoint = configuration.endpoints[preferred.withLockedValue { $0 } % configuration.endpoints.count]
         let timeout = TimeAmount.milliseconds(Int64(configuration.callTimeoutSeconds * 1000))

@@ -16,8 +16,10 @@ struct RemoteViewRequest: Codable, Sendable, Equatable {
     init(user: String, slot: UInt64, pose: Pose, size: ImageSize) {
         self.user = user
         self.slot = slot
-        self.pose = [pose.position.x, pose.position.y, pose.position.z,
-                     pose.orientation.x, pose.orientation.y, pose.orientation.z, pose.orientation.w]
+        self.pose = [
+            pose.position.x, pose.position.y, pose.position.z,
+            pose.orientation.x, pose.orientation.y, pose.orientation.z, pose.orientation.w,
+        ]
         width = size.width
         height = size.height
     }

@@ -10,6 +10,10 @@ import SplatClient
 /// The local side of remote views: which users' views the placement computes on another edge,
 /// and the daemon-to-daemon HTTP/2 client that fetches them (`POST /v1/views` with this
 /// daemon's peer token). The user stays connected here; the slot executor relays the FRAME.
+///
+/// The same link carries the replicas' space synchronisation (``post(_:_:to:)``). Every
+/// request waits the one-way propagation delay of the sites' distance before it is sent and
+/// again before its answer is used (``SitePropagation``; no `netem` in this kernel).
 final class RemoteViews: Sendable {
     let memberID: String
     private let peerToken: String
@@ -18,6 +22,7 @@ final class RemoteViews: Sendable {
     private struct State {
         var placement: Placement?
         var peers: [String: String] = [:]  // member id → HTTP address
+        var delays: [String: Double] = [:]  // member id → one-way propagation delay (s)
     }
     private let state = NIOLockedValueBox(State())
     private let clients = NIOLockedValueBox([String: SplatHTTPClient]())
@@ -34,9 +39,48 @@ final class RemoteViews: Sendable {
 
     func update(placement: Placement) { state.withLockedValue { $0.placement = placement } }
 
-    func update(peers records: [MemberRecord]) {
+    /// The placement applied last.
+    var placement: Placement? { state.withLockedValue { $0.placement } }
+
+    /// The live members and the one-way propagation delay to each (`delays`, s).
+    func update(peers records: [MemberRecord], delays: [String: Double] = [:]) {
         let peers = Dictionary(records.map { ($0.id, $0.httpAddress) }, uniquingKeysWith: { first, _ in first })
-        state.withLockedValue { $0.peers = peers }
+        state.withLockedValue {
+            $0.peers = peers
+            $0.delays = delays
+        }
+    }
+
+    /// The address of live member `id` (nil when not known alive).
+    func member(_ id: String) -> RemoteMember? {
+        state.withLockedValue { state in state.peers[id].map { RemoteMember(id: id, address: $0) } }
+    }
+
+    /// POSTs `body` (JSON) to `path` on `member` over the peer link, propagation delay both ways
+    /// included; the answer's status and the round trip in seconds, or nil when it did not
+    /// answer within `timeoutSeconds`.
+    func post(_ path: String, _ body: [UInt8], to member: RemoteMember, timeoutSeconds: Double) async -> (status: Int, seconds: Double)? {
+        let started = ContinuousClock.now
+        guard let client = await client(for: member) else { return nil }
+        await propagate(to: member.id)
+        guard let response = await Self.post(body, path: path, with: client, timeoutSeconds: timeoutSeconds) else {
+            drop(member)
+            return nil
+        }
+        await propagate(to: member.id)
+        return (response.status, Self.seconds(since: started))
+    }
+
+    /// Waits the one-way propagation delay to `member`.
+    private func propagate(to member: String) async {
+        let delay = state.withLockedValue { $0.delays[member] ?? 0 }
+        if delay > 0 { try? await Task.sleep(for: .seconds(delay)) }
+    }
+
+    @inline(never)
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = (ContinuousClock.now - start).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
     }
 
     /// The other member that computes `user`'s view of the space `pose` is in, with its address;
@@ -44,7 +88,7 @@ final class RemoteViews: Sendable {
     func remoteMember(user: String, pose: Pose) -> RemoteMember? {
         state.withLockedValue { state in
             guard let member = state.placement?.computingMember(user: user, space: spaces.space(x: pose.position.x)),
-                  member != memberID, let address = state.peers[member]
+                member != memberID, let address = state.peers[member]
             else { return nil }
             return RemoteMember(id: member, address: address)
         }
@@ -58,20 +102,22 @@ final class RemoteViews: Sendable {
     /// toolchain freed task frames out of order in async code with inlined synchronous work).
     func fetch(from member: RemoteMember, user: String, pose: Pose, slot: UInt64, size: ImageSize, timeoutSeconds: Double) async -> RelayedView? {
         guard let body = Self.requestBody(user: user, pose: pose, slot: slot, size: size),
-              let client = await client(for: member)
+            let client = await client(for: member)
         else { return nil }
-        let response = await Self.post(body, with: client, timeoutSeconds: timeoutSeconds)
+        await propagate(to: member.id)
+        let response = await Self.post(body, path: "/v1/views", with: client, timeoutSeconds: timeoutSeconds)
         guard let view = Self.view(from: response) else {
             drop(member)
             return nil
         }
+        await propagate(to: member.id)
         note(user: user, placedOn: member.id, renderedBy: view.renderedBy, slot: slot)
         return view
     }
 
-    private static func post(_ body: [UInt8], with client: SplatHTTPClient, timeoutSeconds: Double) async -> SplatHTTPClient.Response? {
+    private static func post(_ body: [UInt8], path: String, with client: SplatHTTPClient, timeoutSeconds: Double) async -> SplatHTTPClient.Response? {
         await withTaskGroup(of: SplatHTTPClient.Response?.self) { group in
-            group.addTask { try? await client.request(.POST, "/v1/views", headers: ["content-type": "application/json"], body: body) }
+            group.addTask { try? await client.request(.POST, path, headers: ["content-type": "application/json"], body: body) }
             group.addTask {
                 try? await Task.sleep(for: .seconds(timeoutSeconds))
                 return nil
@@ -85,7 +131,7 @@ final class RemoteViews: Sendable {
     private func client(for member: RemoteMember) async -> SplatHTTPClient? {
         if let client = clients.withLockedValue({ $0[member.id] }) { return client }
         guard let (host, port) = HostPort.parse(member.address),
-              let client = try? await SplatHTTPClient.connect(host: host, port: port, token: peerToken)
+            let client = try? await SplatHTTPClient.connect(host: host, port: port, token: peerToken)
         else { return nil }
         return keep(client, for: member)
     }
@@ -117,9 +163,11 @@ final class RemoteViews: Sendable {
             return previous
         }
         guard previous != renderedBy else { return }
-        logger.info("cluster view forwarded", metadata: [
-            "user": "\(user)", "placed_on": "\(placedOn)", "rendered_by": "\(renderedBy)", "slot": "\(slot)",
-        ])
+        logger.info(
+            "cluster view forwarded",
+            metadata: [
+                "user": "\(user)", "placed_on": "\(placedOn)", "rendered_by": "\(renderedBy)", "slot": "\(slot)",
+            ])
     }
 
     @inline(never)

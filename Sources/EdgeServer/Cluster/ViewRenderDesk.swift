@@ -25,14 +25,15 @@ final class ViewRenderDesk: Sendable {
     func respond(to body: ByteBuffer) -> HTTPResponse {
         guard let world = world.withLockedValue({ $0 }) else { return .text(.serviceUnavailable, "no world to render yet\n") }
         guard let request = try? JSONDecoder().decode(RemoteViewRequest.self, from: Data(body.readableBytesView)) else {
-            return HTTPSessionRoutes.errorPayload(ProtocolError(.invalidValue, "body is not a view request (JSON user, slot, pose[7], width, height)"), status: .badRequest)
+            return HTTPSessionRoutes.errorPayload(
+                ProtocolError(.invalidValue, "body is not a view request (JSON user, slot, pose[7], width, height)"), status: .badRequest)
         }
         switch request.validated() {
         case .failure(let error):
             return HTTPSessionRoutes.errorPayload(error, status: .unprocessableEntity)
         case .success(let (pose, size)):
             guard let camera = try? pose.camera(intrinsics: size.intrinsics),
-                  let png = try? GaussianRasterizer().render(world.large, camera: camera, options: RenderOptions(threads: 1)).pngData()
+                let png = try? GaussianRasterizer().render(world.large, camera: camera, options: RenderOptions(threads: 1)).pngData()
             else { return HTTPSessionRoutes.errorPayload(ProtocolError(.invalidValue, "no camera for this pose"), status: .unprocessableEntity) }
             return HTTPResponse(
                 status: .ok, contentType: "image/png", body: ByteBuffer(bytes: png),

@@ -32,6 +32,16 @@ struct ClusterConfiguration: Sendable, Equatable {
     var spaceExtentMetres = 20.0
     /// Heartbeats of position samples behind each user's dwell shares (`cluster.dwell_window`).
     var dwellWindow = 30
+    /// This site's position in the metropolitan network, km (`cluster.position_x_km`,
+    /// `cluster.position_y_km`; all members at the default origin means no propagation delay).
+    var positionXKm = 0.0
+    var positionYKm = 0.0
+    /// Propagation delay per km added in user space on the inter-edge link
+    /// (`cluster.delay_us_per_km`; light in fibre, ``SitePropagation/fibreMicrosecondsPerKm``).
+    var delayMicrosecondsPerKm = SitePropagation.fibreMicrosecondsPerKm
+    /// Rate (Hz) at which the replicas of a space send each other the poses of their users in
+    /// it (`cluster.sync_hz`; 0: no synchronisation).
+    var syncHz = 5.0
     /// May this daemon take the controller role (`cluster.controller`).
     var controllerEligible = true
     /// The controller's period (`scc.period_s`), solver (`scc.solver`) and preference weight w
@@ -62,10 +72,19 @@ struct ClusterConfiguration: Sendable, Equatable {
         guard frequencyHz.isFinite, frequencyHz > 0 else { throw .invalid("cluster.frequency_hz", "must be finite and > 0") }
         guard taskLimit >= 0 else { throw .invalid("cluster.task_limit", "must be ≥ 0") }
         guard spaceExtentMetres.isFinite, spaceExtentMetres > 0 else { throw .invalid("cluster.space_extent_m", "must be finite and > 0") }
+        for (key, value) in [("cluster.position_x_km", positionXKm), ("cluster.position_y_km", positionYKm)]
+        where !(value.isFinite && abs(value) <= 40_000) { throw .invalid(key, "must be finite, within ±40000 km") }
+        guard delayMicrosecondsPerKm.isFinite, (0...1_000).contains(delayMicrosecondsPerKm) else {
+            throw .invalid("cluster.delay_us_per_km", "must be in 0…1000")
+        }
+        guard syncHz.isFinite, (0...100).contains(syncHz) else { throw .invalid("cluster.sync_hz", "must be in 0…100") }
         guard (1...10_000).contains(dwellWindow) else { throw .invalid("cluster.dwell_window", "must be in 1…10000") }
         guard sccPeriodSeconds.isFinite, (0.05...86_400).contains(sccPeriodSeconds) else {
             throw .invalid("scc.period_s", "must be in 0.05…86400")
         }
         guard sccLatencyWeight.isFinite, (0...1).contains(sccLatencyWeight) else { throw .invalid("scc.latency_weight", "must be in 0…1") }
     }
+
+    /// This site's position `[x, y]` in km.
+    var positionKm: [Double] { [positionXKm, positionYKm] }
 }

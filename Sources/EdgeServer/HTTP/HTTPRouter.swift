@@ -43,18 +43,21 @@ final class HTTPRouter: Sendable {
     private let statusDocuments = StatusDocumentCache()
     private let liveView: LiveViewRoutes?
     private let views: ViewRenderDesk
+    private let spaceSync: SpaceSyncBoard
 
     /// A router for the session `services`, bearer tokens checked by `authority`, `/v1/status`
     /// from `status`, `/v1/models` from `models`, MR frames from `mixedReality`, the live
-    /// view's routes from `liveView` and other edges' views (`POST /v1/views`) from `views`.
+    /// view's routes from `liveView`, other edges' views (`POST /v1/views`) from `views` and
+    /// the space replicas' synchronisation (`POST /v1/sync`) into `spaceSync`.
     init(
         services: SessionServices, authority: TokenAuthority, mixedReality: MixedRealityBoard, liveView: LiveViewRoutes? = nil,
-        views: ViewRenderDesk = ViewRenderDesk(memberID: ""),
+        views: ViewRenderDesk = ViewRenderDesk(memberID: ""), spaceSync: SpaceSyncBoard = SpaceSyncBoard(),
         models: @escaping @Sendable () -> ModelListing = { ModelListing(serving: 0, versions: []) },
         status: @escaping @Sendable () -> StatusReport
     ) {
         self.liveView = liveView
         self.views = views
+        self.spaceSync = spaceSync
         metrics = services.metrics
         uploads = services.uploads
         self.authority = authority
@@ -136,7 +139,9 @@ final class HTTPRouter: Sendable {
     }
 
     /// Token-protected top-level routes under `/v1`, with their metrics labels.
-    private static let protectedRoutes: [Substring: String] = ["sessions": "sessions", "uploads": "uploads", "robots": "mr", "views": "views"]
+    private static let protectedRoutes: [Substring: String] = [
+        "sessions": "sessions", "uploads": "uploads", "robots": "mr", "views": "views", "sync": "sync",
+    ]
 
     /// Routes a complete request whose head ``access(for:)`` did not refuse (the request handler
     /// checks it before reading the body, so the token is hashed once per request).
@@ -160,6 +165,8 @@ final class HTTPRouter: Sendable {
             return .deferred(route: "mr") { [mixedReality] in Self.mixedRealityFrame(mixedReality, clientID: String(segments[2])) }
         case (.POST, "v1") where segments.count == 2 && segments[1] == "views":
             return .deferred(route: "views") { [views] in views.respond(to: request.body) }
+        case (.POST, "v1") where segments.count == 2 && segments[1] == "sync":
+            return .immediate(spaceSync.respond(to: request.body), route: "sync")
         case (_, "v1") where segments.count >= 4 && segments[1] == "uploads":
             return routeUpload(request, clientID: String(segments[2]), uploadID: String(segments[3]), rest: segments.dropFirst(4))
         default:

@@ -36,6 +36,8 @@ final class EdgeDaemon: Sendable {
     let liveViewMetrics: LiveViewMetrics
     /// Renders views other edges forward here (`POST /v1/views`).
     let viewDesk: ViewRenderDesk
+    /// Keeps what the other replicas of this daemon's spaces send (`POST /v1/sync`).
+    let spaceSync = SpaceSyncBoard()
     private let runID: Int64
     private let journal: CatalogJournal
     private let group: MultiThreadedEventLoopGroup
@@ -142,7 +144,7 @@ final class EdgeDaemon: Sendable {
         liveView.reportStatus { [weak self] in self?.statusReport() }
         let router = HTTPRouter(
             services: sessionServices, authority: authority, mixedReality: mixedReality, liveView: liveViewRoutes(authority: authority),
-            views: viewDesk, models: { [modelBoard] in modelBoard.listing }
+            views: viewDesk, spaceSync: spaceSync, models: { [modelBoard] in modelBoard.listing }
         ) { [self] in statusReport() }
         let http: HTTPListener
         let binary: BinaryListener
@@ -237,10 +239,15 @@ extension EdgeDaemon {
     ///
     /// With `cluster.enabled` the daemon's cluster member (``ClusterService``) runs too.
     func services(slotLoop: Bool, rounds: Bool) throws -> [any Service] {
-        let remoteViews = configuration.cluster.enabled && !configuration.cluster.peerToken.isEmpty
+        let remoteViews =
+            configuration.cluster.enabled && !configuration.cluster.peerToken.isEmpty
             ? RemoteViews(configuration: configuration.cluster, logger: logger) : nil
-        let cluster: [any Service] = configuration.cluster.enabled
-            ? [ClusterService(configuration: configuration, sessions: sessions, logger: logger, remoteViews: remoteViews)] : []
+        let cluster: [any Service] =
+            configuration.cluster.enabled
+            ? [
+                ClusterService(
+                    configuration: configuration, sessions: sessions, logger: logger, remoteViews: remoteViews, spaceSync: spaceSync)
+            ] : []
         let loop = configuration.slotLoop
         guard slotLoop || rounds else { return cluster }
         let world = try SlotWorld(seed: loop.worldSeed, gaussianCount: loop.worldGaussians, smallFraction: loop.smallFraction)

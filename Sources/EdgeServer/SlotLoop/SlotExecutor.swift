@@ -53,9 +53,12 @@ struct SlotExecutor: Sendable {
         // An unstructured task, not `async let`: this toolchain's task allocator has freed
         // frames out of order around child tasks of heavy async functions (docs/ARCHITECTURE.md,
         // "Known toolchain issue"), and the fetches must overlap the local renders.
-        let fetches = remote.isEmpty ? nil : Task { [users] in
-            await forwardRemoteViews(jobs, to: remote, users: users, slot: slot, outbox: outbox)
-        }
+        let fetches =
+            remote.isEmpty
+            ? nil
+            : Task { [users] in
+                await forwardRemoteViews(jobs, to: remote, users: users, slot: slot, outbox: outbox)
+            }
         let render: @Sendable (SlotPlan.FrameJob, GaussianRasterizer, SlotWorld) -> (delivered: Bool, at: ContinuousClock.Instant) = {
             job, rasterizer, world in
             guard let camera = try? job.pose.camera(intrinsics: intrinsics),
@@ -121,8 +124,9 @@ struct SlotExecutor: Sendable {
                 let job = jobs[index]
                 let user = users[job.userIndex].client
                 group.addTask {
-                    guard let view = await remoteViews.fetch(
-                        from: member, user: user, pose: job.pose, slot: slot, size: size, timeoutSeconds: latencyBudget)
+                    guard
+                        let view = await remoteViews.fetch(
+                            from: member, user: user, pose: job.pose, slot: slot, size: size, timeoutSeconds: latencyBudget)
                     else { return nil }
                     let relayed = Self.relay(view.png, size: size, slot: slot, to: job.sessionID, outbox)
                     liveView.storeFrame(clientID: user, slot: slot, png: Array(view.png))
