@@ -33,18 +33,20 @@ if [ -z "${BENCH_SKIP_BINARY:-}" ]; then
   echo "== binary POSE ingest, 64 connections"
   $BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 64 --seconds "$SECONDS_PER_RUN"
 fi
-# Runs h2load on a URL and prints its totals and the server's CPU time per request (user +
-# system, from /proc): on a machine shared with other work the rate moves with the load, the
-# CPU time per request much less.
+# Runs h2load on a URL (extra h2load options after it) and prints its totals, the server's CPU
+# time per request and h2load's own (libnghttp2's client), each user + system from /proc: on a
+# machine shared with other work the rate moves with the load, the CPU time per request much less.
+# h2load runs in a child shell, so its CPU is that shell's waited-for children's (cutime + cstime).
 h2load_with_cpu() {
   pid=$1
   url=$2
-  before=$(awk '{print $14 + $15}' /proc/$pid/stat)
   shift 2
-  $H2LOAD "$@" "$url" | grep -E "^(finished|requests|status codes)"
+  before=$(awk '{print $14 + $15}' /proc/$pid/stat)
+  sh -c '"$@" | grep -E "^(finished|requests|status codes)"; awk "{print \$16 + \$17}" /proc/$$/stat > "'"$WORK"'/client-ticks"' \
+    sh $H2LOAD "$@" "$url"
   after=$(awk '{print $14 + $15}' /proc/$pid/stat)
-  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v requests=$REQUESTS \
-    'BEGIN { printf "server CPU: %.1f us/request\n", ticks * 1e6 / hz / requests }'
+  awk -v ticks=$((after - before)) -v client="$(cat "$WORK/client-ticks")" -v hz="$(getconf CLK_TCK)" -v requests=$REQUESTS \
+    'BEGIN { printf "server CPU: %.1f us/request; h2load CPU: %.1f us/request\n", ticks * 1e6 / hz / requests, client * 1e6 / hz / requests }'
 }
 echo "== h2load /healthz on edge-serverd (h2c): $H2LOAD"
 h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/healthz
@@ -75,5 +77,14 @@ h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/v1/sessions/bench-0/messages
 echo "== h2load POST to an empty file on nghttpd (same body and headers): $H2LOAD"
 h2load_with_cpu $NGHTTPD http://127.0.0.1:$NGHTTPD_PORT/pose-ack -d "$WORK/pose" \
   -H "authorization: Bearer bench" -H "splatedge-type: POSE" -H "content-type: application/x-splatedge"
+# The project's own client (SplatHTTPClient, swift-nio-http2) on the same route with the same
+# connections and streams in flight as h2load: its CPU per request beside h2load's above.
+CLIENT_REQUESTS=50000
+echo "== gs-lab bench http-client (SplatHTTPClient) POST POSE on edge-serverd, $CLIENT_REQUESTS requests, 16 connections x 32 streams"
+before=$(awk '{print $14 + $15}' /proc/$SERVER/stat)
+$BIN/gs-lab bench http-client --server 127.0.0.1:$HTTP_PORT --token bench --requests $CLIENT_REQUESTS --connections 16 --streams 32
+after=$(awk '{print $14 + $15}' /proc/$SERVER/stat)
+awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v requests=$CLIENT_REQUESTS \
+  'BEGIN { printf "server CPU: %.1f us/request\n", ticks * 1e6 / hz / requests }'
 echo "== h2load on a routed path (router, 404) on edge-serverd: $H2LOAD"
 h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/no-such-route
