@@ -149,10 +149,15 @@ struct HTTPSessionRoutes: Sendable {
             status: .ok, contentType: payloadType, body: body, headers: ["splatedge-type": message.type.description])
     }
 
-    /// A message type from its documented name (`POSE`) or its wire number (`3`).
+    /// Message types by their documented names.
+    private static let namedTypes = Dictionary(uniqueKeysWithValues: MessageType.allCases.map { ($0.description, $0) })
+
+    /// A message type from its documented name (`POSE`, any case) or its wire number (`3`).
     static func messageType(_ header: String?) throws(ProtocolError) -> MessageType {
         guard let header else { throw ProtocolError(.unknownType, "the splatedge-type header is missing") }
-        if let type = MessageType.allCases.first(where: { $0.description == header.uppercased() }) { return type }
+        // Clients send the documented upper-case name: it is looked up as sent, and upper-cased
+        // (a new string) only when that fails.
+        if let type = namedTypes[header] ?? namedTypes[header.uppercased()] { return type }
         if let raw = UInt8(header), let type = MessageType(rawValue: raw) { return type }
         throw ProtocolError(.unknownType, "splatedge-type \"\(header)\" names no message")
     }
