@@ -87,6 +87,10 @@ private final class FrameCollector: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
+    /// Breaks the handler ↔ context cycle when the pipeline is torn down (AddressSanitizer's
+    /// leak check found every closed test connection's pipeline kept alive by it).
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
     func send(_ method: String, _ path: String, headers extra: [(String, String)], body: ByteBuffer?) -> EventLoopFuture<H2FrameClient.Response> {
         let context = self.context!
         guard goAways.isEmpty else { return context.eventLoop.makeFailedFuture(H2FrameClient.GoingAway()) }

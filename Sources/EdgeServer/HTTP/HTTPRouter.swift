@@ -125,7 +125,8 @@ final class HTTPRouter: Sendable {
     /// Checks the bearer token of a request head, before any of its body is read; `target` is
     /// the head's URI split (the handler splits it once for this check and the route).
     func access(for head: HTTPRequestHead, target: RequestTarget) -> Access {
-        if let liveView, LiveViewRoutes.handles(target.path) { return liveView.access(for: head) }
+        // The path test first: binding `liveView` copies the struct (a retain per field).
+        if LiveViewRoutes.handles(target.path), let liveView { return liveView.access(for: head) }
         let segments = target.segments
         guard segments.count >= 2, segments[0] == "v1", let route = Self.protectedRoute(segments[1]) else { return .open }
         let header = head.headers.first(name: "authorization") ?? ""
@@ -154,7 +155,7 @@ final class HTTPRouter: Sendable {
     /// Routes a complete request whose head ``access(for:)`` did not refuse (the request handler
     /// checks it before reading the body, so the token is hashed once per request).
     func route(_ request: HTTPRequest) -> Result {
-        if let liveView, LiveViewRoutes.handles(request.path) { return liveView.route(request) }
+        if LiveViewRoutes.handles(request.path), let liveView { return liveView.route(request) }
         let segments = request.segments
         switch (request.method, segments.first) {
         case (.GET, "healthz") where segments.count == 1:

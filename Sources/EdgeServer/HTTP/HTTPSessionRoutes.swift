@@ -17,6 +17,8 @@ import Protocol
 struct HTTPSessionRoutes: Sendable {
     static let payloadType = "application/x-splatedge"
     static let framesType = "application/x-splatedge-frames"
+    /// The answer to a message that expects none (204), built once: every POSE gets it.
+    static let accepted = HTTPResponse(status: .noContent, contentType: payloadType, body: ByteBuffer())
     /// Server messages kept per HTTP session between polls.
     static let inboxCapacity = 256
 
@@ -67,10 +69,10 @@ struct HTTPSessionRoutes: Sendable {
         case .record(let reply?):
             return Self.payload(reply)
         case .record(nil):
-            return HTTPResponse(status: .noContent, contentType: Self.payloadType, body: ByteBuffer())
+            return Self.accepted
         case .closeSession:
             services.sessions.close(session, reason: "bye")
-            return HTTPResponse(status: .noContent, contentType: Self.payloadType, body: ByteBuffer())
+            return Self.accepted
         case .refuse(let error, _):
             return refusal(error)
         case .openSession, .upload, .logClientError:

@@ -92,13 +92,16 @@ enum NGHTTP2Callbacks {
         storage.reserveCapacity(128)
         var lengths: [(name: Int, value: Int)] = []
         lengths.reserveCapacity(head.headers.count + 1)
-        func append(_ name: Substring.UTF8View, _ value: String.UTF8View) {
-            for byte in name { storage.append(byte | (0x41...0x5A ~= byte ? 0x20 : 0)) }
-            storage.append(contentsOf: value)
-            lengths.append((name.count, value.count))
+        func append(_ name: String, _ value: String) {
+            let start = storage.count
+            storage.append(contentsOf: name.utf8)
+            let nameEnd = storage.count
+            for index in start..<nameEnd where 0x41...0x5A ~= storage[index] { storage[index] |= 0x20 }
+            storage.append(contentsOf: value.utf8)
+            lengths.append((nameEnd - start, storage.count - nameEnd))
         }
-        append(":status"[...].utf8, String(head.status.code).utf8)
-        for (name, value) in head.headers where !isConnectionSpecific(name) { append(name[...].utf8, value.utf8) }
+        append(":status", String(head.status.code))
+        for (name, value) in head.headers where !isConnectionSpecific(name) { append(name, value) }
         storage.withUnsafeMutableBufferPointer { bytes in
             var cursor = bytes.baseAddress!
             var nva: [nghttp2_nv] = []
