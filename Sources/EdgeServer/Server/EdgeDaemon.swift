@@ -238,9 +238,11 @@ extension EdgeDaemon {
     ///
     /// With `cluster.enabled` the daemon's cluster member (``ClusterService``) runs too.
     func services(slotLoop: Bool, rounds: Bool) throws -> [any Service] {
-        let remoteViews = configuration.cluster.enabled && !configuration.cluster.peerToken.isEmpty
+        let remoteViews =
+            configuration.cluster.enabled && !configuration.cluster.peerToken.isEmpty
             ? RemoteViews(configuration: configuration.cluster, logger: logger) : nil
-        let cluster: [any Service] = configuration.cluster.enabled
+        let cluster: [any Service] =
+            configuration.cluster.enabled
             ? [ClusterService(configuration: configuration, sessions: sessions, logger: logger, remoteViews: remoteViews)] : []
         let loop = configuration.slotLoop
         guard slotLoop || rounds else { return cluster }
