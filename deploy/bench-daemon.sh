@@ -3,7 +3,9 @@
 # then h2load side by side against edge-serverd (HTTP/2 on libnghttp2) and nghttpd serving static
 # files of the same bytes: /healthz, /v1/status (an ordinary routed request with a JSON body),
 # POST of a POSE to an HTTP session (an ordinary route with a request body; nghttpd answers the
-# same POST from an empty file), plus a 404 route. Server CPU per request is printed for every case.
+# same POST from an empty file), plus a 404 route; then the project's client (SplatHTTPClient,
+# `gs-lab bench http-client`) on the POST POSE route. Server CPU per request is printed for every
+# case, and the client's (h2load's, i.e. libnghttp2's, or SplatHTTPClient's) beside it.
 # BENCH_SKIP_BINARY=1 skips the binary ingest runs.
 # Usage: deploy/bench-daemon.sh [seconds]   (run `make bench-daemon`, which builds first)
 set -eu
