@@ -1,8 +1,11 @@
 #!/bin/sh
 # Daemon benchmarks on loopback (release build): binary POSE ingest with 1 and 64 connections,
 # then h2load side by side against edge-serverd (HTTP/2 on libnghttp2) and nghttpd serving static
-# files of the same bytes: /healthz, and /v1/status (an ordinary routed request with a JSON body),
-# plus a 404 route. Server CPU per request is printed for every case.
+# files of the same bytes: /healthz, /v1/status (an ordinary routed request with a JSON body),
+# POST of a POSE to an HTTP session (an ordinary route with a request body; nghttpd answers the
+# same POST from an empty file), plus a 404 route; then the project's client (SplatHTTPClient,
+# `gs-lab bench http-client`) on the POST POSE route. Server CPU per request is printed for every
+# case, and the client's (h2load's, i.e. libnghttp2's, or SplatHTTPClient's) beside it.
 # BENCH_SKIP_BINARY=1 skips the binary ingest runs.
 # Usage: deploy/bench-daemon.sh [seconds]   (run `make bench-daemon`, which builds first)
 set -eu
@@ -32,17 +35,20 @@ if [ -z "${BENCH_SKIP_BINARY:-}" ]; then
   echo "== binary POSE ingest, 64 connections"
   $BIN/gs-lab bench daemon --server 127.0.0.1:$BINARY_PORT --token bench --connections 64 --seconds "$SECONDS_PER_RUN"
 fi
-# Runs h2load on a URL and prints its totals and the server's CPU time per request (user +
-# system, from /proc): on a machine shared with other work the rate moves with the load, the
-# CPU time per request much less.
+# Runs h2load on a URL (extra h2load options after it) and prints its totals, the server's CPU
+# time per request and h2load's own (libnghttp2's client), each user + system from /proc: on a
+# machine shared with other work the rate moves with the load, the CPU time per request much less.
+# h2load runs in a child shell, so its CPU is that shell's waited-for children's (cutime + cstime).
 h2load_with_cpu() {
   pid=$1
   url=$2
+  shift 2
   before=$(awk '{print $14 + $15}' /proc/$pid/stat)
-  $H2LOAD "$url" | grep -E "^(finished|requests)"
+  sh -c '"$@" | grep -E "^(finished|requests|status codes)"; awk "{print \$16 + \$17}" /proc/$$/stat > "'"$WORK"'/client-ticks"' \
+    sh $H2LOAD "$@" "$url"
   after=$(awk '{print $14 + $15}' /proc/$pid/stat)
-  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v requests=$REQUESTS \
-    'BEGIN { printf "server CPU: %.1f us/request\n", ticks * 1e6 / hz / requests }'
+  awk -v ticks=$((after - before)) -v client="$(cat "$WORK/client-ticks")" -v hz="$(getconf CLK_TCK)" -v requests=$REQUESTS \
+    'BEGIN { printf "server CPU: %.1f us/request; h2load CPU: %.1f us/request\n", ticks * 1e6 / hz / requests, client * 1e6 / hz / requests }'
 }
 echo "== h2load /healthz on edge-serverd (h2c): $H2LOAD"
 h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/healthz
@@ -54,5 +60,33 @@ echo "== h2load /v1/status (routed, $(wc -c < "$WORK/status")-byte JSON body) on
 h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/v1/status
 echo "== h2load /status on nghttpd (static file, same bytes): $H2LOAD"
 h2load_with_cpu $NGHTTPD http://127.0.0.1:$NGHTTPD_PORT/status
+# POSE over HTTP/2 (docs/PROTOCOL.md): HELLO opens the HTTP session, then every request POSTs the
+# 139-byte POSE payload of the protocol's example dump and gets 204.
+hexbytes() { for b in $1; do printf "\\$(printf '%03o' "0x$b")"; done; }
+# HELLO: versions 1..1, role robot, client_id "bench-0", token "bench", no capabilities.
+hexbytes "01 01 01 00 07 62 65 6e 63 68 2d 30 00 05 62 65 6e 63 68 00 00" > "$WORK/hello"
+hexbytes "00 00 00 00 00 00 04 b1 18 7a fc a7 6f 25 cd 15 3f f8 00 00 00 00 00 00 c0 00 00 00 00 00 00 00
+  3f d0 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 3f d8 7d e2 a6 ae a9 63
+  3f ed 90 6b cf 32 8d 46 01 3f a0 00 00 00 00 00 00 00 01 3f fc 00 00 00 00 00 00 c0 00 00 00 00
+  00 00 00 3f d0 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 3f d8 7d e2 a6
+  ae a9 63 3f ed 90 6b cf 32 8d 46" > "$WORK/pose"
+: > "$WORK/pose-ack"
+curl -sf --http2-prior-knowledge -o /dev/null -H "authorization: Bearer bench" -H "content-type: application/x-splatedge" \
+  --data-binary @"$WORK/hello" http://127.0.0.1:$HTTP_PORT/v1/sessions
+echo "== h2load POST POSE (routed, $(wc -c < "$WORK/pose")-byte body, 204) on edge-serverd: $H2LOAD"
+h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/v1/sessions/bench-0/messages -d "$WORK/pose" \
+  -H "authorization: Bearer bench" -H "splatedge-type: POSE" -H "content-type: application/x-splatedge"
+echo "== h2load POST to an empty file on nghttpd (same body and headers): $H2LOAD"
+h2load_with_cpu $NGHTTPD http://127.0.0.1:$NGHTTPD_PORT/pose-ack -d "$WORK/pose" \
+  -H "authorization: Bearer bench" -H "splatedge-type: POSE" -H "content-type: application/x-splatedge"
+# The project's own client (SplatHTTPClient, swift-nio-http2) on the same route with the same
+# connections and streams in flight as h2load: its CPU per request beside h2load's above.
+CLIENT_REQUESTS=50000
+echo "== gs-lab bench http-client (SplatHTTPClient) POST POSE on edge-serverd, $CLIENT_REQUESTS requests, 16 connections x 32 streams"
+before=$(awk '{print $14 + $15}' /proc/$SERVER/stat)
+$BIN/gs-lab bench http-client --server 127.0.0.1:$HTTP_PORT --token bench --requests $CLIENT_REQUESTS --connections 16 --streams 32
+after=$(awk '{print $14 + $15}' /proc/$SERVER/stat)
+awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v requests=$CLIENT_REQUESTS \
+  'BEGIN { printf "server CPU: %.1f us/request\n", ticks * 1e6 / hz / requests }'
 echo "== h2load on a routed path (router, 404) on edge-serverd: $H2LOAD"
 h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/no-such-route

@@ -16,5 +16,6 @@ struct BenchCommand: ParsableCommand {
             IRACBenchCommand.self,
             STTGSBenchCommand.self,
             DaemonBenchCommand.self,
+            HTTPClientBenchCommand.self,
         ])
 }

@@ -85,11 +85,21 @@ private final class FrameCollector: ChannelInboundHandler {
     private var pending: [HTTP2StreamID: (response: H2FrameClient.Response, promise: EventLoopPromise<H2FrameClient.Response>)] = [:]
     private(set) var goAways: [HTTP2StreamID] = []
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    private var eventLoop: (any EventLoop)!
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        eventLoop = context.eventLoop
+    }
+
+    /// Breaks the handler ↔ context cycle when the pipeline is torn down (AddressSanitizer's
+    /// leak check found every closed test connection's pipeline kept alive by it).
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func send(_ method: String, _ path: String, headers extra: [(String, String)], body: ByteBuffer?) -> EventLoopFuture<H2FrameClient.Response> {
-        let context = self.context!
-        guard goAways.isEmpty else { return context.eventLoop.makeFailedFuture(H2FrameClient.GoingAway()) }
+        guard goAways.isEmpty else { return eventLoop.makeFailedFuture(H2FrameClient.GoingAway()) }
+        // After the pipeline is gone a write would fail the same way.
+        guard let context else { return eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel) }
         let streamID = nextStreamID
         nextStreamID = nextStreamID.advanced(by: 2)
         let promise = context.eventLoop.makePromise(of: H2FrameClient.Response.self)

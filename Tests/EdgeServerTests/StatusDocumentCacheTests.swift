@@ -1,9 +1,10 @@
 import Foundation
+import NIOCore
 import Testing
 
 @testable import EdgeServer
 
-@Suite("StatusDocumentCache: one encoding per distinct /v1/status document")
+@Suite("StatusDocumentCache: the /v1/status document, built at most once per slot")
 struct StatusDocumentCacheTests {
     static func report(uptime: Double, robots: Int) -> StatusReport {
         StatusReport(
@@ -11,21 +12,31 @@ struct StatusDocumentCacheTests {
             slots: SlotStatistics(), store: StoreUsage(), model: TrainingStatus())
     }
 
-    static func decoded(_ body: [UInt8]) throws -> StatusReport {
+    static func decoded(_ response: HTTPResponse) throws -> StatusReport {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(StatusReport.self, from: Data(body))
+        return try decoder.decode(StatusReport.self, from: Data(response.body.readableBytesView))
     }
 
-    @Test("the body is the report's JSON, uptime to the millisecond, and changes with the report")
-    func bodyFollowsReport() throws {
-        let cache = StatusDocumentCache()
-        let first = cache.body(for: Self.report(uptime: 12.3456789, robots: 1))
-        #expect(try Self.decoded(first) == Self.report(uptime: 12.345, robots: 1))
-        #expect(cache.body(for: Self.report(uptime: 12.3459, robots: 1)) == first, "same millisecond, same document")
-        let joined = cache.body(for: Self.report(uptime: 12.3459, robots: 2))
-        #expect(try Self.decoded(joined).sessions == ["robot": 2], "a new session shows at once")
-        let later = cache.body(for: Self.report(uptime: 12.347, robots: 2))
-        #expect(try Self.decoded(later).uptimeSeconds == 12.347)
+    @Test("the body is the report's JSON, reused within the refresh interval and rebuilt after it")
+    func refreshesOncePerInterval() throws {
+        let cache = StatusDocumentCache(refresh: .milliseconds(100))
+        let start = ContinuousClock.now
+        var builds = 0
+        func response(at offset: Duration, robots: Int) -> HTTPResponse {
+            cache.response(now: start + offset) {
+                builds += 1
+                return Self.report(uptime: offset / .seconds(1), robots: robots)
+            }
+        }
+        let first = response(at: .zero, robots: 1)
+        #expect(first.status == .ok && first.headers.first(name: "content-type") == "application/json")
+        #expect(try Self.decoded(first) == Self.report(uptime: 0, robots: 1))
+        let within = response(at: .milliseconds(99), robots: 2)
+        #expect(builds == 1, "within the interval the report is not even built")
+        #expect(try Self.decoded(within) == Self.report(uptime: 0, robots: 1))
+        let after = response(at: .milliseconds(100), robots: 2)
+        #expect(builds == 2)
+        #expect(try Self.decoded(after) == Self.report(uptime: 0.1, robots: 2), "a new session shows one interval later at most")
     }
 }

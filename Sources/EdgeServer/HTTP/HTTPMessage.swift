@@ -2,36 +2,31 @@ import NIOCore
 import NIOHTTP1
 
 /// A complete HTTP request as the router sees it, whatever the transport (HTTP/1.1 or an
-/// HTTP/2 stream translated by `HTTP2FramePayloadToHTTP1ServerCodec`).
+/// HTTP/2 stream of ``NGHTTP2ConnectionHandler``).
 struct HTTPRequest: Sendable {
     /// The request line and headers as received.
     var head: HTTPRequestHead
     var method: HTTPMethod
-    /// The path without the query string.
-    var path: String
-    var query: [String: String]
+    /// The target split into path, segments and query.
+    var target: RequestTarget
     var headers: HTTPHeaders
     var body: ByteBuffer
 
-    init(head: HTTPRequestHead, body: ByteBuffer) {
+    /// A request; `target` is `head.uri` split (``RequestTarget``), passed in when the caller
+    /// already split it for the access check.
+    init(head: HTTPRequestHead, target: RequestTarget? = nil, body: ByteBuffer) {
         self.head = head
         method = head.method
         headers = head.headers
         self.body = body
-        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        path = String(parts.first ?? "")
-        var query: [String: String] = [:]
-        if parts.count == 2 {
-            for pair in parts[1].split(separator: "&") {
-                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                query[String(kv[0])] = kv.count == 2 ? String(kv[1]) : ""
-            }
-        }
-        self.query = query
+        self.target = target ?? RequestTarget(head.uri)
     }
 
+    /// The path without the query string.
+    var path: Substring { target.path }
+
     /// Path segments (`/v1/uploads/a/b` → `["v1", "uploads", "a", "b"]`).
-    var segments: [Substring] { path.split(separator: "/") }
+    var segments: [Substring] { target.segments }
 }
 
 /// A complete HTTP response.

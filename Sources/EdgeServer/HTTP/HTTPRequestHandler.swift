@@ -19,6 +19,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let isHTTP2Stream: Bool
     private let admission: ConnectionAdmission
     private var head: HTTPRequestHead?
+    /// The head's URI split, once for the access check and the route.
+    private var requestTarget: RequestTarget?
     private var body: ByteBuffer?
     private var bodyTooLarge = false
     /// The route takes no body (operations routes, unknown paths): none is kept.
@@ -54,7 +56,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             // connection's handshake; a refused one is answered at once and, over HTTP/1.1, its
             // connection closed, so an unauthenticated peer cannot hold it by never finishing a
             // large body.
-            switch router.access(for: head) {
+            let requestTarget = RequestTarget(head.uri)
+            self.requestTarget = requestTarget
+            switch router.access(for: head, target: requestTarget) {
             case .open:
                 admission.authenticated()
                 discardBody = true
@@ -91,8 +95,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                     keepAlive: isHTTP2Stream, omitBody: isHead, target: target)
                 return
             }
-            let request = HTTPRequest(head: head, body: body ?? ByteBuffer())
+            let request = HTTPRequest(head: head, target: requestTarget, body: body ?? ByteBuffer())
             body = nil
+            requestTarget = nil
             switch router.route(request) {
             case .immediate(let response, let route):
                 write(response, route: route, keepAlive: keepAlive, omitBody: isHead, target: target)

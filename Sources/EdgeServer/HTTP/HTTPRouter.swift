@@ -40,7 +40,7 @@ final class HTTPRouter: Sendable {
     private let models: @Sendable () -> ModelListing
     private let sessionRoutes: HTTPSessionRoutes
     private let mixedReality: MixedRealityBoard
-    private let statusDocuments = StatusDocumentCache()
+    private let statusDocuments: StatusDocumentCache
     private let liveView: LiveViewRoutes?
     private let views: ViewRenderDesk
     private let spaceSync: SpaceSyncBoard
@@ -48,13 +48,17 @@ final class HTTPRouter: Sendable {
     /// A router for the session `services`, bearer tokens checked by `authority`, `/v1/status`
     /// from `status`, `/v1/models` from `models`, MR frames from `mixedReality`, the live
     /// view's routes from `liveView`, other edges' views (`POST /v1/views`) from `views` and
-    /// the space replicas' synchronisation (`POST /v1/sync`) into `spaceSync`.
+    /// the space replicas' synchronisation (`POST /v1/sync`) into `spaceSync`. The status
+    /// document is rebuilt at most once per `statusRefresh` (the slot length:
+    /// ``StatusDocumentCache``).
     init(
         services: SessionServices, authority: TokenAuthority, mixedReality: MixedRealityBoard, liveView: LiveViewRoutes? = nil,
         views: ViewRenderDesk = ViewRenderDesk(memberID: ""), spaceSync: SpaceSyncBoard = SpaceSyncBoard(),
         models: @escaping @Sendable () -> ModelListing = { ModelListing(serving: 0, versions: []) },
+        statusRefresh: Duration = .milliseconds(100),
         status: @escaping @Sendable () -> StatusReport
     ) {
+        statusDocuments = StatusDocumentCache(refresh: statusRefresh)
         self.liveView = liveView
         self.views = views
         self.spaceSync = spaceSync
@@ -105,7 +109,7 @@ final class HTTPRouter: Sendable {
         case .metrics:
             return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4", body: ByteBuffer(bytes: metrics.exposition()))
         case .status:
-            return .json(.ok, statusDocuments.body(for: status()))
+            return statusDocuments.response(report: status)
         case .models:
             return .json(.ok, (try? JSONEncoder.daemonStyle().encode(models())).map(Array.init) ?? Array("{}".utf8))
         }
@@ -121,12 +125,13 @@ final class HTTPRouter: Sendable {
         case refused(Result)
     }
 
-    /// Checks the bearer token of a request head, before any of its body is read.
-    func access(for head: HTTPRequestHead) -> Access {
-        let path = head.uri.prefix { $0 != "?" }
-        if let liveView, LiveViewRoutes.handles(path) { return liveView.access(for: head) }
-        let segments = path.split(separator: "/")
-        guard segments.count >= 2, segments[0] == "v1", let route = Self.protectedRoutes[segments[1]] else { return .open }
+    /// Checks the bearer token of a request head, before any of its body is read; `target` is
+    /// the head's URI split (the handler splits it once for this check and the route).
+    func access(for head: HTTPRequestHead, target: RequestTarget) -> Access {
+        // The path test first: binding `liveView` copies the struct (a retain per field).
+        if LiveViewRoutes.handles(target.path), let liveView { return liveView.access(for: head) }
+        let segments = target.segments
+        guard segments.count >= 2, segments[0] == "v1", let route = Self.protectedRoute(segments[1]) else { return .open }
         let header = head.headers.first(name: "authorization") ?? ""
         let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
         guard let grant = authority.grant(for: token) else {
@@ -138,15 +143,23 @@ final class HTTPRouter: Sendable {
         return .granted
     }
 
-    /// Token-protected top-level routes under `/v1`, with their metrics labels.
-    private static let protectedRoutes: [Substring: String] = [
-        "sessions": "sessions", "uploads": "uploads", "robots": "mr", "views": "views", "sync": "sync",
-    ]
+    /// The metrics label of a token-protected top-level route under `/v1`, nil for the others
+    /// (a switch rather than a dictionary, so no request hashes its segment for it).
+    private static func protectedRoute(_ segment: Substring) -> String? {
+        switch segment {
+        case "sessions": "sessions"
+        case "uploads": "uploads"
+        case "robots": "mr"
+        case "views": "views"
+        case "sync": "sync"
+        default: nil
+        }
+    }
 
     /// Routes a complete request whose head ``access(for:)`` did not refuse (the request handler
     /// checks it before reading the body, so the token is hashed once per request).
     func route(_ request: HTTPRequest) -> Result {
-        if let liveView, LiveViewRoutes.handles(request.path[...]) { return liveView.route(request) }
+        if LiveViewRoutes.handles(request.path), let liveView { return liveView.route(request) }
         let segments = request.segments
         switch (request.method, segments.first) {
         case (.GET, "healthz") where segments.count == 1:

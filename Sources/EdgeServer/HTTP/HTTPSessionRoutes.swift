@@ -17,6 +17,8 @@ import Protocol
 struct HTTPSessionRoutes: Sendable {
     static let payloadType = "application/x-splatedge"
     static let framesType = "application/x-splatedge-frames"
+    /// The answer to a message that expects none (204), built once: every POSE gets it.
+    static let accepted = HTTPResponse(status: .noContent, contentType: payloadType, body: ByteBuffer())
     /// Server messages kept per HTTP session between polls.
     static let inboxCapacity = 256
 
@@ -67,10 +69,10 @@ struct HTTPSessionRoutes: Sendable {
         case .record(let reply?):
             return Self.payload(reply)
         case .record(nil):
-            return HTTPResponse(status: .noContent, contentType: Self.payloadType, body: ByteBuffer())
+            return Self.accepted
         case .closeSession:
             services.sessions.close(session, reason: "bye")
-            return HTTPResponse(status: .noContent, contentType: Self.payloadType, body: ByteBuffer())
+            return Self.accepted
         case .refuse(let error, _):
             return refusal(error)
         case .openSession, .upload, .logClientError:
@@ -149,10 +151,15 @@ struct HTTPSessionRoutes: Sendable {
             status: .ok, contentType: payloadType, body: body, headers: ["splatedge-type": message.type.description])
     }
 
-    /// A message type from its documented name (`POSE`) or its wire number (`3`).
+    /// Message types by their documented names.
+    private static let namedTypes = Dictionary(uniqueKeysWithValues: MessageType.allCases.map { ($0.description, $0) })
+
+    /// A message type from its documented name (`POSE`, any case) or its wire number (`3`).
     static func messageType(_ header: String?) throws(ProtocolError) -> MessageType {
         guard let header else { throw ProtocolError(.unknownType, "the splatedge-type header is missing") }
-        if let type = MessageType.allCases.first(where: { $0.description == header.uppercased() }) { return type }
+        // Clients send the documented upper-case name: it is looked up as sent, and upper-cased
+        // (a new string) only when that fails.
+        if let type = namedTypes[header] ?? namedTypes[header.uppercased()] { return type }
         if let raw = UInt8(header), let type = MessageType(rawValue: raw) { return type }
         throw ProtocolError(.unknownType, "splatedge-type \"\(header)\" names no message")
     }

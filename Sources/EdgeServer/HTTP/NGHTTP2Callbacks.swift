@@ -80,33 +80,38 @@ enum NGHTTP2Callbacks {
         return session
     }
 
-    /// Submits a response's HEADERS (`:status` first, connection-specific fields dropped, RFC
-    /// 9113 §8.2.2) and, with `hasBody`, a data provider that pulls from the stream. nghttp2
-    /// copies the header fields and the provider during the call.
+    /// Submits a response's HEADERS (`:status` first, names lower-cased, connection-specific
+    /// fields dropped, RFC 9113 §8.2.1-8.2.2) and, with `hasBody`, a data provider that pulls
+    /// from the stream. nghttp2 copies the header fields and the provider during the call.
+    ///
+    /// Every response passes here, so the fields are laid out in one byte array (names and
+    /// values back to back, their lengths in a second) and the `nghttp2_nv` list built over it,
+    /// with no string per field.
     static func submitResponse(session: OpaquePointer, streamID: Int32, head: HTTPResponseHead, hasBody: Bool) {
-        var fields: [(String, String)] = [(":status", String(head.status.code))]
-        fields.reserveCapacity(head.headers.count + 1)
-        for (name, value) in head.headers {
-            let lowered = name.lowercased()
-            guard !connectionSpecific.contains(lowered) else { continue }
-            fields.append((lowered, value))
-        }
         var storage: [UInt8] = []
-        var ranges: [(name: Range<Int>, value: Range<Int>)] = []
-        ranges.reserveCapacity(fields.count)
-        for (name, value) in fields {
-            let nameStart = storage.count
+        storage.reserveCapacity(128)
+        var lengths: [(name: Int, value: Int)] = []
+        lengths.reserveCapacity(head.headers.count + 1)
+        func append(_ name: String, _ value: String) {
+            let start = storage.count
             storage.append(contentsOf: name.utf8)
-            let valueStart = storage.count
+            let nameEnd = storage.count
+            for index in start..<nameEnd where 0x41...0x5A ~= storage[index] { storage[index] |= 0x20 }
             storage.append(contentsOf: value.utf8)
-            ranges.append((nameStart..<valueStart, valueStart..<storage.count))
+            lengths.append((nameEnd - start, storage.count - nameEnd))
         }
+        append(":status", String(head.status.code))
+        for (name, value) in head.headers where !isConnectionSpecific(name) { append(name, value) }
         storage.withUnsafeMutableBufferPointer { bytes in
-            let base = bytes.baseAddress!
-            let nva = ranges.map { range in
-                nghttp2_nv(
-                    name: base + range.name.lowerBound, value: base + range.value.lowerBound, namelen: range.name.count,
-                    valuelen: range.value.count, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
+            var cursor = bytes.baseAddress!
+            var nva: [nghttp2_nv] = []
+            nva.reserveCapacity(lengths.count)
+            for (nameLength, valueLength) in lengths {
+                nva.append(
+                    nghttp2_nv(
+                        name: cursor, value: cursor + nameLength, namelen: nameLength, valuelen: valueLength,
+                        flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                cursor += nameLength + valueLength
             }
             if hasBody {
                 var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: NGHTTP2Callbacks.readResponse)
@@ -117,7 +122,16 @@ enum NGHTTP2Callbacks {
         }
     }
 
-    private static let connectionSpecific: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]
+    /// The connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2), any case.
+    private static func isConnectionSpecific(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 7: name.lowercased() == "upgrade"
+        case 10: ["connection", "keep-alive"].contains(name.lowercased())
+        case 16: name.lowercased() == "proxy-connection"
+        case 17: name.lowercased() == "transfer-encoding"
+        default: false
+        }
+    }
 
     /// The data provider's read callback: the stream's queued bytes, by stream id.
     private static let readResponse: nghttp2_data_source_read_callback = { _, streamID, buffer, length, flags, _, userData in

@@ -1,21 +1,36 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 
-/// The `/v1/status` JSON, encoded once per distinct document: monitors and load balancers poll
-/// the route far more often than its content changes, and Foundation's `JSONEncoder` costs several
-/// times what the rest of the request does. Uptime is reported to the millisecond, so a document
-/// is reused at most within the millisecond it describes.
+/// The `/v1/status` answer, built and encoded at most once per `refresh` interval (the slot
+/// length τ) and shared by every request in between.
+///
+/// Monitors and load balancers poll the route far more often than its content changes, and
+/// building the report (session counts under the registry's lock, two dictionaries by role)
+/// and encoding it with Foundation's `JSONEncoder` (sorted, snake-case keys) costs many times
+/// what the rest of an HTTP/2 request does. The document describes the daemon as of its
+/// `uptime_seconds`, which is at most one slot old: the slot statistics in it change once per
+/// slot anyway, and a session opened since shows at the next refresh.
 final class StatusDocumentCache: Sendable {
     private let encoder = JSONEncoder.daemonStyle()
-    private let last = NIOLockedValueBox<(report: StatusReport, body: [UInt8])?>(nil)
+    private let refresh: Duration
+    private let last = NIOLockedValueBox<(builtAt: ContinuousClock.Instant, response: HTTPResponse)?>(nil)
 
-    /// The JSON of `report` (uptime truncated to whole milliseconds).
-    func body(for report: StatusReport) -> [UInt8] {
-        var report = report
-        report.uptimeSeconds = (report.uptimeSeconds * 1000).rounded(.down) / 1000
-        if let cached = last.withLockedValue({ $0 }), cached.report == report { return cached.body }
-        let body = (try? encoder.encode(report)).map(Array.init) ?? Array("{}".utf8)
-        last.withLockedValue { $0 = (report, body) }
-        return body
+    /// A cache whose document is rebuilt once it is `refresh` old.
+    init(refresh: Duration) {
+        self.refresh = refresh
+    }
+
+    /// The status response as of `now`: the cached one while it is younger than the refresh
+    /// interval (or newer than `now`, built by another event loop meanwhile), otherwise
+    /// `report()` encoded (and kept).
+    func response(now: ContinuousClock.Instant = .now, report: () -> StatusReport) -> HTTPResponse {
+        if let cached = last.withLockedValue({ $0 }), now - cached.builtAt < refresh {
+            return cached.response
+        }
+        let body = (try? encoder.encode(report())).map { ByteBuffer(bytes: $0) } ?? ByteBuffer(string: "{}")
+        let response = HTTPResponse(status: .ok, contentType: "application/json", body: body)
+        last.withLockedValue { $0 = (now, response) }
+        return response
     }
 }

@@ -144,7 +144,8 @@ final class EdgeDaemon: Sendable {
         liveView.reportStatus { [weak self] in self?.statusReport() }
         let router = HTTPRouter(
             services: sessionServices, authority: authority, mixedReality: mixedReality, liveView: liveViewRoutes(authority: authority),
-            views: viewDesk, spaceSync: spaceSync, models: { [modelBoard] in modelBoard.listing }
+            views: viewDesk, spaceSync: spaceSync, models: { [modelBoard] in modelBoard.listing },
+            statusRefresh: .microseconds(Int64(configuration.slotLengthMilliseconds * 1000))
         ) { [self] in statusReport() }
         let http: HTTPListener
         let binary: BinaryListener

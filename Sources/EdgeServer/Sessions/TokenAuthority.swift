@@ -25,13 +25,18 @@ struct TokenAuthority: Sendable {
     /// daemon grants a missing token every client id and role.
     func grant(for token: String) -> TokenGrant? {
         if token.isEmpty { return allowAnonymous ? .unrestricted("") : nil }
-        let candidate = Array(SHA256.hash(data: Array(token.utf8)))
+        // Every HTTP request on a protected route passes here: the token's bytes are hashed
+        // in place and the digest compared without copying either into an array.
+        var token = token
+        let candidate = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
         var found = -1
-        for (index, digest) in digests.enumerated() {
-            // mask is all ones when equal, zero otherwise; a later equal token (a duplicate)
-            // would select the same secret, so which one wins does not matter.
-            let mask = -Int(Self.equalBit(digest, candidate))
-            found = (index & mask) | (found & ~mask)
+        candidate.withUnsafeBytes { candidate in
+            for (index, digest) in digests.enumerated() {
+                // mask is all ones when equal, zero otherwise; a later equal token (a duplicate)
+                // would select the same secret, so which one wins does not matter.
+                let mask = -Int(Self.equalBit(digest, candidate))
+                found = (index & mask) | (found & ~mask)
+            }
         }
         return found >= 0 ? grants[found] : nil
     }
@@ -42,7 +47,7 @@ struct TokenAuthority: Sendable {
     }
 
     /// 1 when equal, 0 otherwise, touching every byte.
-    private static func equalBit(_ a: [UInt8], _ b: [UInt8]) -> UInt8 {
+    private static func equalBit(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> UInt8 {
         var difference: UInt8 = 0
         for index in 0..<a.count { difference |= a[index] ^ b[index] }
         return difference == 0 ? 1 : 0
