@@ -49,6 +49,8 @@ let package = Package(
         .systemLibrary(
             name: "CNGHTTP2", path: "Sources/CNGHTTP2",
             providers: [.apt(["libnghttp2-dev"])]),
+        // What the HTTP/2 client and server share around libnghttp2.
+        .target(name: "NGHTTP2Support", dependencies: ["CNGHTTP2"]),
 
         // Libraries: no project dependencies except Optimizers → Wireless.
         .target(
@@ -59,12 +61,11 @@ let package = Package(
         .target(
             name: "SplatClient",
             dependencies: [
-                "Protocol", "SeededRandom",
+                "Protocol", "SeededRandom", "CNGHTTP2", "NGHTTP2Support",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
@@ -114,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "EdgeServer",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2", "Training", "Cluster", "SplatClient",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2", "NGHTTP2Support", "Training", "Cluster", "SplatClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

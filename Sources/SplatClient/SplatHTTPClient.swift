@@ -1,12 +1,11 @@
 import Crypto
 import NIOCore
 import NIOHTTP1
-import NIOHTTP2
 import NIOPosix
 import Protocol
 
 /// An HTTP/2 (h2c, prior knowledge) client for `edge-serverd`'s routes: one TCP connection,
-/// one stream per request.
+/// one stream per request, on libnghttp2 (``NGHTTP2ClientHandler``).
 public final class SplatHTTPClient: Sendable {
     /// A complete response.
     public struct Response: Sendable {
@@ -19,7 +18,7 @@ public final class SplatHTTPClient: Sendable {
     }
 
     private let channel: any Channel
-    private let multiplexer: NIOHTTP2Handler.AsyncStreamMultiplexer<Void>
+    private let connection: NIOLoopBound<NGHTTP2ClientHandler>
     private let authority: String
     private let token: String?
 
@@ -27,19 +26,21 @@ public final class SplatHTTPClient: Sendable {
     public static func connect(
         host: String, port: Int, token: String? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> SplatHTTPClient {
-        let (channel, multiplexer) = try await ClientBootstrap(group: group)
+        let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: host, port: port) { channel in
-                channel.configureAsyncHTTP2Pipeline(mode: .client) { stream in
-                    stream.eventLoop.makeSucceededVoidFuture()
-                }.map { (channel, $0) }
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(NGHTTP2ClientHandler()) }
             }
-        return SplatHTTPClient(channel: channel, multiplexer: multiplexer, authority: "\(host):\(port)", token: token)
+            .connect(host: host, port: port).get()
+        let connection = try await channel.eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: NGHTTP2ClientHandler.self), eventLoop: channel.eventLoop)
+        }.get()
+        return SplatHTTPClient(channel: channel, connection: connection, authority: "\(host):\(port)", token: token)
     }
 
-    private init(channel: any Channel, multiplexer: NIOHTTP2Handler.AsyncStreamMultiplexer<Void>, authority: String, token: String?) {
+    private init(channel: any Channel, connection: NIOLoopBound<NGHTTP2ClientHandler>, authority: String, token: String?) {
         self.channel = channel
-        self.multiplexer = multiplexer
+        self.connection = connection
         self.authority = authority
         self.token = token
     }
@@ -65,28 +66,17 @@ public final class SplatHTTPClient: Sendable {
         _ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: [UInt8],
         onHead: (HTTPResponseHead) throws -> Void, onBody: (ByteBuffer) async throws -> Void
     ) async throws {
-        let stream = try await multiplexer.openStream { stream in
-            stream.eventLoop.makeCompletedFuture {
-                try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http))
-                return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: stream)
-            }
-        }
         var requestHeaders = headers
-        requestHeaders.replaceOrAdd(name: "host", value: authority)
         if let token { requestHeaders.replaceOrAdd(name: "authorization", value: "Bearer \(token)") }
-        let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: requestHeaders)
-        try await stream.executeThenClose { inbound, outbound in
-            try await outbound.write(.head(head))
-            if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-            try await outbound.write(.end(nil))
-            for try await part in inbound {
-                switch part {
-                case .head(let head): try onHead(head)
-                case .body(let bytes): try await onBody(bytes)
-                case .end: return
-                }
+        let request = NGHTTP2ClientHandler.Request(
+            method: method, path: path, authority: authority, headers: requestHeaders, body: ByteBuffer(bytes: body))
+        let (parts, continuation) = NGHTTP2ClientHandler.ResponseParts.makeStream()
+        connection.eventLoop.execute { [connection] in connection.value.submit(request, parts: continuation) }
+        for try await part in parts {
+            switch part {
+            case .head(let head): try onHead(head)
+            case .body(let bytes): try await onBody(bytes)
             }
-            throw SplatClientError.closed
         }
     }
 

@@ -1,4 +1,5 @@
 import CNGHTTP2
+import NGHTTP2Support
 import NIOCore
 import NIOHTTP1
 
@@ -80,56 +81,20 @@ enum NGHTTP2Callbacks {
         return session
     }
 
-    /// Submits a response's HEADERS (`:status` first, names lower-cased, connection-specific
-    /// fields dropped, RFC 9113 §8.2.1-8.2.2) and, with `hasBody`, a data provider that pulls
-    /// from the stream. nghttp2 copies the header fields and the provider during the call.
-    ///
-    /// Every response passes here, so the fields are laid out in one byte array (names and
-    /// values back to back, their lengths in a second) and the `nghttp2_nv` list built over it,
-    /// with no string per field.
+    /// Submits a response's HEADERS (`:status` first, then the head's fields as
+    /// ``NGHTTP2HeaderBlock`` lays them out) and, with `hasBody`, a data provider that pulls from
+    /// the stream. nghttp2 copies the header fields and the provider during the call.
     static func submitResponse(session: OpaquePointer, streamID: Int32, head: HTTPResponseHead, hasBody: Bool) {
-        var storage: [UInt8] = []
-        storage.reserveCapacity(128)
-        var lengths: [(name: Int, value: Int)] = []
-        lengths.reserveCapacity(head.headers.count + 1)
-        func append(_ name: String, _ value: String) {
-            let start = storage.count
-            storage.append(contentsOf: name.utf8)
-            let nameEnd = storage.count
-            for index in start..<nameEnd where 0x41...0x5A ~= storage[index] { storage[index] |= 0x20 }
-            storage.append(contentsOf: value.utf8)
-            lengths.append((nameEnd - start, storage.count - nameEnd))
-        }
-        append(":status", String(head.status.code))
-        for (name, value) in head.headers where !isConnectionSpecific(name) { append(name, value) }
-        storage.withUnsafeMutableBufferPointer { bytes in
-            var cursor = bytes.baseAddress!
-            var nva: [nghttp2_nv] = []
-            nva.reserveCapacity(lengths.count)
-            for (nameLength, valueLength) in lengths {
-                nva.append(
-                    nghttp2_nv(
-                        name: cursor, value: cursor + nameLength, namelen: nameLength, valuelen: valueLength,
-                        flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
-                cursor += nameLength + valueLength
-            }
+        var block = NGHTTP2HeaderBlock(fields: head.headers.count + 1)
+        block.append(":status", String(head.status.code))
+        for (name, value) in head.headers { block.append(name, value) }
+        block.withNameValues { list, count in
             if hasBody {
                 var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: NGHTTP2Callbacks.readResponse)
-                nghttp2_submit_response(session, streamID, nva, nva.count, &provider)
+                nghttp2_submit_response(session, streamID, list, count, &provider)
             } else {
-                nghttp2_submit_response(session, streamID, nva, nva.count, nil)
+                nghttp2_submit_response(session, streamID, list, count, nil)
             }
-        }
-    }
-
-    /// The connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2), any case.
-    private static func isConnectionSpecific(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 7: name.lowercased() == "upgrade"
-        case 10: ["connection", "keep-alive"].contains(name.lowercased())
-        case 16: name.lowercased() == "proxy-connection"
-        case 17: name.lowercased() == "transfer-encoding"
-        default: false
         }
     }
 
