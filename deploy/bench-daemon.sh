@@ -4,9 +4,10 @@
 # files of the same bytes: /healthz, /v1/status (an ordinary routed request with a JSON body),
 # POST of a POSE to an HTTP session (an ordinary route with a request body; nghttpd answers the
 # same POST from an empty file), plus a 404 route; then the project's client (SplatHTTPClient,
-# `gs-lab bench http-client`) on the POST POSE route. Server CPU per request is printed for every
-# case, and the client's (h2load's, i.e. libnghttp2's, or SplatHTTPClient's) beside it.
-# BENCH_SKIP_BINARY=1 skips the binary ingest runs.
+# `gs-lab bench http-client`, on libnghttp2 too) on the POST POSE route. Server CPU per request is
+# printed for every case, and the client's (h2load's or SplatHTTPClient's) beside it.
+# BENCH_SKIP_BINARY=1 skips the binary ingest runs; CLIENT_BASELINE=path/to/gs-lab runs that
+# build's client too, in the same run (e.g. a copy of the previous build).
 # Usage: deploy/bench-daemon.sh [seconds]   (run `make bench-daemon`, which builds first)
 set -eu
 SECONDS_PER_RUN=${1:-5}
@@ -79,14 +80,18 @@ h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/v1/sessions/bench-0/messages
 echo "== h2load POST to an empty file on nghttpd (same body and headers): $H2LOAD"
 h2load_with_cpu $NGHTTPD http://127.0.0.1:$NGHTTPD_PORT/pose-ack -d "$WORK/pose" \
   -H "authorization: Bearer bench" -H "splatedge-type: POSE" -H "content-type: application/x-splatedge"
-# The project's own client (SplatHTTPClient, swift-nio-http2) on the same route with the same
-# connections and streams in flight as h2load: its CPU per request beside h2load's above.
+# The project's own client (SplatHTTPClient) on the same route with the same connections and
+# streams in flight as h2load: its CPU per request beside h2load's above.
 CLIENT_REQUESTS=50000
-echo "== gs-lab bench http-client (SplatHTTPClient) POST POSE on edge-serverd, $CLIENT_REQUESTS requests, 16 connections x 32 streams"
-before=$(awk '{print $14 + $15}' /proc/$SERVER/stat)
-$BIN/gs-lab bench http-client --server 127.0.0.1:$HTTP_PORT --token bench --requests $CLIENT_REQUESTS --connections 16 --streams 32
-after=$(awk '{print $14 + $15}' /proc/$SERVER/stat)
-awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v requests=$CLIENT_REQUESTS \
-  'BEGIN { printf "server CPU: %.1f us/request\n", ticks * 1e6 / hz / requests }'
+client_bench() {
+  echo "== $1 bench http-client (SplatHTTPClient) POST POSE on edge-serverd, $CLIENT_REQUESTS requests, 16 connections x 32 streams"
+  before=$(awk '{print $14 + $15}' /proc/$SERVER/stat)
+  "$1" bench http-client --server 127.0.0.1:$HTTP_PORT --token bench --requests $CLIENT_REQUESTS --connections 16 --streams 32
+  after=$(awk '{print $14 + $15}' /proc/$SERVER/stat)
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v requests=$CLIENT_REQUESTS \
+    'BEGIN { printf "server CPU: %.1f us/request\n", ticks * 1e6 / hz / requests }'
+}
+client_bench $BIN/gs-lab
+if [ -n "${CLIENT_BASELINE:-}" ]; then client_bench "$CLIENT_BASELINE"; fi
 echo "== h2load on a routed path (router, 404) on edge-serverd: $H2LOAD"
 h2load_with_cpu $SERVER http://127.0.0.1:$HTTP_PORT/no-such-route

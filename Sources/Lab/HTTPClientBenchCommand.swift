@@ -9,7 +9,7 @@ import SplatClient
     import Darwin
 #endif
 
-/// `gs-lab bench http-client`: the CPU time `SplatHTTPClient` (swift-nio-http2) spends per
+/// `gs-lab bench http-client`: the CPU time `SplatHTTPClient` spends per
 /// request, POSTing POSE payloads to a running `edge-serverd` over h2c.
 ///
 /// It is the client-side twin of `h2load` (libnghttp2's client) in `deploy/bench-daemon.sh`:

@@ -82,7 +82,7 @@ struct HTTPSessionRoutes: Sendable {
     }
 
     private func poll(clientID: String) -> HTTPResponse {
-        guard let session = attachedSession(clientID), let connection = session.snapshot.connection as? HTTPSessionConnection else {
+        guard let session = attachedSession(clientID), let connection = session.connection as? HTTPSessionConnection else {
             return refusal(ProtocolError(.unexpectedMessage, "no HTTP session for client \(clientID)"))
         }
         session.touch()
@@ -105,7 +105,7 @@ struct HTTPSessionRoutes: Sendable {
     /// session is not idle; when it ends (the client reset it or its connection dropped),
     /// messages queue for polling again and the idle timer restarts.
     func events(clientID: String) -> HTTPRouter.Result {
-        guard let session = attachedSession(clientID), let connection = session.snapshot.connection as? HTTPSessionConnection else {
+        guard let session = attachedSession(clientID), let connection = session.connection as? HTTPSessionConnection else {
             return .immediate(refusal(ProtocolError(.unexpectedMessage, "no HTTP session for client \(clientID)")), route: "sessions")
         }
         session.touch()
@@ -122,7 +122,7 @@ struct HTTPSessionRoutes: Sendable {
     }
 
     private func attachedSession(_ clientID: String) -> Session? {
-        guard let session = services.sessions.session(clientID: clientID), session.snapshot.connection is HTTPSessionConnection
+        guard let session = services.sessions.session(clientID: clientID), session.connection is HTTPSessionConnection
         else { return nil }
         return session
     }

@@ -35,8 +35,7 @@ enum NGHTTP2Callbacks {
             let connection = NGHTTP2Callbacks.handler(userData)
             guard let stream = connection.streams[frame.pointee.hd.stream_id] else { return 0 }
             let accepted = stream.addField(
-                name: String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-                value: String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self),
+                name: UnsafeBufferPointer(start: name, count: nameLength), value: UnsafeBufferPointer(start: value, count: valueLength),
                 limit: connection.settings.maxHeaderListBytes)
             return accepted ? 0 : NGHTTP2Callbacks.streamFailure
         }

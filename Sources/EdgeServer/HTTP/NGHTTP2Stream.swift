@@ -20,7 +20,8 @@ final class NGHTTP2Stream: HTTPResponseTarget {
     // The request as its header fields arrive (RFC 9113 §8.3.1 pseudo-header fields first).
     private var method: String?
     private var path: String?
-    private var headers = HTTPHeaders()
+    private var authority: String?
+    private var fields: [(String, String)] = []
     /// The header list's size as RFC 9113 §6.5.2 counts it (name + value + 32 per field).
     private(set) var headerListBytes = 0
 
@@ -44,26 +45,39 @@ final class NGHTTP2Stream: HTTPResponseTarget {
         self.handler = handler
     }
 
-    /// Adds a request header field; `false` when the list grows past `limit` bytes.
-    func addField(name: String, value: String, limit: Int) -> Bool {
-        headerListBytes += name.utf8.count + value.utf8.count + 32
+    /// Adds a request header field from nghttp2's bytes (valid during the call only); `false`
+    /// when the list grows past `limit` bytes. nghttp2 has checked the names (lower-case tokens,
+    /// RFC 9113 §8.2.1) and the pseudo-header fields (§8.3.1); pseudo-header names are matched
+    /// on their bytes, and the regular fields are kept as pairs until the head is built.
+    func addField(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, limit: Int) -> Bool {
+        headerListBytes += name.count + value.count + 32
         guard headerListBytes <= limit else { return false }
-        switch name {
-        case ":method": method = value
-        case ":path": path = value
-        case ":authority": headers.replaceOrAdd(name: "host", value: value)
-        case ":scheme": break
-        default: headers.add(name: name, value: value)
+        let text = String(decoding: value, as: UTF8.self)
+        guard name.first == UInt8(ascii: ":") else {
+            fields.append((String(decoding: name, as: UTF8.self), text))
+            return true
+        }
+        if name.elementsEqual(":method".utf8) {
+            method = text
+        } else if name.elementsEqual(":path".utf8) {
+            path = text
+        } else if name.elementsEqual(":authority".utf8) {
+            authority = text
         }
         return true
     }
 
-    /// The request head from the fields received (nghttp2 checked the pseudo-header fields,
-    /// RFC 9113 §8.3.1, before calling back).
+    /// The request head from the fields received (`:authority` as `host`, as HTTP/1.1 would
+    /// carry it). The fields go into `HTTPHeaders` in one piece: nghttp2 validated them already.
     func requestHead() -> HTTPRequestHead {
-        HTTPRequestHead(
+        var headers = fields
+        if let authority {
+            headers.removeAll { $0.0 == "host" }
+            headers.append(("host", authority))
+        }
+        return HTTPRequestHead(
             version: HTTPVersion(major: 2, minor: 0), method: HTTPMethod(rawValue: method ?? "GET"), uri: path ?? "/",
-            headers: headers)
+            headers: HTTPHeaders(headers))
     }
 
     // MARK: HTTPResponseTarget

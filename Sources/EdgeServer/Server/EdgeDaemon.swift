@@ -154,7 +154,7 @@ final class EdgeDaemon: Sendable {
                 configuration: configuration, router: router, group: group, metrics: metrics, logger: logger
             ) { [sessions] in
                 for session in sessions.sessions() {
-                    (session.snapshot.connection as? HTTPSessionConnection)?.sayGoodbyeForShutdown()
+                    (session.connection as? HTTPSessionConnection)?.sayGoodbyeForShutdown()
                 }
             }
             binary = try await BinaryListener(

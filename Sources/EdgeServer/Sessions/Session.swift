@@ -46,6 +46,10 @@ final class Session: Sendable {
 
     var isAttached: Bool { state.withLockedValue { $0.connection != nil } }
 
+    /// The attached connection (without copying the rest of the state, as ``snapshot`` does:
+    /// every HTTP session request reads it).
+    var connection: (any SessionConnection)? { state.withLockedValue { $0.connection } }
+
     /// Binds a connection, returning the one it replaces (a stale connection of the same client).
     func attach(_ connection: any SessionConnection) -> (any SessionConnection)? {
         defer { changes?.notify() }
