@@ -1,3 +1,4 @@
+import Foundation
 import Optimizers
 
 /// The controller's decision as a value: live member records → the SCC instance (SPEC §5) →
@@ -106,14 +107,37 @@ public struct PlacementPlanner: Sendable {
         return [main.key: main.value]
     }
 
+    /// Instances of at most this many assignments (M^pairs) are searched exhaustively when the
+    /// configured solver finds no feasible one (a few hundred milliseconds in a debug build).
+    static let exhaustiveFallbackAssignments = 1e6
+
+    /// M^pairs: the assignments an exhaustive search visits.
+    static func assignmentCount(_ evaluator: SCCEvaluator) -> Double {
+        pow(Double(evaluator.mecCount), Double(evaluator.pairCount))
+    }
+
+    /// The feasible point of `solver`'s front that the preference weight picks; nil when the
+    /// solver finds none.
+    private func preferredPoint(_ instance: SCCInstance, solver: SCCSolverName) throws -> SCCFrontPoint? {
+        let result = Result { try SCCSolvers.solve(instance, with: solver, options: options) }
+        if case .failure(let error as OptimizerError) = result, error.code == .infeasible { return nil }
+        let front = try result.get().front
+        return Self.preferred(front.filter(\.feasible), reference: SCCEvaluator(instance).reference, latencyWeight: latencyWeight)
+    }
+
     private func planExactly(_ records: [MemberRecord], epoch: Int64, leader: String) throws -> Placement {
         guard let built = try instance(from: records) else {
             return .empty(
                 epoch: epoch, leader: leader, solver: solver.rawValue, latencyWeight: latencyWeight,
                 members: records.map(\.id).sorted())
         }
-        let result = try SCCSolvers.solve(built.instance, with: solver, options: options)
-        let point = Self.preferred(result.front.filter(\.feasible), reference: SCCEvaluator(built.instance).reference, latencyWeight: latencyWeight)
+        var point = try preferredPoint(built.instance, solver: solver)
+        if point == nil, solver != .exact, Self.assignmentCount(SCCEvaluator(built.instance)) <= Self.exhaustiveFallbackAssignments {
+            // A heuristic's "nothing feasible" is no proof (Weight-Greedy places pairs one by one
+            // and can paint itself into a corner of the cache and task limits): a small
+            // instance is searched exhaustively before the planner gives up.
+            point = try preferredPoint(built.instance, solver: .exact)
+        }
         guard let point else { throw OptimizerError(.infeasible, "\(solver.rawValue) returned no feasible placement") }
         var views: [Placement.View] = []
         var caches: [Int: Set<String>] = [:]

@@ -190,3 +190,42 @@ import Testing
             ])
     }
 }
+
+/// When Weight-Greedy finds nothing feasible but an assignment exists, the planner finds it by
+/// exhaustive search instead of keeping a dead member's placement.
+@Suite struct PlacementPlannerFallbackTests {
+    /// edge-a holds one task, both members 16 GB of the model's 2/4/6/8 GB spaces. Greedy seats
+    /// u1 (the heaviest pair) on its own edge-a with space 0, and edge-c cannot then cache spaces
+    /// 1, 2 and 3 (18 GB); feasible answers move u1's space 0 to edge-c and give edge-a
+    /// another user's space.
+    static let records = [
+        MemberRecord(
+            id: "edge-a", site: "a", httpAddress: "10.0.0.1:7451", binaryAddress: "10.0.0.1:7450", cacheBytes: 16e9,
+            frequencyHz: 3e9, taskLimit: 1, users: [UserPresence(user: "u1", dwell: [0: 1])]),
+        MemberRecord(
+            id: "edge-c", site: "c", httpAddress: "10.0.0.3:7451", binaryAddress: "10.0.0.3:7450", cacheBytes: 16e9,
+            frequencyHz: 3e9, taskLimit: 16,
+            users: [
+                UserPresence(user: "u2", dwell: [1: 0.9]), UserPresence(user: "u3", dwell: [2: 0.8]),
+                UserPresence(user: "u4", dwell: [3: 0.7]),
+            ]),
+    ]
+
+    @Test func exhaustiveSearchFindsWhatWeightGreedyMisses() throws {
+        let planner = PlacementPlanner(model: ClusterModel(), solver: .weightgreedy, latencyWeight: 0.5)
+        let built = try #require(try planner.instance(from: Self.records))
+        let evaluator = SCCEvaluator(built.instance)
+        // The premise: greedy fails at every weight of the grid.
+        #expect(SCCSolverOptions().weightGrid.allSatisfy { SCCRepair.greedy(evaluator, latencyWeight: $0) == nil })
+        let placement = try planner.plan(Self.records, epoch: 2, leader: "edge-c")
+        #expect(placement.demandTrimmed != true)
+        #expect(placement.unplaced(["u1", "u2", "u3", "u4"]).isEmpty)
+        // Within the limits, checked on the placement itself: one view on edge-a, and at most
+        // 16 GB of spaces cached on each member.
+        #expect(placement.views.filter { $0.member == "edge-a" }.count == 1)
+        for member in ["edge-a", "edge-c"] {
+            let cached = Set(placement.views.filter { $0.member == member }.map(\.space))
+            #expect(cached.map { ClusterModel().spaceCacheBytes[$0] }.reduce(0, +) <= 16e9)
+        }
+    }
+}
