@@ -53,11 +53,14 @@ struct STTGSTrainEvalCommand: ParsableCommand {
         }
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var csv = STTGSTable(["seed", "rho", "scheme", "selected", "images", "predicted_loss", "true_loss", "iteration", "psnr_dB", "ssim", "l1"])
+        var csv = STTGSTable([
+            "seed", "rho", "scheme", "selected", "images", "predicted_loss", "true_loss", "iteration", "pooled_psnr_dB", "mean_psnr_dB", "ssim", "l1",
+        ])
         for (seed, row) in rows {
             csv.append([
                 seed, row.ratio, row.scheme.rawValue, row.selected.map(String.init).joined(separator: " "), row.images,
-                row.predictedLoss, row.trueLoss, row.iteration, row.evaluation.psnr, row.evaluation.ssim, row.evaluation.l1,
+                row.predictedLoss, row.trueLoss, row.iteration, row.evaluation.pooledPSNR, row.evaluation.psnr, row.evaluation.ssim,
+                row.evaluation.l1,
             ])
         }
         try csv.write(to: directory, name: "train_eval")
@@ -75,6 +78,8 @@ struct STTGSTrainEvalCommand: ParsableCommand {
 }
 
 /// The tables and plots of `gs-lab sttgs train-eval`: means over seeds per (ρ, scheme, step).
+/// PSNR is the pooled figure (``GaussianTrainer/Evaluation/pooledPSNR``): the held-out views
+/// include places S′ already renders exactly, where a per-view PSNR is not finite.
 struct TrainEvalReport {
     let rows: [STTGSTrainEvaluation.Row]
     let settings: STTGSTrainEvaluation.Settings
@@ -91,7 +96,8 @@ struct TrainEvalReport {
 
     var markdown: String {
         var table = STTGSTable([
-            "scheme", "clients selected", "images", "Σxπ (true loss collected)", "PSNR before (dB)", "PSNR after (dB)", "SSIM after", "L1 after",
+            "scheme", "clients selected", "images", "Σxπ (true loss collected)", "pooled PSNR before (dB)", "pooled PSNR after (dB)", "SSIM after",
+            "L1 after",
         ])
         for scheme in settings.schemes {
             let selected =
@@ -99,8 +105,8 @@ struct TrainEvalReport {
             table.append(
                 [
                     scheme.rawValue, seeds == 1 ? selected : "(\(seeds) seeds)", mean(tableRatio, scheme, lastStep) { Double($0.images) },
-                    mean(tableRatio, scheme, lastStep, \.trueLoss), mean(tableRatio, scheme, 0) { $0.evaluation.psnr },
-                    mean(tableRatio, scheme, lastStep) { $0.evaluation.psnr }, mean(tableRatio, scheme, lastStep) { $0.evaluation.ssim },
+                    mean(tableRatio, scheme, lastStep, \.trueLoss), mean(tableRatio, scheme, 0) { $0.evaluation.pooledPSNR },
+                    mean(tableRatio, scheme, lastStep) { $0.evaluation.pooledPSNR }, mean(tableRatio, scheme, lastStep) { $0.evaluation.ssim },
                     mean(tableRatio, scheme, lastStep) { $0.evaluation.l1 },
                 ], digits: 4)
         }
@@ -108,13 +114,14 @@ struct TrainEvalReport {
         for ratio in settings.ratios {
             let cells = settings.schemes.map { scheme -> CustomStringConvertible in
                 String(
-                    format: "%.2f / %.4f", mean(ratio, scheme, lastStep) { $0.evaluation.psnr }, mean(ratio, scheme, lastStep) { $0.evaluation.ssim })
+                    format: "%.2f / %.4f", mean(ratio, scheme, lastStep) { $0.evaluation.pooledPSNR },
+                    mean(ratio, scheme, lastStep) { $0.evaluation.ssim })
             }
             byRatio.append([ratio as CustomStringConvertible] + cells)
         }
         var bySteps = STTGSTable(["step"] + settings.schemes.map { "\($0.rawValue) PSNR" })
         for step in settings.evaluateAt.sorted() {
-            let cells = settings.schemes.map { scheme -> CustomStringConvertible in mean(tableRatio, scheme, step) { $0.evaluation.psnr } }
+            let cells = settings.schemes.map { scheme -> CustomStringConvertible in mean(tableRatio, scheme, step) { $0.evaluation.pooledPSNR } }
             bySteps.append([step as CustomStringConvertible] + cells, digits: 4)
         }
         return "### After \(lastStep) steps at ρ = \(tableRatio) (Table IV)\n\n" + table.markdown
@@ -128,7 +135,7 @@ struct TrainEvalReport {
             SVGPlot.Series(
                 name: scheme.rawValue,
                 points: settings.evaluateAt.sorted().map { step in
-                    (x: Double(step), y: mean(tableRatio, scheme, step) { $0.evaluation.psnr })
+                    (x: Double(step), y: mean(tableRatio, scheme, step) { $0.evaluation.pooledPSNR })
                 })
         }
         return plot
@@ -138,7 +145,8 @@ struct TrainEvalReport {
         var plot = SVGPlot(title: "STT-GS: held-out PSNR after \(lastStep) steps vs ρ", xLabel: "sampling ratio ρ", yLabel: "PSNR (dB)")
         plot.series = settings.schemes.map { scheme in
             SVGPlot.Series(
-                name: scheme.rawValue, points: settings.ratios.map { ratio in (x: ratio, y: mean(ratio, scheme, lastStep) { $0.evaluation.psnr }) })
+                name: scheme.rawValue,
+                points: settings.ratios.map { ratio in (x: ratio, y: mean(ratio, scheme, lastStep) { $0.evaluation.pooledPSNR }) })
         }
         return plot
     }

@@ -152,30 +152,18 @@ public struct STTGSTrainEvaluation {
                 scores[step] = try trainer.evaluate(heldOut)
                 log(
                     String(
-                        format: "  step %d: held-out PSNR %.2f dB, SSIM %.4f, %d Gaussians", step, scores[step]!.psnr, scores[step]!.ssim,
+                        format: "  step %d: held-out PSNR %.2f dB (pooled), SSIM %.4f, %d Gaussians", step, scores[step]!.pooledPSNR,
+                        scores[step]!.ssim,
                         trainer.scene.count))
             }
         }
         return settings.evaluateAt.map { scores[$0]! }
     }
 
-    /// Fine-tuning settings: the reference's learning rates at the world's SH degree from the
-    /// first step (S′ is already trained), densification every 1/20 of the run from 1/10 to
-    /// 6/10 of it (so changed objects can gain Gaussians), no opacity reset and no pruning by
-    /// size (either would destroy the parts of S′ that are right).
+    /// Fine-tuning settings: ``TrainingConfiguration/fineTuning(shDegree:iterations:seed:threads:)``,
+    /// as the daemon's training rounds use.
     public var configuration: TrainingConfiguration {
-        var c = TrainingConfiguration()
-        c.iterations = settings.iterations
-        c.maxSHDegree = probe.world.memoryScene.shDegree
-        c.startSHDegree = c.maxSHDegree
-        c.densifyFrom = settings.iterations / 10
-        c.densifyUntil = settings.iterations * 6 / 10
-        c.densifyInterval = max(1, settings.iterations / 20)
-        c.opacityResetInterval = 0
-        c.pruneLargeAfter = Int.max
-        c.seed = settings.seed
-        c.threads = settings.threads
-        return c
+        .fineTuning(shDegree: probe.world.memoryScene.shDegree, iterations: settings.iterations, seed: settings.seed, threads: settings.threads)
     }
 
     /// Random stream of the held-out jitter.

@@ -64,6 +64,26 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// The reference's defaults.
     public init() {}
 
+    /// Fine-tuning a model that is already trained (STT-GS step 8, S = Train(E | S′)): the
+    /// reference's learning rates, every SH degree of the model from the first step (its
+    /// first renders are the ones it serves), and no densification, opacity reset or size
+    /// pruning. Those three rebuild a model from points; on a trained one they multiply the
+    /// Gaussians of the regions that are already right (11k → 170–230k within 200 steps in
+    /// the STT-GS experiment) or wipe their opacities, and the held-out quality falls before
+    /// it recovers.
+    public static func fineTuning(shDegree: Int, iterations: Int, seed: UInt64, threads: Int) -> TrainingConfiguration {
+        var configuration = TrainingConfiguration()
+        configuration.iterations = iterations
+        configuration.maxSHDegree = shDegree
+        configuration.startSHDegree = shDegree
+        configuration.densifyUntil = 0
+        configuration.opacityResetInterval = 0
+        configuration.pruneLargeAfter = Int.max
+        configuration.seed = seed
+        configuration.threads = threads
+        return configuration
+    }
+
     /// The position learning rate at `step` (0-based) of a run with scene extent `extent`:
     /// log-linear interpolation from the initial to the final rate (the reference's
     /// `get_expon_lr_func` without delay).

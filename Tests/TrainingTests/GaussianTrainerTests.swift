@@ -43,6 +43,42 @@ import Testing
         #expect(try train(threads: 1, seed: 4) != one)
     }
 
+    /// Pooled PSNR, computed by hand: one view rendered exactly (its own PSNR is ∞) and one whose
+    /// target is the render with 0.1 added wherever that stays ≤ 1; the pooled figure is
+    /// 10·log10(N / Σe²) over both views' values, finite, while the per-view mean is ∞.
+    @Test func pooledPSNRIsDecidedByTheWrongViews() throws {
+        let dataset = TrainingFixtures.dataset(width: 32, height: 24)
+        let scene = TrainingFixtures.groundTruth()
+        let trainer = try GaussianTrainer(scene: scene, views: dataset.train, configuration: TrainingFixtures.shortRun(iterations: 1))
+        var renders: [RGBImage] = []
+        _ = try trainer.evaluate(Array(dataset.train.prefix(2))) { _, image in renders.append(image) }
+        var shifted = renders[1]
+        shifted.pixels = shifted.pixels.map { $0 <= 0.9 ? $0 + 0.1 : $0 }
+        let views = [
+            try TrainingView(name: "exact", camera: dataset.train[0].camera, image: renders[0]),
+            try TrainingView(name: "shifted", camera: dataset.train[1].camera, image: shifted),
+        ]
+        let evaluation = try trainer.evaluate(views)
+        let squared = zip(shifted.pixels, renders[1].pixels).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +)
+        let expected = 10 * log10(Double(renders[0].pixels.count + shifted.pixels.count) / squared)
+        #expect(squared > 0)
+        #expect(abs(evaluation.pooledPSNR - expected) < 1e-9)
+        #expect(evaluation.psnr == .infinity)
+        #expect(try trainer.evaluate([views[0]]).pooledPSNR == .infinity)
+    }
+
+    /// The fine-tuning settings leave a trained model's Gaussians alone: no densification,
+    /// opacity reset or size pruning over a run, at the model's own SH degree throughout.
+    @Test func fineTuningKeepsTheModelsGaussians() throws {
+        let dataset = TrainingFixtures.dataset(width: 32, height: 24)
+        let scene = TrainingFixtures.groundTruth()
+        let configuration = TrainingConfiguration.fineTuning(shDegree: scene.shDegree, iterations: 120, seed: 1, threads: 1)
+        let trainer = try GaussianTrainer(scene: scene, views: dataset.train, configuration: configuration)
+        for _ in 0..<120 { trainer.step() }
+        #expect(trainer.scene.count == scene.count)
+        #expect(trainer.activeSHDegree == scene.shDegree)
+    }
+
     @Test func positionLearningRateDecaysLogLinearly() {
         var c = TrainingConfiguration()
         c.iterations = 1000

@@ -63,12 +63,8 @@ struct ModelFineTuning: Sendable {
         guard !train.isEmpty, !test.isEmpty else {
             throw ModelError(.storage, "round \(round) stored \(train.count + test.count) samples: too few to train and hold out")
         }
-        var settings = TrainingConfiguration()
-        settings.iterations = configuration.iterations
-        settings.maxSHDegree = base.shDegree
-        settings.startSHDegree = base.shDegree
-        settings.seed = configuration.seed
-        settings.threads = 1
+        let settings = TrainingConfiguration.fineTuning(
+            shDegree: base.shDegree, iterations: configuration.iterations, seed: configuration.seed, threads: 1)
         let trainer = try GaussianTrainer(scene: base, views: train, configuration: settings)
         let before = try Self.quality(trainer, test)
         var recent: [Double] = []
@@ -90,18 +86,14 @@ struct ModelFineTuning: Sendable {
         return Outcome(scene: scene, version: version)
     }
 
-    /// Held-out quality of the trainer's scene: PSNR of the pooled squared error over every
-    /// held-out pixel, and mean SSIM. Pooled rather than the mean of per-view PSNRs (the
-    /// reference's metrics script): views of unchanged regions are rendered by the very model
-    /// that made them, so their PSNR is 50–∞ dB, and a mean of dB would be decided by 8-bit
-    /// noise on views that need no training rather than by the regions that changed.
+    /// Held-out quality of the trainer's scene: the pooled PSNR (``GaussianTrainer/Evaluation/pooledPSNR``)
+    /// rather than the mean of per-view PSNRs (the reference's metrics script): views of
+    /// unchanged regions are rendered by the very model that made them, so their PSNR is
+    /// 50–∞ dB, and a mean of dB would be decided by 8-bit noise on views that need no training
+    /// rather than by the regions that changed; and mean SSIM.
     static func quality(_ trainer: GaussianTrainer, _ views: [TrainingView]) throws -> (psnr: Double, ssim: Double) {
-        var squared = 0.0, pixels = 0
-        let evaluation = try trainer.evaluate(views) { view, render in
-            for (a, b) in zip(render.pixels, view.image.pixels) { squared += Double(a - b) * Double(a - b) }
-            pixels += render.pixels.count
-        }
-        return (squared == 0 ? .infinity : 10 * log10(Double(pixels) / squared), evaluation.ssim)
+        let evaluation = try trainer.evaluate(views)
+        return (evaluation.pooledPSNR, evaluation.ssim)
     }
 
     /// Steps averaged into the reported loss.
