@@ -114,6 +114,45 @@ import Wireless
         }
     }
 
+    @Test(
+        "robots (Q_GS): the next slot's L_th is what is left of L_th·(n + W) after the planned loss accrued, over W",
+        arguments: [GSCLOSolverName.qgs, .qgsPenalty])
+    func qgsThresholdTracksTheLossAccrued(solver: GSCLOSolverName) throws {
+        var configuration = SlotLoopConfiguration()
+        configuration.gsmrSolver = solver
+        configuration.lossEstimator = .oracle
+        configuration.lossThreshold = 0.04
+        var policy = RobotsPolicy(configuration: configuration, tauSeconds: Self.tau)
+        // A fresh robot's first horizon (6 slots) meets L_th itself.
+        #expect(policy.lossThreshold(1, horizon: 6) == 0.04)
+        let first = policy.plan(Self.robotSnapshot(slot: 4))
+        let second = policy.plan(Self.robotSnapshot(slot: 5))
+        let link = EmulatedLink.robotUplink
+        let prior = MemoryBiasMap(cellMetres: configuration.mapCellMetres, prior: configuration.lossPrior)
+        for (k, (_, report)) in Self.robotSnapshot(slot: 5).posed(.robot).enumerated() {
+            let accrued = first.robots[k].x == 1 ? 0 : first.robots[k].predictedLoss
+            let expected = max(0, (0.04 * (1 + 5) - accrued) / 5)
+            // Slot 5's instance: the 5 planned poses at the large-scale mean, the map's losses
+            // after slot 4's oracle losses were folded in, and the accrued threshold.
+            let gains = report.plannedPoses.map { link.meanGain(at: $0.position) }
+            var map = prior
+            for (_, earlier) in Self.robotSnapshot(slot: 4).posed(.robot) { map.observe(loss: earlier.oracleLoss!, at: earlier.pose) }
+            let instance = try GSCLOInstance(
+                frames: 5, slotSeconds: Self.tau, bandwidth: link.bandwidth, noise: link.noise,
+                imageBits: configuration.robotImageBits, poseBits: configuration.robotPoseBits,
+                powerBudget: second.robots[k].horizonBudgetW, losses: report.plannedPoses.map(map.loss(at:)), gains: gains,
+                lossThreshold: expected)
+            let solved = try GSCLOSolver.solve(instance, with: solver)
+            #expect(second.robots[k].x == solved.x[0])
+            #expect(abs(second.robots[k].powerW - solved.powers[0]) <= 1e-12 * max(solved.powers[0], 1e-12))
+        }
+        // Q'_GS keeps its per-frame threshold, the budgeted solvers have none.
+        configuration.gsmrSolver = .lowpower
+        #expect(RobotsPolicy(configuration: configuration, tauSeconds: Self.tau).lossThreshold(1, horizon: 6) == 0.04)
+        configuration.gsmrSolver = .apo
+        #expect(RobotsPolicy(configuration: configuration, tauSeconds: Self.tau).lossThreshold(1, horizon: 6) == nil)
+    }
+
     static func userSnapshot() -> SlotSnapshot {
         SlotSnapshot(
             slot: 12,

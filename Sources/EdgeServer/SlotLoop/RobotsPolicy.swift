@@ -30,6 +30,9 @@ struct RobotsPolicy: SlotPolicy {
     private(set) var map: MemoryBiasMap
     /// Energy spent (sum of applied powers, W·slot) and slots served, per session id.
     private var energy: [UInt64: (spent: Double, slots: Int)] = [:]
+    /// Planned MR loss L_t(1 − x_t) accrued and slots served, per session id: Q_GS's
+    /// average-loss constraint held over the run, as the energy account holds APO's budget.
+    private var lossAccount: [UInt64: (accrued: Double, slots: Int)] = [:]
     /// The sequence of the last image folded into the map, per session id.
     private var observedImage: [UInt64: UInt64] = [:]
     private var predictor: ChannelPredictor {
@@ -118,7 +121,26 @@ struct RobotsPolicy: SlotPolicy {
             hEstimate: robust ? .init(re: gains.map { $0.squareRoot() }, im: gains.map { _ in 0 }) : nil,
             errorVariance: robust ? beliefs.map(\.errorVariance) : nil,
             epsilon: robust ? configuration.outageTarget : nil,
-            lossThreshold: GSCLOSolverName.lowPowerSolvers.contains(configuration.gsmrSolver) ? configuration.lossThreshold : nil)
+            lossThreshold: lossThreshold(sessionID, horizon: poses.count))
+    }
+
+    /// L_th of one robot's horizon instance: nil for the budgeted solvers; Q'_GS's per-frame
+    /// threshold as configured; for Q_GS (`qgs`, `qgs-penalty`), whose constraint is on the
+    /// average loss over the whole run (GSMR §VI-A), what is left of L_th·(n + W) after the
+    /// loss already accrued, spread over the W slots (never below 0: a robot behind sends every
+    /// image the horizon allows). Without the account, each horizon would meet L_th on its own
+    /// predicted future and the frames it postponed would never be paid for.
+    func lossThreshold(_ sessionID: UInt64, horizon: Int) -> Double? {
+        switch configuration.gsmrSolver {
+        case .lowpower:
+            return configuration.lossThreshold
+        case .qgs, .qgsPenalty:
+            let account = lossAccount[sessionID] ?? (0, 0)
+            let slots = Double(horizon)
+            return max(0, (configuration.lossThreshold * (Double(account.slots) + slots) - account.accrued) / slots)
+        default:
+            return nil
+        }
     }
 
     /// The gain at which perfect-CSI powers carry a frame as the solver means to: the belief's
@@ -176,11 +198,16 @@ struct RobotsPolicy: SlotPolicy {
         account.spent += decision.power
         account.slots += 1
         energy[client.sessionID] = account
+        let predictedLoss = instance?.losses[0] ?? map.loss(at: poses[0])
+        var losses = lossAccount[client.sessionID] ?? (0, 0)
+        losses.accrued += decision.x ? 0 : predictedLoss
+        losses.slots += 1
+        lossAccount[client.sessionID] = losses
         let record = SlotRecord.Robot(
             client: client.clientID, link: client.linkID, x: decision.x ? 1 : 0, powerW: decision.power,
             bits: decision.x ? configuration.robotImageBits : configuration.robotPoseBits, gain: first.gain,
             channelReported: first.reported,
-            predictedLoss: instance?.losses[0] ?? map.loss(at: poses[0]), exactPose: report.covers(slot),
+            predictedLoss: predictedLoss, exactPose: report.covers(slot),
             poseSlot: report.slot, horizon: poses.count, horizonBudgetW: instance?.powerBudget ?? configuration.robotPowerBudget,
             feasible: decision.feasible, solverMilliseconds: solverSeconds * 1000)
         return (record, solverSeconds)
