@@ -9,7 +9,7 @@
 # (robots, GS loss of what they showed), and the mean scheduled power.
 # Every process this script starts is stopped by its own PID.
 #   RUNS="apo:0.01 bils:0.01 apo:0.04 bils:0.04 apo:0.1 bils:0.1 lowpower:0 apo:0" RUN_S=20 ROBOTS=4 \
-#   EPSILON=0.1 L_TH=0.03 SEED=1 BIN=.build/release deploy/gsmr-net.sh
+#   EPSILON=0.1 L_TH=0.03 LOW_POWER_POLICY=horizon SEED=1 BIN=.build/release deploy/gsmr-net.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,7 @@ RUN_S=${RUN_S:-20}
 ROBOTS=${ROBOTS:-4}
 EPSILON=${EPSILON:-0.1}
 L_TH=${L_TH:-0.03}
+LOW_POWER_POLICY=${LOW_POWER_POLICY:-horizon}
 SEED=${SEED:-1}
 GAUSSIANS=${GAUSSIANS:-2000}
 SIZE=${SIZE:-32x24}
@@ -35,8 +36,8 @@ for run in $RUNS; do
   r=${run##*:}
   dir="$WORK/$solver-$r"
   mkdir -p "$dir"
-  printf '[slot]\nchannel_seed = %d\n[gsmr]\nsolver = "%s"\nepsilon = %s\nomega2_relative = %s\nloss_threshold = %s\n' \
-    "$SEED" "$solver" "$EPSILON" "$r" "$L_TH" > "$dir/edge.toml"
+  printf '[slot]\nchannel_seed = %d\n[gsmr]\nsolver = "%s"\nepsilon = %s\nomega2_relative = %s\nloss_threshold = %s\nlow_power_policy = "%s"\n' \
+    "$SEED" "$solver" "$EPSILON" "$r" "$L_TH" "$LOW_POWER_POLICY" > "$dir/edge.toml"
   "$BIN/edge-serverd" --config "$dir/edge.toml" --binary-port "$PORT" --http-port $((PORT + 1)) --data-dir "$dir/data" \
     --token t --log-level warning --world-gaussians "$GAUSSIANS" --threads 1 &
   SERVER_PID=$!

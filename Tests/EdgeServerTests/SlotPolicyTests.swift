@@ -153,6 +153,34 @@ import Wireless
         #expect(RobotsPolicy(configuration: configuration, tauSeconds: Self.tau).lossThreshold(1, horizon: 6) == nil)
     }
 
+    @Test("robots (Q_GS by price): each decision is μ·L_t ≥ Δc_t at the reported gain, μ starting where the mean channel at the prior is indifferent")
+    func qgsByPriceDecidesByTheLagrangian() throws {
+        var configuration = SlotLoopConfiguration()
+        configuration.gsmrSolver = .qgs
+        configuration.lowPowerPolicy = .price
+        configuration.lossEstimator = .oracle
+        var policy = RobotsPolicy(configuration: configuration, tauSeconds: Self.tau)
+        let snapshot = Self.robotSnapshot()
+        let plan = policy.plan(snapshot)
+        let link = EmulatedLink.robotUplink
+        func power(_ bits: Double, _ gain: Double) -> Double {
+            Shannon.minimumPower(bits: bits, duration: Self.tau, bandwidth: link.bandwidth, noise: link.noise, gain: gain)
+        }
+        func extra(_ gain: Double) -> Double { power(configuration.robotImageBits, gain) - power(configuration.robotPoseBits, gain) }
+        var images = 0
+        for (k, (client, report)) in snapshot.posed(.robot).enumerated() {
+            let price = extra(link.meanGain(at: report.pose.position)) / configuration.lossPrior
+            let gain = client.channel!.gain
+            let image = price * report.oracleLoss! >= extra(gain)
+            images += image ? 1 : 0
+            #expect(plan.robots[k].x == (image ? 1 : 0))
+            #expect(plan.robots[k].powerW == power(image ? configuration.robotImageBits : configuration.robotPoseBits, gain))
+            #expect(plan.robots[k].feasible)
+        }
+        // The three robots' losses (0.02, 0.09, 0.2) straddle the prior, so both outcomes occur.
+        #expect(images > 0 && images < 3)
+    }
+
     static func userSnapshot() -> SlotSnapshot {
         SlotSnapshot(
             slot: 12,

@@ -40,5 +40,6 @@ extension IRACSolverName: TOMLValue {}
 extension STTGSSolverName: TOMLValue {}
 extension PilotTransmission.Scheme: TOMLValue {}
 extension SlotLoopConfiguration.LossEstimator: TOMLValue {}
+extension SlotLoopConfiguration.LowPowerPolicy: TOMLValue {}
 extension UplinkCombiner: TOMLValue {}
 extension SCCSolverName: TOMLValue {}

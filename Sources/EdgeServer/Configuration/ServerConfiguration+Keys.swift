@@ -50,6 +50,7 @@ extension ServerConfiguration {
             .init("gsmr", "epsilon", \.slotLoop.outageTarget),
             .init("gsmr", "omega2_relative", \.slotLoop.estimationErrorRelative),
             .init("gsmr", "loss_threshold", \.slotLoop.lossThreshold),
+            .init("gsmr", "low_power_policy", \.slotLoop.lowPowerPolicy),
             .init("gsmr", "antennas", \.slotLoop.uplinkAntennas),
             .init("gsmr", "multi_robot", \.slotLoop.multiRobot),
             .init("irac", "solver", \.slotLoop.iracSolver),

@@ -33,6 +33,8 @@ struct RobotsPolicy: SlotPolicy {
     /// Planned MR loss L_t(1 − x_t) accrued and slots served, per session id: Q_GS's
     /// average-loss constraint held over the run, as the energy account holds APO's budget.
     private var lossAccount: [UInt64: (accrued: Double, slots: Int)] = [:]
+    /// Q_GS's price per session id, when it decides by price.
+    private var prices: [UInt64: LowPowerPrice] = [:]
     /// The sequence of the last image folded into the map, per session id.
     private var observedImage: [UInt64: UInt64] = [:]
     private var predictor: ChannelPredictor {
@@ -110,8 +112,7 @@ struct RobotsPolicy: SlotPolicy {
         sessionID: UInt64, report: PoseReport, slot: UInt64, beliefs: [ChannelPredictor.Belief]
     ) throws -> GSCLOInstance {
         let poses = report.horizon(from: slot, limit: configuration.gsmrHorizon)
-        var losses = poses.map(map.loss(at:))
-        if configuration.lossEstimator == .oracle, report.slot == slot, let oracle = report.oracleLoss { losses[0] = oracle }
+        let losses = self.losses(report: report, slot: slot, poses: poses)
         let robust = configuration.gsmrSolver == .bils
         let gains = beliefs.map { robust ? $0.estimateGain : $0.gain }
         return try GSCLOInstance(
@@ -122,6 +123,30 @@ struct RobotsPolicy: SlotPolicy {
             errorVariance: robust ? beliefs.map(\.errorVariance) : nil,
             epsilon: robust ? configuration.outageTarget : nil,
             lossThreshold: lossThreshold(sessionID, horizon: poses.count))
+    }
+
+    /// L_t at `poses` (the horizon from `slot`): the map's, or the client's own for this slot
+    /// with the oracle estimator.
+    func losses(report: PoseReport, slot: UInt64, poses: [Pose]) -> [Double] {
+        var losses = poses.map(map.loss(at:))
+        if configuration.lossEstimator == .oracle, report.slot == slot, let oracle = report.oracleLoss { losses[0] = oracle }
+        return losses
+    }
+
+    /// Whether Q_GS decides by its price, frame by frame (``LowPowerPrice``).
+    var decidesByPrice: Bool { configuration.lowPowerPolicy == .price && [.qgs, .qgsPenalty].contains(configuration.gsmrSolver) }
+
+    /// Q_GS by price for one robot's current frame (loss `loss`, cost gain `gain`, at `pose`):
+    /// the decision and its power; the robot's price is settled with the frame's outcome.
+    mutating func decideByPrice(_ sessionID: UInt64, loss: Double, gain: Double, at pose: Pose) -> (x: Bool, power: Double) {
+        func extraPower(_ gain: Double) -> Double { imagePower(gain) - poseOnlyPower(gain) }
+        var price =
+            prices[sessionID]
+            ?? LowPowerPrice(referenceExtraPower: extraPower(link.meanGain(at: pose.position)), referenceLoss: configuration.lossPrior)
+        let x = price.sendsImage(loss: loss, extraPower: extraPower(gain))
+        price.settle(accruedLoss: x ? 0 : loss, threshold: configuration.lossThreshold)
+        prices[sessionID] = price
+        return (x, x ? imagePower(gain) : poseOnlyPower(gain))
     }
 
     /// L_th of one robot's horizon instance: nil for the budgeted solvers; Q'_GS's per-frame
@@ -176,13 +201,19 @@ struct RobotsPolicy: SlotPolicy {
         var decision = (x: false, power: fallbackPower, feasible: false)
         var instance: GSCLOInstance?
         let started = ContinuousClock.now
-        do {
-            let built = try self.instance(sessionID: client.sessionID, report: report, slot: slot, beliefs: horizon)
-            instance = built
-            let result = try GSCLOSolver.solve(built, with: configuration.gsmrSolver)
-            decision = (result.x[0] == 1, result.powers[0], result.feasible)
-        } catch {
-            // The pose-only fallback (decision above) keeps the robot served; it is counted as infeasible.
+        if decidesByPrice {
+            let loss = losses(report: report, slot: slot, poses: [poses[0]])[0]
+            let priced = decideByPrice(client.sessionID, loss: loss, gain: costGain(first), at: poses[0])
+            decision = (priced.x, priced.power, true)
+        } else {
+            do {
+                let built = try self.instance(sessionID: client.sessionID, report: report, slot: slot, beliefs: horizon)
+                instance = built
+                let result = try GSCLOSolver.solve(built, with: configuration.gsmrSolver)
+                decision = (result.x[0] == 1, result.powers[0], result.feasible)
+            } catch {
+                // The pose-only fallback (decision above) keeps the robot served; it is counted as infeasible.
+            }
         }
         let solverSeconds = (ContinuousClock.now - started).seconds
         var account = energy[client.sessionID] ?? (0, 0)
@@ -198,11 +229,11 @@ struct RobotsPolicy: SlotPolicy {
         account.spent += decision.power
         account.slots += 1
         energy[client.sessionID] = account
-        let predictedLoss = instance?.losses[0] ?? map.loss(at: poses[0])
-        var losses = lossAccount[client.sessionID] ?? (0, 0)
-        losses.accrued += decision.x ? 0 : predictedLoss
-        losses.slots += 1
-        lossAccount[client.sessionID] = losses
+        let predictedLoss = instance?.losses[0] ?? losses(report: report, slot: slot, poses: [poses[0]])[0]
+        var lossRecord = lossAccount[client.sessionID] ?? (0, 0)
+        lossRecord.accrued += decision.x ? 0 : predictedLoss
+        lossRecord.slots += 1
+        lossAccount[client.sessionID] = lossRecord
         let record = SlotRecord.Robot(
             client: client.clientID, link: client.linkID, x: decision.x ? 1 : 0, powerW: decision.power,
             bits: decision.x ? configuration.robotImageBits : configuration.robotPoseBits, gain: first.gain,
@@ -222,6 +253,12 @@ struct RobotsPolicy: SlotPolicy {
         let left = (configuration.robotPowerBudget * (Double(account.slots) + horizon) - account.spent) / horizon
         let poseFloor = costGains.map(poseOnlyPower).reduce(0, +) / horizon
         return max(left, poseFloor * (1 + 1e-9))
+    }
+
+    /// The least power that carries an image in one slot.
+    func imagePower(_ gain: Double) -> Double {
+        Shannon.minimumPower(
+            bits: configuration.robotImageBits, duration: tauSeconds, bandwidth: link.bandwidth, noise: link.noise, gain: gain)
     }
 
     /// The least power that carries a pose in one slot.

@@ -14,6 +14,14 @@ struct SlotLoopConfiguration: Sendable, Equatable {
         case oracle
     }
 
+    /// How `qgs` and `qgs-penalty` decide in the live loop (`gsmr.low_power_policy`).
+    enum LowPowerPolicy: String, Sendable, Equatable, CaseIterable {
+        /// The paper's Q_GS solved on each robot's receding horizon, with the run's loss account.
+        case horizon
+        /// Q_GS's Lagrangian, frame by frame at the reported channel (``LowPowerPrice``).
+        case price
+    }
+
     /// GSCLO solver for robots (`gsmr.solver`).
     var gsmrSolver = GSCLOSolverName.apo
     /// BILS's outage target ε per frame (`gsmr.epsilon`; the paper's 0.1).
@@ -22,6 +30,8 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var estimationErrorRelative = 0.04
     /// The low-power solvers' loss threshold L_th (`gsmr.loss_threshold`).
     var lossThreshold = 0.03
+    /// How Q_GS decides live (`gsmr.low_power_policy`).
+    var lowPowerPolicy = LowPowerPolicy.horizon
     /// Antennas N of the edge's robot uplink receiver (`gsmr.antennas`; 1 is GSMR's scalar
     /// uplink). With N > 1 the robots of a slot share the receiver (GSMR §VI-B).
     var uplinkAntennas = 1
