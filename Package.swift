@@ -50,7 +50,9 @@ let package = Package(
             name: "CNGHTTP2", path: "Sources/CNGHTTP2",
             providers: [.apt(["libnghttp2-dev"])]),
         // What the HTTP/2 client and server share around libnghttp2.
-        .target(name: "NGHTTP2Support", dependencies: ["CNGHTTP2"]),
+        .target(name: "NGHTTP2Support", dependencies: ["CNGHTTP2", .product(name: "NIOCore", package: "swift-nio")]),
+        // Measurements of the running process (its CPU time), shared by the daemon and gs-lab.
+        .target(name: "ProcessMetrics"),
 
         // Libraries: no project dependencies except Optimizers → Wireless.
         .target(
@@ -116,6 +118,7 @@ let package = Package(
             name: "EdgeServer",
             dependencies: [
                 "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2", "NGHTTP2Support", "Training", "Cluster", "SplatClient",
+                "ProcessMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -147,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "Lab",
             dependencies: [
-                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios", "SplatClient", "Training", "SeededRandom",
+                "Protocol", "Wireless", "Renderer", "Optimizers", "Scenarios", "SplatClient", "Training", "SeededRandom", "ProcessMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),

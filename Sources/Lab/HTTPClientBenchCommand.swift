@@ -1,13 +1,8 @@
 import ArgumentParser
 import Foundation
+import ProcessMetrics
 import Protocol
 import SplatClient
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// `gs-lab bench http-client`: the CPU time `SplatHTTPClient` spends per
 /// request, POSTing POSE payloads to a running `edge-serverd` over h2c.
@@ -49,7 +44,7 @@ struct HTTPClientBenchCommand: AsyncParsableCommand {
             PoseReport(slot: 1, timestampNanoseconds: 1, pose: Pose(position: SIMD3(1.5, -2, 0.25), orientation: SIMD4(0, 0, 0, 1))))
         let workers = connections * streams
         let clock = ContinuousClock()
-        let cpuBefore = Self.processCPUSeconds()
+        let cpuBefore = ProcessCPUClock.now()
         let start = clock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
@@ -63,25 +58,12 @@ struct HTTPClientBenchCommand: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let elapsed = clock.now - start
-        let cpu = Self.processCPUSeconds() - cpuBefore
+        let cpu = ProcessCPUClock.now() - cpuBefore
         for (client, _) in clients { await client.close() }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         print(
             String(
                 format: "requests=%d connections=%d streams=%d seconds=%.2f req_per_s=%.0f client_cpu_us_per_request=%.1f",
                 requests, connections, streams, seconds, Double(requests) / seconds, cpu * 1e6 / Double(requests)))
-    }
-
-    /// User + system CPU seconds of this process, every thread.
-    private static func processCPUSeconds() -> Double {
-        var usage = rusage()
-        #if canImport(Glibc)
-            let who = __rusage_who_t(RUSAGE_SELF.rawValue)
-        #else
-            let who = RUSAGE_SELF
-        #endif
-        guard getrusage(who, &usage) == 0 else { return 0 }
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) * 1e-6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

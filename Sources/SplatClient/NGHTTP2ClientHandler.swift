@@ -9,9 +9,8 @@ import NIOHTTP1
 /// nghttp2 does the preface, framing, HPACK, stream states, flow control (it returns the
 /// window as response DATA arrives) and the server's concurrency limit (requests beyond it
 /// wait in nghttp2's queue); this handler feeds it the connection's bytes
-/// (`nghttp2_session_mem_recv`), writes what it produces (`nghttp2_session_mem_send`, one
-/// buffer per batch, while the channel is writable) and hands each response to its
-/// ``Exchange`` as it arrives.
+/// and writes what it produces through an ``NGHTTP2SessionDriver`` (as the daemon's server
+/// connections do) and hands each response to its ``Exchange`` as it arrives.
 ///
 /// Pointer lifetimes: nghttp2's `user_data` is this handler, unretained; the pipeline owns the
 /// handler from `handlerAdded` to `handlerRemoved`, and the session is deleted when the channel
@@ -78,26 +77,22 @@ final class NGHTTP2ClientHandler: ChannelInboundHandler, RemovableChannelHandler
         }
     }
 
-    private var session: OpaquePointer?
+    private let driver = NGHTTP2SessionDriver()
+    private var session: OpaquePointer? { driver.session }
     private var context: ChannelHandlerContext?
     /// Requests in flight by stream id.
     private(set) var exchanges: [Int32: Exchange] = [:]
-    /// Inside a call into nghttp2: callbacks may submit, not send or delete the session.
-    private var inSession = false
-    private var reading = false
-    private var sendPending = false
-
     init() {}
 
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        session = NGHTTP2ClientCallbacks.makeClientSession(userData: Unmanaged.passUnretained(self).toOpaque())
-        guard let session else {
+        guard let session = NGHTTP2ClientCallbacks.makeClientSession(userData: Unmanaged.passUnretained(self).toOpaque()) else {
             context.close(promise: nil)
             return
         }
+        driver.start(session)
         // No server push (RFC 9113 §8.4); everything else at the protocol's defaults.
         let entries = [nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0)]
         nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), entries, entries.count)
@@ -117,26 +112,14 @@ final class NGHTTP2ClientHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = unwrapInboundIn(data)
-        guard let session else { return }
-        reading = true
-        inSession = true
-        let consumed = bytes.withUnsafeReadableBytes { raw in
-            nghttp2_session_mem_recv(session, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count)
-        }
-        inSession = false
-        sendPending = true
-        if consumed < 0 {
-            // A fatal protocol error from the server: nghttp2 queued GOAWAY where it could.
-            reading = false
-            send()
-            context.close(promise: nil)
-        }
+        guard !driver.receive(unwrapInboundIn(data)) else { return }
+        // A fatal protocol error from the server: nghttp2 queued GOAWAY where it could.
+        send()
+        context.close(promise: nil)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        reading = false
-        if sendPending { send() }
+        if driver.readComplete() { send() }
         context.fireChannelReadComplete()
     }
 
@@ -199,43 +182,26 @@ final class NGHTTP2ClientHandler: ChannelInboundHandler, RemovableChannelHandler
     // MARK: The shell
 
     private func sendSoon() {
-        if reading || inSession { sendPending = true } else { send() }
+        if driver.shouldSendNow() { send() }
     }
 
     private func send() {
-        guard let context, session != nil, !inSession else { return }
-        sendPending = false
-        var out: ByteBuffer?
-        while context.channel.isWritable, let session = self.session {
-            var frames: UnsafePointer<UInt8>?
-            inSession = true
-            let count = nghttp2_session_mem_send(session, &frames)
-            inSession = false
-            guard count > 0, let frames else {
-                if count < 0 { context.close(promise: nil) }
-                break
-            }
-            if out == nil { out = context.channel.allocator.buffer(capacity: max(count, 16 * 1024)) }
-            out!.writeBytes(UnsafeRawBufferPointer(start: frames, count: count))
-        }
-        if let out { context.writeAndFlush(wrapOutboundOut(out), promise: nil) }
-        guard let session else { return }
-        if nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0 { context.close(promise: nil) }
+        guard let context, session != nil else { return }
+        if !driver.send(context: context) || driver.isFinished { context.close(promise: nil) }
     }
 
     private func endSession() {
-        guard let session else { return }
-        guard !inSession else {
+        guard session != nil else { return }
+        guard !driver.inSession else {
             // Deleted once the call into nghttp2 returns.
             let bound = NIOLoopBound(self, eventLoop: context!.eventLoop)
             bound.eventLoop.execute { bound.value.endSession() }
             return
         }
-        self.session = nil
+        driver.end()
         let open = exchanges.values
         exchanges = [:]
         for exchange in open { exchange.finish() }
-        nghttp2_session_del(session)
         context = nil
     }
 }

@@ -1,4 +1,5 @@
 import CNGHTTP2
+import NGHTTP2Support
 import NIOCore
 import NIOHTTP1
 
@@ -6,16 +7,15 @@ import NIOHTTP1
 /// pipeline, fed the connection's bytes (after TLS, or after ``HTTPVersionSniffer``).
 ///
 /// nghttp2 does the framing, HPACK (RFC 7541), stream states, flow control and SETTINGS; this
-/// handler is the thin shell around its `nghttp2_session`: bytes in through
-/// `nghttp2_session_mem_recv`, frames out through `nghttp2_session_mem_send` into one buffer
-/// per batch, written while the channel is writable (a channel that is not stops the pulling
-/// until `channelWritabilityChanged`). Each request stream gets an ``NGHTTP2Stream`` with its
-/// own ``HTTPRequestHandler`` — the same per-request handling as an HTTP/1.1 connection.
+/// handler is the thin shell around its `nghttp2_session`, driven by an
+/// ``NGHTTP2SessionDriver`` (bytes in, frames out while the channel is writable), as the
+/// client's is. Each request stream gets an ``NGHTTP2Stream`` with its own
+/// ``HTTPRequestHandler`` — the same per-request handling as an HTTP/1.1 connection.
 ///
 /// Pointer lifetimes: nghttp2's `user_data` is this handler, unretained; the pipeline owns the
 /// handler from `handlerAdded` to `handlerRemoved`, and the session is deleted when the channel
 /// goes inactive or the handler is removed, whichever is first, and never from a callback
-/// (``inSession`` defers it). Callbacks run only inside `mem_recv`, `mem_send` and the submit
+/// (``NGHTTP2SessionDriver/inSession`` defers it). Callbacks run only inside `mem_recv`, `mem_send` and the submit
 /// calls made here. Every pointer nghttp2 passes to a callback (header names and values, DATA
 /// chunks, the frame buffer of the data provider) is used within the callback only; the bytes
 /// `mem_send` returns are copied before the next call into nghttp2.
@@ -52,14 +52,11 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     let settings: Settings
     private let makeRequestHandler: () -> HTTPRequestHandler
-    private var session: OpaquePointer?
+    private let driver = NGHTTP2SessionDriver()
+    private var session: OpaquePointer? { driver.session }
     private var context: ChannelHandlerContext?
     /// Open request streams by id (see ``NGHTTP2Stream`` for their lifetime).
     private(set) var streams: [Int32: NGHTTP2Stream] = [:]
-    /// Inside a call into nghttp2: callbacks may submit, not send or delete the session.
-    private var inSession = false
-    private var sendPending = false
-    private var reading = false
     private var quiescing = false
     /// The final GOAWAY went out: the connection closes once its open streams end.
     private var goneAway = false
@@ -80,11 +77,11 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         eventLoop = context.eventLoop
-        session = NGHTTP2Callbacks.makeServerSession(userData: Unmanaged.passUnretained(self).toOpaque())
-        guard let session else {
+        guard let session = NGHTTP2Callbacks.makeServerSession(userData: Unmanaged.passUnretained(self).toOpaque()) else {
             context.close(promise: nil)
             return
         }
+        driver.start(session)
         let entries = [
             nghttp2_settings_entry(
                 settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: UInt32(settings.maxConcurrentStreams)),
@@ -109,26 +106,14 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = unwrapInboundIn(data)
-        guard let session else { return }
-        reading = true
-        inSession = true
-        let consumed = bytes.withUnsafeReadableBytes { raw in
-            nghttp2_session_mem_recv(session, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count)
-        }
-        inSession = false
-        sendPending = true
-        if consumed < 0 {
-            // A fatal error (bad preface, flood): nghttp2 queued GOAWAY where it could.
-            reading = false
-            send()
-            context.close(promise: nil)
-        }
+        guard !driver.receive(unwrapInboundIn(data)) else { return }
+        // A fatal error (bad preface, flood): nghttp2 queued GOAWAY where it could.
+        send()
+        context.close(promise: nil)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        reading = false
-        if sendPending { send() }
+        if driver.readComplete() { send() }
         context.fireChannelReadComplete()
     }
 
@@ -153,7 +138,7 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     /// Sends what nghttp2 has queued now, or when the current read completes.
     func sendSoon() {
-        if reading || inSession { sendPending = true } else { send() }
+        if driver.shouldSendNow() { send() }
     }
 
     func submitResponse(streamID: Int32, head: HTTPResponseHead, hasBody: Bool) {
@@ -188,32 +173,12 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
     // MARK: The shell
 
     private func send() {
-        guard let context, session != nil, !inSession else { return }
-        sendPending = false
-        var out: ByteBuffer?
-        while context.channel.isWritable, let session = self.session {
-            var frames: UnsafePointer<UInt8>?
-            inSession = true
-            let count = nghttp2_session_mem_send(session, &frames)
-            inSession = false
-            guard count > 0, let frames else {
-                if count < 0 { context.close(promise: nil) }
-                break
-            }
-            if out == nil { out = context.channel.allocator.buffer(capacity: max(count, 16 * 1024)) }
-            out!.writeBytes(UnsafeRawBufferPointer(start: frames, count: count))
-            if out!.readableBytes >= 64 * 1024 {
-                context.write(wrapOutboundOut(out!), promise: nil)
-                out = nil
-            }
-        }
-        if let out { context.write(wrapOutboundOut(out), promise: nil) }
-        context.flush()
-        guard let session else { return }
-        let finished = nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0
-        if finished || (goneAway && streams.isEmpty && nghttp2_session_want_write(session) == 0) {
+        guard let context, session != nil else { return }
+        guard driver.send(context: context) else {
             context.close(promise: nil)
+            return
         }
+        if driver.isFinished || (goneAway && streams.isEmpty && !driver.wantsWrite) { context.close(promise: nil) }
     }
 
     /// The graceful GOAWAY of RFC 9113 §6.8: first one with the largest stream id (streams in
@@ -256,18 +221,17 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     private func endSession() {
         idle.cancel()
-        guard let session else { return }
-        guard !inSession else {
+        guard session != nil else { return }
+        guard !driver.inSession else {
             // Deleted once the call into nghttp2 returns.
             let bound = NIOLoopBound(self, eventLoop: eventLoop)
             eventLoop.execute { bound.value.endSession() }
             return
         }
-        self.session = nil
+        driver.end()
         let open = streams.values
         streams = [:]
         for stream in open { stream.closed() }
-        nghttp2_session_del(session)
         context = nil
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ProcessMetrics
 import Protocol
 import ServiceLifecycle
 

@@ -4,14 +4,14 @@
     import Darwin
 #endif
 
-/// CPU time the whole daemon process has used (user + system, every thread).
+/// CPU time the whole process has used (user + system, every thread).
 ///
-/// The slot loop logs how much of it each slot took besides the slot's wall time: on a machine
-/// shared with other work, wall time measures the contention as much as the slot, while CPU
-/// time does not.
-enum ProcessCPUClock {
+/// The daemon's slot loop logs how much of it each slot took besides the slot's wall time, and
+/// `gs-lab bench http-client` what each request cost the client: on a machine shared with other
+/// work, wall time measures the contention as much as the work, while CPU time does not.
+public enum ProcessCPUClock {
     /// Seconds of CPU time used so far.
-    static func now() -> Double {
+    public static func now() -> Double {
         var usage = rusage()
         #if canImport(Glibc)
             let who = __rusage_who_t(RUSAGE_SELF.rawValue)
