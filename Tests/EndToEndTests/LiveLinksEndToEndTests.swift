@@ -14,6 +14,8 @@ struct LiveLinksEndToEndTests {
         var transmissions: Int
         var outages: Int
         var meanPower: Double
+        /// Mean GS loss of what the robots showed (with quality evaluation on; 0 otherwise).
+        var achievedLoss: Double
         /// Mean interference-to-noise ratio the robots measured after the edge's combiner.
         var interferenceToNoise: Double
         /// The daemon's `edge_link_transmissions_total` / `edge_link_outages_total` for robots.
@@ -31,8 +33,8 @@ struct LiveLinksEndToEndTests {
     }
 
     static func run(
-        solver: String, r: Double, lossThreshold: Double = 0.03, robots: Int = 4, seconds: Double = 8,
-        receiver: (antennas: Int, combiner: String)? = nil
+        solver: String, r: Double, lossThreshold: Double = 0.03, lowPowerPolicy: String = "horizon", robots: Int = 4,
+        seconds: Double = 8, receiver: (antennas: Int, combiner: String)? = nil, evaluatesQuality: Bool = false
     ) async throws -> Outcome? {
         guard let daemon = P.executable("edge-serverd"), let client = P.executable("client-sim") else { return nil }
         let work = try P.scratch("links")
@@ -40,7 +42,9 @@ struct LiveLinksEndToEndTests {
         let port = P.freePort(), httpPort = P.freePort()
         let config = work.appendingPathComponent("edge.toml")
         let shared = receiver.map { "antennas = \($0.antennas)\nmulti_robot = \"\($0.combiner)\"\n" } ?? ""
-        try ("[gsmr]\nsolver = \"\(solver)\"\nomega2_relative = \(r)\nepsilon = 0.1\nloss_threshold = \(lossThreshold)\n" + shared)
+        try
+            ("[gsmr]\nsolver = \"\(solver)\"\nomega2_relative = \(r)\nepsilon = 0.1\nloss_threshold = \(lossThreshold)\n"
+            + "low_power_policy = \"\(lowPowerPolicy)\"\n" + shared)
             .write(to: config, atomically: true, encoding: .utf8)
         let server = try P.start(
             daemon,
@@ -54,20 +58,22 @@ struct LiveLinksEndToEndTests {
             client,
             [
                 "--role", "robot", "--count", String(robots), "--server", "127.0.0.1:\(port)", "--token", "t",
-                "--duration", String(seconds), "--world-gaussians", "2000", "--image-size", "32x24", "--no-quality",
+                "--duration", String(seconds), "--world-gaussians", "2000", "--image-size", "32x24",
                 "--estimation-error", String(r), "--out", work.path + "/reports",
-            ] + (receiver.map { ["--uplink-antennas", String($0.antennas), "--uplink-receiver", $0.combiner] } ?? []))
+            ] + (evaluatesQuality ? [] : ["--no-quality"])
+                + (receiver.map { ["--uplink-antennas", String($0.antennas), "--uplink-receiver", $0.combiner] } ?? []))
         #expect(try await P.wait(robotsProcess) == 0)
         // The last reports are in by now (they go out with each POSE).
         let metrics = try P.runToCompletion("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(httpPort)/metrics"]).output
         kill(server.processIdentifier, SIGTERM)
         #expect(try await P.wait(server) == 0)
-        var outcome = Outcome(transmissions: 0, outages: 0, meanPower: 0, interferenceToNoise: 0, reported: (0, 0))
-        var powers: [Double] = [], interference: [Double] = []
+        var outcome = Outcome(transmissions: 0, outages: 0, meanPower: 0, achievedLoss: 0, interferenceToNoise: 0, reported: (0, 0))
+        var powers: [Double] = [], interference: [Double] = [], losses: [Double] = []
         for file in try FileManager.default.contentsOfDirectory(atPath: work.path + "/reports") where file.hasSuffix(".json") {
             let report = try P.json(work.path + "/reports/" + file)
             for row in report["rows"] as? [[String: Any]] ?? [] {
                 powers.append(row["power_w"] as? Double ?? 0)
+                losses.append(row["loss"] as? Double ?? 0)
                 guard (row["bits"] as? Double ?? 0) > 0 else { continue }
                 outcome.transmissions += 1
                 interference.append(row["interference_to_noise"] as? Double ?? 0)
@@ -75,6 +81,7 @@ struct LiveLinksEndToEndTests {
             }
         }
         outcome.meanPower = powers.reduce(0, +) / Double(max(powers.count, 1))
+        outcome.achievedLoss = losses.reduce(0, +) / Double(max(losses.count, 1))
         outcome.interferenceToNoise = interference.reduce(0, +) / Double(max(interference.count, 1))
         func counter(_ name: String) -> Int {
             let line = metrics.split(separator: "\n").first { $0.hasPrefix("\(name){role=\"robot\"}") }
@@ -115,14 +122,25 @@ struct LiveLinksEndToEndTests {
         #expect(mrc.interval.lowerBound > 0.5 && zf.interval.upperBound < 0.1, "mrc \(mrc.rate), zf \(zf.rate)")
     }
 
-    @Test("lowpower (Q'_GS, L_th = the map's prior loss 0.05) spends less than APO's budget-bound power on the same robots")
-    func lowPowerSavesPower() async throws {
-        guard let apo = try await Self.run(solver: "apo", r: 0), let lowPower = try await Self.run(solver: "lowpower", r: 0, lossThreshold: 0.05)
-        else {
+    /// GSMR §VI-A live: Q_GS decided by price (`gsmr.low_power_policy = "price"`) with L_th set
+    /// to the loss APO achieved on the same robots, route and channel seed spends less power
+    /// than APO's budget-bound plan, and its robots see no more loss.
+    @Test("Q_GS by price at APO's achieved loss spends less power than APO, at no more loss")
+    func lowPowerSavesPowerAtAPOsLoss() async throws {
+        guard let apo = try await Self.run(solver: "apo", r: 0, robots: 2, seconds: 20, evaluatesQuality: true) else {
             Issue.record("edge-serverd/client-sim not built: run `swift build` first")
             return
         }
-        // Q'_GS sends an image only where the map's L_t exceeds L_th; APO spends the budget P on images.
-        #expect(lowPower.meanPower < apo.meanPower, "lowpower \(lowPower.meanPower) W, apo \(apo.meanPower) W")
+        #expect(apo.achievedLoss > 0, "quality evaluation on: the robots report their GS loss")
+        guard
+            let price = try await Self.run(
+                solver: "qgs", r: 0, lossThreshold: apo.achievedLoss, lowPowerPolicy: "price", robots: 2, seconds: 20, evaluatesQuality: true)
+        else { return }
+        print(
+            String(
+                format: "low power live: apo %.2f mW, loss %.5f; qgs by price at L_th = %.5f: %.2f mW, loss %.5f", apo.meanPower * 1e3,
+                apo.achievedLoss, apo.achievedLoss, price.meanPower * 1e3, price.achievedLoss))
+        #expect(price.meanPower < apo.meanPower, "qgs by price \(price.meanPower) W, apo \(apo.meanPower) W")
+        #expect(price.achievedLoss <= apo.achievedLoss, "qgs by price \(price.achievedLoss), apo \(apo.achievedLoss)")
     }
 }
