@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Protocol
 import SplatClient
 import Testing
@@ -21,6 +22,12 @@ struct HTTPSessionTests {
         #expect(session.snapshot.latest[.pose] == .pose(pose))
         let beat = Heartbeat(nonce: 5, timestampNanoseconds: 6)
         #expect(try await client.send(.ping(beat), clientID: "h2-user") == .pong(beat))
+        // The 204 that accepts a message carries no Content-Length (RFC 9110 §8.6).
+        var payload = ByteBuffer()
+        try Message.pose(pose).writePayload(to: &payload)
+        let accepted = try await client.request(
+            .POST, "/v1/sessions/h2-user/messages", headers: ["splatedge-type": "POSE"], body: Array(payload.readableBytesView))
+        #expect(accepted.status == 204 && accepted.headers.first(name: "content-length") == nil)
 
         #expect(try await client.poll(clientID: "h2-user").isEmpty)
         let schedule = Message.schedule(

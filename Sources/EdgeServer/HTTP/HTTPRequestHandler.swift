@@ -119,7 +119,10 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func write(_ response: HTTPResponse, route: String, keepAlive: Bool, omitBody: Bool, target: any HTTPResponseTarget) {
         router.metrics.httpResponse(route: route, status: response.status.code)
         var headers = response.headers
-        headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        // RFC 9110 §8.6: no Content-Length in a 1xx or 204 response (neither has content).
+        if response.status.code >= 200, response.status != .noContent {
+            headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        }
         if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
         let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
         target.write(.head(head), flush: false, promise: nil)
