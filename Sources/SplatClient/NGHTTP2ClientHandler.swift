@@ -19,7 +19,7 @@ import NIOHTTP1
 /// the callback, and request bodies are copied into nghttp2's frame buffer by the data
 /// provider, which finds its exchange by stream id (no pointer into Swift memory is left with
 /// nghttp2). Every method runs on the channel's event loop.
-final class NGHTTP2ClientHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class NGHTTP2ClientHandler: NGHTTP2DrivenHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -77,7 +77,7 @@ final class NGHTTP2ClientHandler: ChannelInboundHandler, RemovableChannelHandler
         }
     }
 
-    private let driver = NGHTTP2SessionDriver()
+    let driver = NGHTTP2SessionDriver()
     private var session: OpaquePointer? { driver.session }
     private var context: ChannelHandlerContext?
     /// Requests in flight by stream id.
@@ -96,36 +96,7 @@ final class NGHTTP2ClientHandler: ChannelInboundHandler, RemovableChannelHandler
         // No server push (RFC 9113 §8.4); everything else at the protocol's defaults.
         let entries = [nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0)]
         nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), entries, entries.count)
-        if context.channel.isActive { send() }
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) { endSession() }
-
-    func channelActive(context: ChannelHandlerContext) {
-        send()
-        context.fireChannelActive()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        endSession()
-        context.fireChannelInactive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !driver.receive(unwrapInboundIn(data)) else { return }
-        // A fatal protocol error from the server: nghttp2 queued GOAWAY where it could.
-        send()
-        context.close(promise: nil)
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        if driver.readComplete() { send() }
-        context.fireChannelReadComplete()
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { send() }
-        context.fireChannelWritabilityChanged()
+        if context.channel.isActive { sendQueuedFrames() }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
@@ -182,15 +153,15 @@ final class NGHTTP2ClientHandler: ChannelInboundHandler, RemovableChannelHandler
     // MARK: The shell
 
     private func sendSoon() {
-        if driver.shouldSendNow() { send() }
+        if driver.shouldSendNow() { sendQueuedFrames() }
     }
 
-    private func send() {
+    func sendQueuedFrames() {
         guard let context, session != nil else { return }
         if !driver.send(context: context) || driver.isFinished { context.close(promise: nil) }
     }
 
-    private func endSession() {
+    func endSession() {
         guard session != nil else { return }
         guard !driver.inSession else {
             // Deleted once the call into nghttp2 returns.

@@ -19,7 +19,7 @@ import NIOHTTP1
 /// calls made here. Every pointer nghttp2 passes to a callback (header names and values, DATA
 /// chunks, the frame buffer of the data provider) is used within the callback only; the bytes
 /// `mem_send` returns are copied before the next call into nghttp2.
-final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class NGHTTP2ConnectionHandler: NGHTTP2DrivenHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -52,7 +52,7 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     let settings: Settings
     private let makeRequestHandler: () -> HTTPRequestHandler
-    private let driver = NGHTTP2SessionDriver()
+    let driver = NGHTTP2SessionDriver()
     private var session: OpaquePointer? { driver.session }
     private var context: ChannelHandlerContext?
     /// Open request streams by id (see ``NGHTTP2Stream`` for their lifetime).
@@ -90,36 +90,7 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         ]
         nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), entries, entries.count)
         armIdle(context: context)
-        if context.channel.isActive { send() }
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) { endSession() }
-
-    func channelActive(context: ChannelHandlerContext) {
-        send()
-        context.fireChannelActive()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        endSession()
-        context.fireChannelInactive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !driver.receive(unwrapInboundIn(data)) else { return }
-        // A fatal error (bad preface, flood): nghttp2 queued GOAWAY where it could.
-        send()
-        context.close(promise: nil)
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        if driver.readComplete() { send() }
-        context.fireChannelReadComplete()
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { send() }
-        context.fireChannelWritabilityChanged()
+        if context.channel.isActive { sendQueuedFrames() }
     }
 
     /// A graceful shutdown: GOAWAY with the last stream id processed (RFC 9113 §6.8); open
@@ -138,7 +109,7 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     /// Sends what nghttp2 has queued now, or when the current read completes.
     func sendSoon() {
-        if driver.shouldSendNow() { send() }
+        if driver.shouldSendNow() { sendQueuedFrames() }
     }
 
     func submitResponse(streamID: Int32, head: HTTPResponseHead, hasBody: Bool) {
@@ -172,7 +143,7 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
 
     // MARK: The shell
 
-    private func send() {
+    func sendQueuedFrames() {
         guard let context, session != nil else { return }
         guard driver.send(context: context) else {
             context.close(promise: nil)
@@ -219,7 +190,7 @@ final class NGHTTP2ConnectionHandler: ChannelInboundHandler, RemovableChannelHan
         }
     }
 
-    private func endSession() {
+    func endSession() {
         idle.cancel()
         guard session != nil else { return }
         guard !driver.inSession else {
