@@ -127,14 +127,14 @@ struct LiveLinksEndToEndTests {
     /// than APO's budget-bound plan, and its robots see no more loss.
     @Test("Q_GS by price at APO's achieved loss spends less power than APO, at no more loss")
     func lowPowerSavesPowerAtAPOsLoss() async throws {
-        guard let apo = try await Self.run(solver: "apo", r: 0, robots: 2, seconds: 20, evaluatesQuality: true) else {
+        guard let apo = try await Self.run(solver: "apo", r: 0, robots: 2, seconds: 60, evaluatesQuality: true) else {
             Issue.record("edge-serverd/client-sim not built: run `swift build` first")
             return
         }
         #expect(apo.achievedLoss > 0, "quality evaluation on: the robots report their GS loss")
         guard
             let price = try await Self.run(
-                solver: "qgs", r: 0, lossThreshold: apo.achievedLoss, lowPowerPolicy: "price", robots: 2, seconds: 20, evaluatesQuality: true)
+                solver: "qgs", r: 0, lossThreshold: apo.achievedLoss, lowPowerPolicy: "price", robots: 2, seconds: 60, evaluatesQuality: true)
         else { return }
         print(
             String(
