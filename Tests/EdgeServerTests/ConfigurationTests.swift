@@ -68,6 +68,10 @@ struct ConfigurationTests {
             ("[auth]\ntokens = [\"t\"]\n[gsmr]\nepsilon = 1\n", .invalidValue, "gsmr.epsilon"),
             ("[auth]\ntokens = [\"t\"]\n[gsmr]\nomega2_relative = -0.01\n", .invalidValue, "gsmr.omega2_relative"),
             ("[auth]\ntokens = [\"t\"]\n[gsmr]\nloss_threshold = -1\n", .invalidValue, "gsmr.loss_threshold"),
+            ("[auth]\ntokens = [\"t\"]\n[training]\nmemory_update_s = -1\n", .invalidValue, "training.memory_update_s"),
+            ("[auth]\ntokens = [\"t\"]\n[training]\nenabled = false\nmemory_update_s = 60\n", .invalidValue, "training.memory_update_s"),
+            ("[auth]\ntokens = [\"t\"]\n[training]\nmemory_update_images = 4\n", .invalidValue, "training.memory_update_images"),
+            ("[auth]\ntokens = [\"t\"]\n[training]\nmemory_update_min_images = 500\n", .invalidValue, "training.memory_update_min_images"),
         ])
     func errors(toml: String, code: ConfigurationError.Code, key: String) throws {
         do {

@@ -43,11 +43,11 @@ struct ModelFineTuningTests {
         let tuning = ModelFineTuning(dataDirectory: directory, catalog: catalog, configuration: configuration)
         var steps: [Int] = []
         let outcome = try tuning.run(
-            base: world.large, parent: 1, round: 0, progress: { steps.append($0.iteration) }, cancelled: { false })
+            base: world.large, parent: 1, set: try tuning.roundSet(0), progress: { steps.append($0.iteration) }, cancelled: { false })
         let version = outcome.version
         #expect(steps == Array(1...150))
         #expect(version.trainingSamples == 40 && version.heldOutSamples == 10)
-        #expect(version.rounds == [0] && version.parent == 1 && version.iterations == 150)
+        #expect(version.rounds == [0] && version.parent == 1 && version.iterations == 150 && version.source == "trained")
         let before = try #require(version.psnrBefore), after = try #require(version.psnrAfter)
         print(
             "fine-tuning 150 iterations on 40 views: held-out PSNR \(before) → \(after) dB, SSIM \(version.ssimBefore ?? .nan) → \(version.ssimAfter ?? .nan)"
@@ -81,10 +81,10 @@ struct ModelFineTuningTests {
         let catalog = try Self.storeRounds(3, world: world.world, directory: directory)
         var configuration = ModelConfiguration()
         configuration.earlierRounds = count
-        let (train, test, rounds) = try ModelFineTuning(dataDirectory: directory, catalog: catalog, configuration: configuration).views(round: 2)
+        let set = try ModelFineTuning(dataDirectory: directory, catalog: catalog, configuration: configuration).roundSet(2)
         let expected = Array(max(0, 2 - count)...2)
-        #expect(rounds == expected)
-        #expect(train.count + test.count == 50 * expected.count)
+        #expect(set.rounds == expected && set.source == .round)
+        #expect(set.train.count + set.test.count == 50 * expected.count)
     }
 
     @Test("a drain stops a run between steps")
@@ -95,7 +95,7 @@ struct ModelFineTuningTests {
         let tuning = ModelFineTuning(dataDirectory: directory, catalog: catalog, configuration: ModelConfiguration())
         var last = 0
         #expect(throws: CancellationError.self) {
-            try tuning.run(base: world.large, parent: 1, round: 0, progress: { last = $0.iteration }, cancelled: { last >= 3 })
+            try tuning.run(base: world.large, parent: 1, set: try tuning.roundSet(0), progress: { last = $0.iteration }, cancelled: { last >= 3 })
         }
         #expect(last == 3)
     }

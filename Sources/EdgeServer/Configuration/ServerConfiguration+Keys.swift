@@ -88,7 +88,7 @@ extension ServerConfiguration {
         ]
     }
 
-    /// The edge's own training (`[training]`, STT-GS step 8).
+    /// The edge's own training (`[training]`: STT-GS step 8, GSMR's memory updates).
     private static var trainingKeys: [ConfigurationKey] {
         [
             .init("training", "enabled", \.models.trainingEnabled),
@@ -96,6 +96,9 @@ extension ServerConfiguration {
             .init("training", "earlier_rounds", \.models.earlierRounds),
             .init("training", "hold_out_every", \.models.holdOutEvery),
             .init("training", "seed", \.models.seed),
+            .init("training", "memory_update_s", \.models.memoryUpdateSeconds),
+            .init("training", "memory_update_min_images", \.models.memoryUpdateMinimumImages),
+            .init("training", "memory_update_images", \.models.memoryUpdateImages),
         ]
     }
 

@@ -21,6 +21,22 @@ struct ModelConfiguration: Sendable, Equatable {
     var holdOutEvery = 5
     /// Seed of the run's view order (`training.seed`).
     var seed: UInt64 = 1
+    /// Seconds between GSMR memory updates from robots' images at the most
+    /// (`training.memory_update_s`, ``MemoryUpdatePlanner``); 0, the default, keeps the memory
+    /// fixed between collection rounds.
+    var memoryUpdateSeconds = 0.0
+    /// New robots' images an update needs (`training.memory_update_min_images`).
+    var memoryUpdateMinimumImages = 24
+    /// Most recent robots' images kept for updates (`training.memory_update_images`).
+    var memoryUpdateImages = 192
+
+    /// The memory planner's settings; nil when updates are off.
+    var memoryUpdates: MemoryUpdatePlanner.Settings? {
+        guard trainingEnabled, memoryUpdateSeconds > 0 else { return nil }
+        return .init(
+            interval: memoryUpdateSeconds, minimumNewImages: memoryUpdateMinimumImages, capacity: memoryUpdateImages,
+            holdOutEvery: holdOutEvery)
+    }
 
     /// Checks ranges.
     func validate() throws(ConfigurationError) {
@@ -31,5 +47,18 @@ struct ModelConfiguration: Sendable, Equatable {
         guard (1...1_000_000).contains(iterations) else { throw .invalid("training.iterations", "must be in 1…1000000") }
         guard (0...10_000).contains(earlierRounds) else { throw .invalid("training.earlier_rounds", "must be in 0…10000") }
         guard (2...1000).contains(holdOutEvery) else { throw .invalid("training.hold_out_every", "must be in 2…1000") }
+        guard memoryUpdateSeconds.isFinite, (0...86_400).contains(memoryUpdateSeconds) else {
+            throw .invalid("training.memory_update_s", "must be in [0, 86400] seconds")
+        }
+        guard memoryUpdateSeconds == 0 || trainingEnabled else {
+            throw .invalid("training.memory_update_s", "needs training.enabled = true")
+        }
+        // A set holds at least one held-out and one training image.
+        guard (holdOutEvery...10_000).contains(memoryUpdateImages) else {
+            throw .invalid("training.memory_update_images", "must be in training.hold_out_every (\(holdOutEvery))…10000")
+        }
+        guard (1...memoryUpdateImages).contains(memoryUpdateMinimumImages) else {
+            throw .invalid("training.memory_update_min_images", "must be in 1…training.memory_update_images (\(memoryUpdateImages))")
+        }
     }
 }

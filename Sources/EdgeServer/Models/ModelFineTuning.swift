@@ -4,10 +4,12 @@ import Renderer
 import SlotModel
 import Training
 
-/// STT-GS step 8, S = Train(E | S′) (STT-GS §III, Algorithm 1): fine-tunes the serving model
-/// on the samples a round stored (plus up to `training.earlier_rounds` earlier rounds') with
-/// the reference 3DGS trainer (``GaussianTrainer``), and measures PSNR/SSIM on held-out
-/// samples before and after, so that a version whose quality drops is not promoted.
+/// Fine-tunes the serving model with the reference 3DGS trainer (``GaussianTrainer``) on a
+/// ``TrainingSet`` and measures PSNR/SSIM on its held-out views before and after, so that a
+/// version whose quality drops is not promoted. The sets: STT-GS step 8, S = Train(E | S′)
+/// (STT-GS §III, Algorithm 1), on the samples a round stored (plus up to
+/// `training.earlier_rounds` earlier rounds'); and GSMR's memory update, on the images robots
+/// uploaded (``MemoryUpdatePlanner``).
 ///
 /// The held-out samples are every `training.hold_out_every`-th of the set ordered by (round,
 /// client, index); STT-GS's own evaluation holds out views the same way (Table IV). Beyond the
@@ -32,7 +34,7 @@ struct ModelFineTuning: Sendable {
 
     /// The training set of round `round`: its samples and those of the `earlierRounds` latest
     /// stored rounds before it, as training and held-out views.
-    func views(round: Int) throws -> (train: [TrainingView], test: [TrainingView], rounds: [Int]) {
+    func roundSet(_ round: Int) throws -> TrainingSet {
         let earlier = try catalog.sampleRounds().filter { $0 < round }.suffix(configuration.earlierRounds)
         let rounds = Array(earlier) + [round]
         var views: [TrainingView] = []
@@ -50,18 +52,18 @@ struct ModelFineTuning: Sendable {
         let held = views.indices.filter { $0 % configuration.holdOutEvery == 0 }
         let test = held.map { views[$0] }
         let train = views.indices.filter { $0 % configuration.holdOutEvery != 0 }.map { views[$0] }
-        return (train, test, rounds)
+        return TrainingSet(source: .round, train: train, test: test, rounds: rounds)
     }
 
-    /// Trains `base` (version `parent`) on round `round`'s set. `progress` sees every step;
-    /// `cancelled` is asked between steps (a drain stops the run, which then throws).
+    /// Trains `base` (version `parent`) on `set`. `progress` sees every step; `cancelled` is
+    /// asked between steps (a drain stops the run, which then throws).
     func run(
-        base: GaussianScene, parent: Int, round: Int, progress: (Progress) -> Void, cancelled: () -> Bool
+        base: GaussianScene, parent: Int, set: TrainingSet, progress: (Progress) -> Void, cancelled: () -> Bool
     ) throws -> Outcome {
         let started = ContinuousClock.now
-        let (train, test, rounds) = try views(round: round)
+        let (train, test) = (set.train, set.test)
         guard !train.isEmpty, !test.isEmpty else {
-            throw ModelError(.storage, "round \(round) stored \(train.count + test.count) samples: too few to train and hold out")
+            throw ModelError(.storage, "\(set.description) has \(train.count + test.count) views: too few to train and hold out")
         }
         let settings = TrainingConfiguration.fineTuning(
             shDegree: base.shDegree, iterations: configuration.iterations, seed: configuration.seed, threads: 1)
@@ -77,7 +79,7 @@ struct ModelFineTuning: Sendable {
         let after = try Self.quality(trainer, test)
         let scene = try trainer.scene.withSHDegree(base.shDegree)
         let version = ModelVersion(
-            version: 0, parent: parent, source: "trained", path: "", gaussians: scene.count, rounds: rounds,
+            version: 0, parent: parent, source: set.source.versionSource, path: "", gaussians: scene.count, rounds: set.rounds,
             trainingSamples: train.count, heldOutSamples: test.count, iterations: trainer.iteration,
             finalLoss: recent.isEmpty ? nil : recent.reduce(0, +) / Double(recent.count),
             psnrBefore: before.psnr, ssimBefore: before.ssim, psnrAfter: after.psnr, ssimAfter: after.ssim,

@@ -3,8 +3,10 @@ import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 
-/// STT-GS step 8 in the daemon: after every collection round that stored samples, fine-tunes
-/// the serving model on them (``ModelFineTuning``) on an idle-priority thread of its own
+/// The edge learns: after every collection round that stored samples (STT-GS step 8), and
+/// whenever the slot loop has gathered enough robots' images for a memory update (GSMR §IV-A,
+/// ``MemoryUpdatePlanner``), fine-tunes the serving model on them (``ModelFineTuning``), one run
+/// at a time, on an idle-priority thread of its own
 /// (``IdlePriorityThread``: the slot loop's renders always win the cores), stores the result as
 /// the next model version and — when its held-out PSNR did not drop — swaps it in between
 /// renders (``ServingModel``). Progress goes to `/v1/status`, figures to the metrics, the
@@ -19,21 +21,21 @@ final class TrainingService: Service, Sendable {
     private let repository: ModelRepository
     private let fineTuning: ModelFineTuning
     private let models: ServingModel
-    private let completedRounds: AsyncStream<Int>
+    private let jobs: AsyncStream<TrainingJob>
     private let board: ModelBoard
     private let metrics: TrainingMetrics
     private let logger: Logger
     private let roundsDirectory: String
 
     init(
-        configuration: ModelConfiguration, repository: ModelRepository, models: ServingModel, completedRounds: AsyncStream<Int>,
+        configuration: ModelConfiguration, repository: ModelRepository, models: ServingModel, jobs: AsyncStream<TrainingJob>,
         board: ModelBoard, metrics: TrainingMetrics, logger: Logger
     ) {
         self.configuration = configuration
         self.repository = repository
         fineTuning = ModelFineTuning(dataDirectory: repository.dataDirectory, catalog: repository.catalog, configuration: configuration)
         self.models = models
-        self.completedRounds = completedRounds
+        self.jobs = jobs
         self.board = board
         self.metrics = metrics
         self.logger = logger
@@ -43,10 +45,10 @@ final class TrainingService: Service, Sendable {
     func run() async throws {
         if let round = try pendingRound() {
             logger.info("training on a round no model version has used yet", metadata: ["round": "\(round)"])
-            await train(round: round)
+            await train(.round(round))
         }
-        for await round in completedRounds.cancelOnGracefulShutdown() {
-            await train(round: round)
+        for await job in jobs.cancelOnGracefulShutdown() {
+            await train(job)
         }
     }
 
@@ -56,13 +58,19 @@ final class TrainingService: Service, Sendable {
         return try repository.catalog.sampleRounds().last.flatMap { used.contains($0) ? nil : $0 }
     }
 
-    /// One fine-tuning run on `round`'s data; failures are logged and counted, never thrown.
-    func train(round: Int) async {
+    /// One fine-tuning run; failures are logged and counted, never thrown.
+    func train(_ job: TrainingJob) async {
         let base = models.current
         let (board, metrics, fineTuning, iterations) = (self.board, self.metrics, self.fineTuning, configuration.iterations)
+        let round: Int? =
+            switch job {
+            case .round(let round): round
+            case .robotImages: nil
+            }
         board.update {
             $0.training = true
             $0.round = round
+            $0.job = job.name
             $0.iteration = 0
             $0.iterations = iterations
             $0.loss = nil
@@ -73,8 +81,13 @@ final class TrainingService: Service, Sendable {
             let outcome = try await withGracefulShutdownHandler {
                 try await IdlePriorityThread.run(name: "sttgs-training") { policy in
                     board.update { $0.threadPolicy = policy.rawValue }
+                    let set =
+                        switch job {
+                        case .round(let round): try fineTuning.roundSet(round)
+                        case .robotImages(let set): set
+                        }
                     return try fineTuning.run(
-                        base: base.world.large, parent: base.version, round: round,
+                        base: base.world.large, parent: base.version, set: set,
                         progress: { progress in
                             board.update {
                                 $0.iteration = progress.iteration
@@ -106,17 +119,17 @@ final class TrainingService: Service, Sendable {
                 $0.lastError = nil
                 $0.servingVersion = models.current.version
             }
-            recordInRoundReport(round: round, version: version)
+            if let round { recordInRoundReport(round: round, version: version) }
             logger.info(
                 "model version trained",
                 metadata: [
-                    "version": "\(version.version)", "round": "\(round)", "promoted": "\(version.promoted)",
+                    "version": "\(version.version)", "job": "\(job.name)", "promoted": "\(version.promoted)",
                     "psnr_before": "\(version.psnrBefore ?? .nan)", "psnr_after": "\(version.psnrAfter ?? .nan)",
                 ])
         } catch {
             metrics.failedRuns.increment()
             board.update { $0.lastError = "\(error)" }
-            logger.warning("training run failed", metadata: ["round": "\(round)", "error": "\(error)"])
+            logger.warning("training run failed", metadata: ["job": "\(job.name)", "error": "\(error)"])
         }
         board.update { $0.training = false }
     }

@@ -4,8 +4,10 @@ import NIOConcurrencyHelpers
 struct TrainingStatus: Codable, Sendable, Equatable {
     /// The version FRAMEs are rendered from (0 until the slot loop or the rounds run).
     var servingVersion = 0
-    /// Whether a fine-tuning run is under way, on which round's data, and how far.
+    /// Whether a fine-tuning run is under way, on what (`round <r>` or `memory`; `round` names
+    /// a round's), and how far.
     var training = false
+    var job: String?
     var round: Int?
     var iteration = 0
     var iterations = 0

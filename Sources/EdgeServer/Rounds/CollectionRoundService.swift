@@ -54,7 +54,7 @@ final class CollectionRoundService: Service, Sendable {
             } catch {
                 logger.warning("round report write failed", metadata: ["error": "\(error)"])
             }
-            if report.samplesAggregated > 0 { dependencies.completedRounds?.yield(Int(round)) }
+            if report.samplesAggregated > 0 { dependencies.trainingJobs?.yield(.round(Int(round))) }
             logger.info(
                 "STT-GS round done",
                 metadata: ["round": "\(round)", "objective": "\(report.objective ?? .nan)", "report": "\(directory)/round-\(round).json"])

@@ -15,5 +15,5 @@ struct RoundDependencies: Sendable {
     var dataDirectory: String
     /// Told the index of every round that stored samples, once its report is written (the
     /// training service's input; nil: nobody listens).
-    var completedRounds: AsyncStream<Int>.Continuation? = nil
+    var trainingJobs: AsyncStream<TrainingJob>.Continuation? = nil
 }

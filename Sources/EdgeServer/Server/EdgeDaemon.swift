@@ -258,11 +258,25 @@ extension EdgeDaemon {
         let trainingMetrics = TrainingMetrics(registry: metrics.registry)
         trainingMetrics.servingVersion.set(Double(models.current.version))
         let renderer = SlotRenderer(pool: RenderPool(workers: loop.renderWorkers), models: models)
+        // One training service for the rounds' runs and the memory's updates, one run at a time.
+        let memorySettings = slotLoop ? configuration.models.memoryUpdates : nil
+        var training: (service: TrainingService, jobs: AsyncStream<TrainingJob>.Continuation)?
+        if configuration.models.trainingEnabled, rounds || memorySettings != nil {
+            let (jobs, continuation) = AsyncStream.makeStream(of: TrainingJob.self)
+            let service = TrainingService(
+                configuration: configuration.models, repository: repository, models: models, jobs: jobs,
+                board: modelBoard, metrics: trainingMetrics, logger: logger)
+            training = (service, continuation)
+        }
         var services: [any Service] = []
         if slotLoop {
             models.observe { [mixedReality, viewDesk] in
                 mixedReality.attach($0)
                 viewDesk.attach($0)
+            }
+            var memoryUpdates: MemoryUpdatePlanner.Outlet?
+            if let memorySettings, let jobs = training?.jobs {
+                memoryUpdates = .init(settings: memorySettings, jobs: jobs, isTraining: { [modelBoard] in modelBoard.status.training })
             }
             services.append(
                 SlotLoopService(
@@ -270,24 +284,17 @@ extension EdgeDaemon {
                     dependencies: .init(
                         sessions: sessions, metrics: SlotMetrics(registry: metrics.registry), statistics: slotStatistics,
                         mixedReality: mixedReality, liveView: liveView, renderer: renderer, logger: logger,
-                        dataDirectory: configuration.dataDirectory, remoteViews: remoteViews)))
+                        dataDirectory: configuration.dataDirectory, remoteViews: remoteViews, memoryUpdates: memoryUpdates)))
         }
         if rounds {
             var dependencies = RoundDependencies(
                 sessions: sessions, store: store, catalog: catalog, metrics: RoundMetrics(registry: metrics.registry),
                 renderer: renderer, liveView: liveView, logger: logger, dataDirectory: configuration.dataDirectory)
-            var training: TrainingService?
-            if configuration.models.trainingEnabled {
-                let (completed, continuation) = AsyncStream.makeStream(of: Int.self)
-                dependencies.completedRounds = continuation
-                training = TrainingService(
-                    configuration: configuration.models, repository: repository, models: models, completedRounds: completed,
-                    board: modelBoard, metrics: trainingMetrics, logger: logger)
-            }
+            dependencies.trainingJobs = training?.jobs
             services.append(CollectionRoundService(configuration: configuration, dependencies: dependencies))
-            // After the rounds: a drain stops training first (services stop in reverse order).
-            if let training { services.append(training) }
         }
+        // After the rounds and the slot loop: a drain stops training first (services stop in reverse order).
+        if let training { services.append(training.service) }
         return services + cluster
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Optimizers
 import Protocol
 import Renderer
+import Training
 import SlotModel
 import Wireless
 
@@ -269,17 +270,21 @@ struct RobotsPolicy: SlotPolicy {
 
     // MARK: Between slots
 
-    /// Folds the robots' new uploads into the map: ℓ(memory render at the image's pose, image).
+    /// Folds the robots' new uploads into the map: ℓ(memory render at the image's pose, image);
+    /// the decoded images go on to the memory's updates (``MemoryUpdatePlanner``).
     mutating func prepare(_ snapshot: SlotSnapshot, renderer: SlotRenderer) async -> SlotPreparation {
         let started = ContinuousClock.now
         let images = newImages(snapshot.clients(.robot))
         let observed = await renderer.map(images.map(\.image)) { image, rasterizer, world in
-            (image.pose, Self.observedLoss(of: image, memory: world.large, rasterizer: rasterizer))
+            Self.observation(of: image, memory: world.large, rasterizer: rasterizer)
         }
-        for case (let pose, let loss?) in observed { map.observe(loss: loss, at: pose) }
+        var views: [TrainingView] = []
+        for case let observation? in observed {
+            map.observe(loss: observation.loss, at: observation.pose)
+            views.append(observation.view)
+        }
         return SlotPreparation(
-            imagesObserved: observed.filter { $0.1 != nil }.count,
-            observeMilliseconds: (ContinuousClock.now - started).seconds * 1000)
+            imagesObserved: views.count, observeMilliseconds: (ContinuousClock.now - started).seconds * 1000, uploadedViews: views)
     }
 
     /// The IMAGE uploads to fold into the map now (session id, image): at most `gsmr.observations_per_slot`, robots
@@ -297,13 +302,18 @@ struct RobotsPolicy: SlotPolicy {
         return chosen.map { (sessionID: $0.0, image: $0.1) }
     }
 
-    /// The loss an uploaded image reveals: ℓ(memory render at its pose, the image).
-    static func observedLoss(of image: CapturedImage, memory: GaussianScene, rasterizer: GaussianRasterizer) -> Double? {
+    /// What an uploaded image reveals: ℓ(memory render at its pose, the image), and the image as
+    /// a posed view of reality; nil for an image that does not decode.
+    static func observation(
+        of image: CapturedImage, memory: GaussianScene, rasterizer: GaussianRasterizer
+    ) -> (pose: Pose, loss: Double, view: TrainingView)? {
         guard let real = image.image.pngPixels,
             let size = ImageSize(width: real.width, height: real.height),
-            let camera = try? image.pose.camera(intrinsics: size.intrinsics)
+            let camera = try? image.pose.camera(intrinsics: size.intrinsics),
+            let view = try? TrainingView(name: "robot-\(image.sequence)", camera: camera, image: real)
         else { return nil }
         let render = rasterizer.render(memory, camera: camera, options: RenderOptions(threads: 1))
-        return (try? ImageMetrics.gsLoss(render, real)).map(Double.init)
+        guard let loss = try? ImageMetrics.gsLoss(render, real) else { return nil }
+        return (image.pose, Double(loss), view)
     }
 }

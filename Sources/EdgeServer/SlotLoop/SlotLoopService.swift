@@ -35,6 +35,8 @@ final class SlotLoopService: Service, Sendable {
         var dataDirectory: String
         /// Views the cluster placement computes on other edges (nil outside a cluster).
         var remoteViews: RemoteViews? = nil
+        /// Where the robots' images go for memory updates (nil: the memory stays as it is).
+        var memoryUpdates: MemoryUpdatePlanner.Outlet? = nil
     }
 
     private let server: ServerConfiguration
@@ -86,6 +88,7 @@ final class SlotLoopService: Service, Sendable {
             ])
         let clock = ContinuousClock()
         let start = clock.now
+        var memory = dependencies.memoryUpdates.map { MemoryUpdatePlanner(settings: $0.settings, start: 0) }
         var slot: UInt64 = 0
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let boundary = start + tau * Int(slot)
@@ -96,6 +99,7 @@ final class SlotLoopService: Service, Sendable {
             }
             let began = clock.now
             let cpuBefore = ProcessCPUClock.now()
+            let modelVersion = renderer.models.current.version
             let sessions = dependencies.sessions.sessions()
             let snapshot = SlotSnapshot(slot: slot, sessions: sessions)
             for (role, tally) in outcomes.observe(snapshot) {
@@ -113,6 +117,7 @@ final class SlotLoopService: Service, Sendable {
             record.cpuMilliseconds = (ProcessCPUClock.now() - cpuBefore) * 1000
             record.lagMilliseconds = (began - boundary).seconds * 1000
             record.late = ended - boundary > tau
+            record.modelVersion = modelVersion
 
             let next = SlotSnapshot(slot: slot + 1, sessions: dependencies.sessions.sessions())
             var prepared = SlotPreparation()
@@ -120,6 +125,12 @@ final class SlotLoopService: Service, Sendable {
             record.observeMilliseconds = prepared.observeMilliseconds
             record.probeMilliseconds = prepared.probeMilliseconds
             record.imagesObserved = prepared.imagesObserved
+            if let outlet = dependencies.memoryUpdates {
+                memory?.add(prepared.uploadedViews)
+                if let set = memory?.update(at: (clock.now - start).seconds, trainingBusy: outlet.isTraining()) {
+                    outlet.jobs.yield(.robotImages(set))
+                }
+            }
 
             dependencies.metrics.slots.increment()
             dependencies.metrics.computeTime.record(computed)

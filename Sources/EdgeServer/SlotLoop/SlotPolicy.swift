@@ -1,4 +1,5 @@
 import Protocol
+import Training
 
 /// One paper's scheduler in the slot loop (ARCHITECTURE.md "How to add a policy").
 ///
@@ -43,11 +44,13 @@ struct SlotPreparation: Sendable {
     var imagesObserved = 0
     var observeMilliseconds = 0.0
     var probeMilliseconds = 0.0
+    /// Those images as posed views of reality, for the memory's updates.
+    var uploadedViews: [TrainingView] = []
 
     static func + (lhs: Self, rhs: Self) -> Self {
         Self(
             imagesObserved: lhs.imagesObserved + rhs.imagesObserved,
             observeMilliseconds: lhs.observeMilliseconds + rhs.observeMilliseconds,
-            probeMilliseconds: lhs.probeMilliseconds + rhs.probeMilliseconds)
+            probeMilliseconds: lhs.probeMilliseconds + rhs.probeMilliseconds, uploadedViews: lhs.uploadedViews + rhs.uploadedViews)
     }
 }

@@ -82,4 +82,6 @@ struct SlotRecord: Codable, Sendable {
     var idleClients: [String]
     /// Images from robots folded into the memory-bias map after this slot.
     var imagesObserved: Int
+    /// The model version serving when the slot began: the memory its FRAMEs and L_t came from.
+    var modelVersion = 0
 }
