@@ -16,6 +16,16 @@ public protocol NGHTTP2DrivenHandler: ChannelInboundHandler where InboundIn == B
 }
 
 extension NGHTTP2DrivenHandler {
+    /// Whether the session may be deleted now. Inside a call into nghttp2 it may not (the
+    /// library is still using it): then ``endSession()`` is called again on `eventLoop` once
+    /// that call has returned, and this answers false.
+    public func sessionCanEnd(on eventLoop: any EventLoop) -> Bool {
+        guard driver.inSession else { return true }
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        eventLoop.execute { bound.value.endSession() }
+        return false
+    }
+
     public func handlerRemoved(context: ChannelHandlerContext) { endSession() }
 
     public func channelActive(context: ChannelHandlerContext) {

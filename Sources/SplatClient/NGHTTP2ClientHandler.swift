@@ -163,12 +163,8 @@ final class NGHTTP2ClientHandler: NGHTTP2DrivenHandler, RemovableChannelHandler 
 
     func endSession() {
         guard session != nil else { return }
-        guard !driver.inSession else {
-            // Deleted once the call into nghttp2 returns.
-            let bound = NIOLoopBound(self, eventLoop: context!.eventLoop)
-            bound.eventLoop.execute { bound.value.endSession() }
-            return
-        }
+        // The context lives as long as the session (both end here).
+        if let eventLoop = context?.eventLoop, !sessionCanEnd(on: eventLoop) { return }
         driver.end()
         let open = exchanges.values
         exchanges = [:]

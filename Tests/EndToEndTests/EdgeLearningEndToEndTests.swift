@@ -302,6 +302,55 @@ struct EdgeLearningEndToEndTests {
         #expect(try await P.wait(daemon.process) == 0)
     }
 
+    /// GSMR's memory learns from the robots (GSMR §IV-A, updated in the daemon): robots' images
+    /// become memory versions trained on them, judged on held-out images, and served.
+    @Test func robotsImagesUpdateTheMemory() async throws {
+        let work = try P.scratch("memory")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let data = work.path + "/data"
+        let config = """
+            [gsmr]
+            solver = "qgs"
+            loss_threshold = 0.005
+            [training]
+            iterations = 60
+            memory_update_s = 3
+            memory_update_min_images = 16
+            memory_update_images = 64
+            """
+        guard let daemon = try await Self.startDaemon(config: config, data: data, work: work),
+            let client = P.executable("client-sim")
+        else {
+            Issue.record("edge-serverd/client-sim not built: run `swift build` first")
+            return
+        }
+        defer { if daemon.process.isRunning { kill(daemon.process.processIdentifier, SIGKILL) } }
+        let robots = try P.start(
+            client,
+            [
+                "--role", "robot", "--count", "3", "--server", "127.0.0.1:\(daemon.binaryPort)", "--token", "t", "--duration", "60",
+                "--world-gaussians", String(Self.worldGaussians), "--image-size", "32x24", "--no-quality", "--out", work.path + "/robots",
+            ])
+        defer { if robots.isRunning { kill(robots.processIdentifier, SIGKILL) } }
+        let promoted = try await Self.waitUntil(seconds: 50) { (try daemon.model["serving_version"] as? Int ?? 1) >= 2 }
+        #expect(promoted, "no memory version was promoted")
+        let versions = try daemon.get("/v1/models")["versions"] as? [[String: Any]] ?? []
+        let memory = versions.filter { $0["source"] as? String == "memory" }
+        let first = try #require(memory.first)
+        let before = try #require(first["psnr_before"] as? Double), after = try #require(first["psnr_after"] as? Double)
+        print("memory update e2e: version 2 on \(first["training_samples"] ?? "-") robots' images, held-out PSNR \(before) → \(after) dB")
+        #expect(first["parent"] as? Int == 1 && (first["rounds"] as? [Int])?.isEmpty == true)
+        #expect((first["training_samples"] as? Int ?? 0) >= 14 && (first["held_out_samples"] as? Int ?? 0) >= 2)
+        #expect(first["promoted"] as? Bool == true && after >= before)
+        kill(robots.processIdentifier, SIGTERM)
+        _ = try await P.wait(robots)
+        kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(try await P.wait(daemon.process) == 0)
+        // The slot log names the version each slot served: 1 first, then the memory's update.
+        let served = try P.jsonLines(data + "/slot-log.jsonl").compactMap { $0["model_version"] as? Int }
+        #expect(served.first == 1 && (served.last ?? 0) >= 2 && zip(served, served.dropFirst()).allSatisfy { $0 <= $1 })
+    }
+
     /// The aggregated dataset: every PNG's path and bytes.
     static func datasetFiles(_ data: String) throws -> [String: Data] {
         let paths = FileManager.default.enumerator(atPath: data + "/dataset")?.compactMap { $0 as? String }.filter { $0.hasSuffix(".png") } ?? []

@@ -192,13 +192,7 @@ final class NGHTTP2ConnectionHandler: NGHTTP2DrivenHandler, RemovableChannelHand
 
     func endSession() {
         idle.cancel()
-        guard session != nil else { return }
-        guard !driver.inSession else {
-            // Deleted once the call into nghttp2 returns.
-            let bound = NIOLoopBound(self, eventLoop: eventLoop)
-            eventLoop.execute { bound.value.endSession() }
-            return
-        }
+        guard session != nil, sessionCanEnd(on: eventLoop) else { return }
         driver.end()
         let open = streams.values
         streams = [:]

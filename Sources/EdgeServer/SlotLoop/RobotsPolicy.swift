@@ -201,9 +201,11 @@ struct RobotsPolicy: SlotPolicy {
         let fallbackPower = poseOnlyPower(costGain(first))
         var decision = (x: false, power: fallbackPower, feasible: false)
         var instance: GSCLOInstance?
+        var pricedLoss: Double?
         let started = ContinuousClock.now
         if decidesByPrice {
             let loss = losses(report: report, slot: slot, poses: [poses[0]])[0]
+            pricedLoss = loss
             let priced = decideByPrice(client.sessionID, loss: loss, gain: costGain(first), at: poses[0])
             decision = (priced.x, priced.power, true)
         } else {
@@ -230,7 +232,7 @@ struct RobotsPolicy: SlotPolicy {
         account.spent += decision.power
         account.slots += 1
         energy[client.sessionID] = account
-        let predictedLoss = instance?.losses[0] ?? losses(report: report, slot: slot, poses: [poses[0]])[0]
+        let predictedLoss = pricedLoss ?? instance?.losses[0] ?? losses(report: report, slot: slot, poses: [poses[0]])[0]
         var lossRecord = lossAccount[client.sessionID] ?? (0, 0)
         lossRecord.accrued += decision.x ? 0 : predictedLoss
         lossRecord.slots += 1
@@ -279,12 +281,15 @@ struct RobotsPolicy: SlotPolicy {
             Self.observation(of: image, memory: world.large, rasterizer: rasterizer)
         }
         var views: [TrainingView] = []
+        var lossSum = 0.0
         for case let observation? in observed {
             map.observe(loss: observation.loss, at: observation.pose)
             views.append(observation.view)
+            lossSum += observation.loss
         }
         return SlotPreparation(
-            imagesObserved: views.count, observeMilliseconds: (ContinuousClock.now - started).seconds * 1000, uploadedViews: views)
+            imagesObserved: views.count, observeMilliseconds: (ContinuousClock.now - started).seconds * 1000, uploadedViews: views,
+            observedLossSum: lossSum)
     }
 
     /// The IMAGE uploads to fold into the map now (session id, image): at most `gsmr.observations_per_slot`, robots

@@ -125,6 +125,7 @@ final class SlotLoopService: Service, Sendable {
             record.observeMilliseconds = prepared.observeMilliseconds
             record.probeMilliseconds = prepared.probeMilliseconds
             record.imagesObserved = prepared.imagesObserved
+            if prepared.imagesObserved > 0 { record.observedLoss = prepared.observedLossSum / Double(prepared.imagesObserved) }
             if let outlet = dependencies.memoryUpdates {
                 memory?.add(prepared.uploadedViews)
                 if let set = memory?.update(at: (clock.now - start).seconds, trainingBusy: outlet.isTraining()) {

@@ -46,11 +46,14 @@ struct SlotPreparation: Sendable {
     var probeMilliseconds = 0.0
     /// Those images as posed views of reality, for the memory's updates.
     var uploadedViews: [TrainingView] = []
+    /// Sum of their GS losses against the memory's renders.
+    var observedLossSum = 0.0
 
     static func + (lhs: Self, rhs: Self) -> Self {
         Self(
             imagesObserved: lhs.imagesObserved + rhs.imagesObserved,
             observeMilliseconds: lhs.observeMilliseconds + rhs.observeMilliseconds,
-            probeMilliseconds: lhs.probeMilliseconds + rhs.probeMilliseconds, uploadedViews: lhs.uploadedViews + rhs.uploadedViews)
+            probeMilliseconds: lhs.probeMilliseconds + rhs.probeMilliseconds, uploadedViews: lhs.uploadedViews + rhs.uploadedViews,
+            observedLossSum: lhs.observedLossSum + rhs.observedLossSum)
     }
 }

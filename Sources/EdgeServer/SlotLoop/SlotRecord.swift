@@ -82,6 +82,8 @@ struct SlotRecord: Codable, Sendable {
     var idleClients: [String]
     /// Images from robots folded into the memory-bias map after this slot.
     var imagesObserved: Int
+    /// Mean GS loss of those images against the memory's renders at their poses (nil: none).
+    var observedLoss: Double? = nil
     /// The model version serving when the slot began: the memory its FRAMEs and L_t came from.
     var modelVersion = 0
 }
