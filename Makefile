@@ -63,7 +63,8 @@ bench-daemon: deps
 
 # Slot-loop load test (release, loopback): one daemon, N agents (half robots, half users), then
 # slot compute p50/p90/p99, late slots, deadline misses, daemon CPU and RSS (deploy/loadtest.sh;
-# LOADTEST_TRANSPORT, LOADTEST_PER_PROCESS, LOADTEST_SLOT_MS override). As root the daemon runs
+# LOADTEST_TRANSPORT, LOADTEST_PER_PROCESS, LOADTEST_SLOT_MS, LOADTEST_ROBOTS, LOADTEST_SERVER_ARGS,
+# LOADTEST_CLIENT_ARGS override). As root the daemon runs
 # under SCHED_RR 10, as the systemd unit runs it (LOADTEST_SERVER_RT= turns that off). Figures:
 # docs/PERFORMANCE.md.
 N ?= 200

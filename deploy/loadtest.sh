@@ -23,7 +23,9 @@
 # The measurement window starts once all N sessions are connected and lasts SECONDS (default 20).
 # Other settings (environment): LOADTEST_TRANSPORT (tcp | h2), LOADTEST_SLOT_MS (τ, 100),
 # LOADTEST_PORT (binary port, HTTP is +1; 17550), LOADTEST_STARTUP (seconds allowed for all agents
-# to connect, 30), LOADTEST_SERVER_ARGS (extra edge-serverd options), LOADTEST_SERVER_NICE (0; a
+# to connect, 30), LOADTEST_ROBOTS (how many of the N are robots; half, rounded up),
+# LOADTEST_SERVER_ARGS (extra edge-serverd options, e.g. `--config frames.toml`),
+# LOADTEST_CLIENT_ARGS (extra client-sim options, e.g. `--frame-size 640x480`), LOADTEST_SERVER_NICE (0; a
 # negative value, as root, starts the daemon in a session of its own whose scheduler autogroup
 # gets that nice value — with autogroups, a process's nice does not reach across sessions — so
 # on a machine shared with unrelated work the daemon gets the CPU it asks for and its wall-clock
@@ -47,8 +49,9 @@ BIN=${BIN:-.build/release}
 BINARY_PORT=${LOADTEST_PORT:-17550}
 HTTP_PORT=$((BINARY_PORT + 1))
 read -r -a SERVER_ARGS <<< "${LOADTEST_SERVER_ARGS:-}"
+read -r -a CLIENT_ARGS <<< "${LOADTEST_CLIENT_ARGS:-}"
 TOKEN=loadtest
-ROBOTS=$(((AGENTS + 1) / 2))
+ROBOTS=${LOADTEST_ROBOTS:-$(((AGENTS + 1) / 2))}
 USERS=$((AGENTS - ROBOTS))
 WORK=$(mktemp -d /tmp/splatedge-loadtest.XXXXXX)
 STATUS_URL="http://127.0.0.1:$HTTP_PORT/v1/status"
@@ -95,13 +98,13 @@ start_clients() {  # role count
     local n=$((count - first < PER_PROCESS ? count - first : PER_PROCESS))
     nice -n "$CLIENT_NICE" "$BIN/client-sim" --role "$role" --count "$n" --first-index "$first" --transport "$TRANSPORT" \
       --server "127.0.0.1:$CLIENT_PORT" --token "$TOKEN" --duration "$CLIENT_SECONDS" --no-quality \
-      --out "$WORK/reports" > "$WORK/$role-$first.txt" 2>&1 &
+      --out "$WORK/reports" ${CLIENT_ARGS[@]+"${CLIENT_ARGS[@]}"} > "$WORK/$role-$first.txt" 2>&1 &
     CLIENT_PIDS+=($!)
     first=$((first + n))
   done
 }
-start_clients robot "$ROBOTS"
-start_clients user "$USERS"
+if [ "$ROBOTS" -gt 0 ]; then start_clients robot "$ROBOTS"; fi
+if [ "$USERS" -gt 0 ]; then start_clients user "$USERS"; fi
 echo "edge-serverd pid $SERVER_PID; $ROBOTS robots + $USERS users in ${#CLIENT_PIDS[@]} client-sim processes over $TRANSPORT; τ = $SLOT_MS ms; work dir $WORK"
 
 connected() { "${CURL[@]}" "$STATUS_URL" | jq '[.connected_sessions[]] | add // 0'; }
@@ -159,6 +162,14 @@ percentiles() {
     | def at(q): .[([((q * $n) | ceil) - 1, 0] | max)];
     if $n == 0 then "-" else "\(at(0.5) * 100 | round / 100) / \(at(0.9) * 100 | round / 100) / \(at(0.99) * 100 | round / 100) / \(.[-1] * 100 | round / 100)" end' "$WINDOW"
 }
+# The same over the FRAMEs the window sent: one field of each x = 1 user's entry.
+frame_percentiles() {
+  jq -s -r --arg f "$1" '[.[].users[] | select(.x == 1) | .[$f] | select(. != null)] | sort | length as $n
+    | def at(q): .[([((q * $n) | ceil) - 1, 0] | max)];
+    if $n == 0 then "-" else "\(at(0.5) * 100 | round / 100) / \(at(0.9) * 100 | round / 100) / \(at(0.99) * 100 | round / 100) / \(.[-1] * 100 | round / 100)" end' "$WINDOW"
+}
+per_slot_frames=$(jq -s -r 'map([.users[] | select(.x == 1)] | length) | sort | length as $n
+  | if $n == 0 then "-" else "\(.[(($n / 2) | floor)]) / \(.[-1])" end' "$WINDOW")
 slots=$(wc -l < "$WINDOW")
 full=$(jq -s --argjson n "$AGENTS" 'map(select((.robots | length) + (.users | length) == $n)) | length' "$WINDOW")
 late=$(jq -s 'map(select(.late)) | length' "$WINDOW")
@@ -189,7 +200,11 @@ slot compute ms p50 / p90 / p99 / max:     $(percentiles compute_milliseconds)
   user solver ms:                          $(percentiles user_solver_milliseconds)
 slot start lag ms:                         $(percentiles lag_milliseconds)
 late slots:                                $late
-x=1 user slots (FRAMEs due):               $served
+x=1 user slots (FRAMEs due):               $served (per slot median / max: $per_slot_frames)
+  FRAME render ms p50 / p90 / p99 / max:   $(frame_percentiles render_milliseconds)
+  FRAME PNG encode ms:                     $(frame_percentiles encode_milliseconds)
+  FRAME PNG bits:                          $(frame_percentiles encoded_bits)
+  D planned bits (irac):                   $(percentiles frame_bits)
 server-caused deadline misses:             $server_misses
 client-counted outages:                    $outages of $rows agent-slots ($robot_outages robot uplink), $link_outages not server-caused (link)
 edge-serverd CPU:                          $(cpu "$server_ticks0" "$server_ticks1") % of one core, $(awk -v t0="$server_ticks0" -v t1="$server_ticks1" -v hz="$HZ" -v n="$slots" 'BEGIN { printf "%.1f", n ? 1000 * (t1 - t0) / hz / n : 0 }') CPU ms per slot

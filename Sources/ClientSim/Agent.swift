@@ -21,6 +21,9 @@ struct AgentSettings: Sendable {
     var robotImageBits: Double
     var robotPoseBits: Double
     var frameBits: Double
+    /// Whether a FRAME's airtime is for `frameBits` or for the PNG received (the daemon's
+    /// `irac.frame_bits_source`).
+    var frameBitsSource = FrameBitsSource.configured
     var reportsOracleLoss: Bool
     /// The pilot's estimation error ω² = r·‖h̃‖² (``PilotObservation``): r = 0 estimates exactly.
     var estimationError: ChannelEstimateError
@@ -317,15 +320,16 @@ private final class AgentRun {
     /// the schedule's deadline, and the quality of what is shown.
     private func receive(_ frame: RenderedFrame, for waiting: PendingFrame) {
         let gain = pilot(slot: frame.slot, pose: waiting.pose).trueGain
+        let bits = settings.frameBitsSource == .measured ? Double(frame.image.bytes.readableBytes * 8) : settings.frameBits
         let latency =
             secondsSince(waiting.receivedAt) * settings.timeScale
-            + link.transmissionSeconds(bits: settings.frameBits, power: waiting.schedule.powerWatts, gain: gain)
+            + link.transmissionSeconds(bits: bits, power: waiting.schedule.powerWatts, gain: gain)
         let deadline = Double(waiting.schedule.deadlineMicroseconds) / 1e6
         let outage = latency > deadline * (1 + 1e-9)
         let shown = outage ? nil : frame.image.pngPixels
         count(outage: outage || shown == nil)
         record(
-            waiting.schedule, view: waiting.view, shown: shown, bits: settings.frameBits, latency: latency, outage: outage || shown == nil,
+            waiting.schedule, view: waiting.view, shown: shown, bits: bits, latency: latency, outage: outage || shown == nil,
             pose: waiting.pose)
     }
 

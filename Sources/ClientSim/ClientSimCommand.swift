@@ -32,6 +32,8 @@ struct ClientSimCommand: AsyncParsableCommand {
     @Option(help: "Uplink image size I in bits (the daemon's gsmr.image_bits).") var imageBits = 537_600.0
     @Option(help: "Pose size S in bits (the daemon's gsmr.pose_bits).") var poseBits = 192.0
     @Option(help: "Downlink frame size D in bits (the daemon's irac.frame_bits).") var frameBits = 16e6
+    @Option(help: "A FRAME's airtime is for --frame-bits (configured) or the PNG received (measured): the daemon's irac.frame_bits_source.")
+    var frameBitsSource = FrameBitsSource.configured
     @Option(help: "World seed (the daemon's world.seed).") var worldSeed: UInt64 = 1
     @Option(help: "World Gaussians (the daemon's world.gaussians).") var worldGaussians = 20_000
     @Option(help: "Small model fraction (the daemon's world.small_fraction).") var smallFraction = 0.1
@@ -66,7 +68,7 @@ struct ClientSimCommand: AsyncParsableCommand {
         let settings = AgentSettings(
             transport: transport, host: String(parts[0]), port: Int(parts[1])!, token: token, seed: seed, duration: duration, timeScale: timeScale,
             horizon: horizon, imageSize: ImageSize(imageSize)!, frameSize: ImageSize(frameSize)!, robotImageBits: imageBits,
-            robotPoseBits: poseBits, frameBits: frameBits, reportsOracleLoss: oracle,
+            robotPoseBits: poseBits, frameBits: frameBits, frameBitsSource: frameBitsSource, reportsOracleLoss: oracle,
             estimationError: ChannelEstimateError(relativeVariance: estimationError), uplinkAntennas: uplinkAntennas,
             uplinkCombiner: uplinkReceiver, air: SharedAir(), evaluatesQuality: !noQuality)
         if role == .collector { return try await runCollectors(settings) }
@@ -113,6 +115,7 @@ struct ClientSimCommand: AsyncParsableCommand {
 
 extension SplatTransport: ExpressibleByArgument {}
 extension UplinkCombiner: ExpressibleByArgument {}
+extension FrameBitsSource: ExpressibleByArgument {}
 
 /// Solver time percentiles from the daemon's run log.
 struct SolverTimes {

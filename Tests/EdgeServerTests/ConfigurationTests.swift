@@ -1,5 +1,8 @@
 import Foundation
 import Optimizers
+import Renderer
+import SeededRandom
+import SlotModel
 import Testing
 
 @testable import EdgeServer
@@ -72,6 +75,21 @@ struct ConfigurationTests {
             ("[auth]\ntokens = [\"t\"]\n[training]\nenabled = false\nmemory_update_s = 60\n", .invalidValue, "training.memory_update_s"),
             ("[auth]\ntokens = [\"t\"]\n[training]\nmemory_update_images = 4\n", .invalidValue, "training.memory_update_images"),
             ("[auth]\ntokens = [\"t\"]\n[training]\nmemory_update_min_images = 500\n", .invalidValue, "training.memory_update_min_images"),
+            // A FRAME clients could not receive (their decoders keep the protocol's 16 MiB), even
+            // with the daemon's own limits raised to carry it.
+            ("[auth]\ntokens = [\"t\"]\n[irac]\nframe_size = \"4096x4096\"\n", .invalidValue, "irac.frame_size"),
+            (
+                "[auth]\ntokens = [\"t\"]\n[irac]\nframe_size = \"4096x4096\"\n[limits]\nmax_frame_bytes = 100000000\nsession_inflight_bytes = 100000000\nsession_outbound_bytes = 100000000\n",
+                .invalidValue, "irac.frame_size"
+            ),
+            ("[auth]\ntokens = [\"t\"]\n[irac]\nframe_size = \"2560x1440\"\n", .invalidValue, "limits.session_outbound_bytes"),
+            (
+                "[auth]\ntokens = [\"t\"]\n[irac]\nframe_size = \"1280x960\"\n[limits]\nmax_frame_bytes = 1000000\n", .invalidValue,
+                "limits.max_frame_bytes"
+            ),
+            ("[auth]\ntokens = [\"t\"]\n[irac]\nframe_bits_source = \"guessed\"\n", .invalidValue, "irac.frame_bits_source"),
+            ("[auth]\ntokens = [\"t\"]\n[irac]\nframe_bits_window = 0\n", .invalidValue, "irac.frame_bits_window"),
+            ("[auth]\ntokens = [\"t\"]\n[irac]\nframe_bits_quantile = 0\n", .invalidValue, "irac.frame_bits_quantile"),
         ])
     func errors(toml: String, code: ConfigurationError.Code, key: String) throws {
         do {
@@ -100,6 +118,32 @@ struct ConfigurationTests {
         #expect(configuration.slotLoop.outageTarget == 0.05)
         #expect(configuration.slotLoop.estimationErrorRelative == 0.1)
         #expect(configuration.slotLoop.lossThreshold == 0.02)
+    }
+
+    @Test("FRAMEs at 640×480 and beyond fit the default limits, D measured at a quantile")
+    func largeFrames() throws {
+        for size in ["640x480", "1280x960", "1920x1080"] {
+            let configuration = try ServerConfiguration.parse(
+                toml: "[auth]\ntokens = [\"t\"]\n[irac]\nframe_size = \"\(size)\"\nframe_bits_source = \"measured\"\nframe_bits_quantile = 0.95\n")
+            try configuration.validate()
+            #expect(configuration.slotLoop.frameSize.description == size)
+            #expect(configuration.slotLoop.frameBitsSource == .measured)
+            #expect(configuration.slotLoop.frameBitsQuantile == 0.95)
+        }
+    }
+
+    /// libpng's PNG of noise (nothing to compress: stored deflate blocks) fits the payload the
+    /// limits are checked against, at a size where a flat header allowance would not.
+    @Test(arguments: ["640x480", "1280x960"])
+    func largestPayloadHoldsAnIncompressiblePNG(size: String) throws {
+        var configuration = SlotLoopConfiguration()
+        configuration.frameSize = try #require(ImageSize(size))
+        let (width, height) = (configuration.frameSize.width, configuration.frameSize.height)
+        var generator = SeededGenerator(seed: 1, stream: 0x9_46, index: 0)
+        let noise = RGBImage(width: width, height: height, pixels: (0..<(3 * width * height)).map { _ in Float(generator.nextUnit()) })
+        let png = try noise.pngData()
+        #expect(png.count > 3 * width * height)
+        #expect(png.count + 64 <= configuration.largestServerPayload)
     }
 
     @Test("a syntax error reports its line")

@@ -31,7 +31,8 @@ import Testing
 
             let recent = history.suffix(window)
             let rendered = history.filter { $0.last != nil }
-            var rounds = rendered.suffix(window).map { ($0.last! - $0.start) / Double(($0.frames + 1) / 2) }
+            // On two workers a lone FRAME renders on both threads: half a round.
+            var rounds = rendered.suffix(window).map { ($0.last! - $0.start) / ($0.frames == 1 ? 0.5 : Double(($0.frames + 1) / 2)) }
             if rendered.count < window { rounds.insert(0.005, at: 0) }
             let median = rounds.sorted()[rounds.count / 2]
             let longest = recent.map { $0.last ?? $0.start }.max()!
@@ -40,13 +41,22 @@ import Testing
         }
     }
 
-    /// Slots that served one user still predict the three rounds of five FRAMEs on two workers,
-    /// and the two rounds of three.
+    /// Slots that served one user (its FRAME split over both workers: half a round) still
+    /// predict the three rounds of five FRAMEs on two workers, and the two rounds of three.
     @Test func fewerFramesStillPredictTheFullSlot() {
         var estimate = EdgeLatencyEstimate(window: 10, margin: 0, workers: 2, initialRound: 0.001)
         for _ in 0..<10 { estimate.observe(renderStart: 0.002, lastFrame: 0.010, frames: 1) }
-        #expect(abs(estimate.seconds(frames: 5) - (0.002 + 3 * 0.008)) < 1e-15)
-        #expect(abs(estimate.seconds(frames: 3) - (0.002 + 2 * 0.008)) < 1e-15)
+        #expect(abs(estimate.seconds(frames: 5) - (0.002 + 3 * 0.016)) < 1e-15)
+        #expect(abs(estimate.seconds(frames: 3) - (0.002 + 2 * 0.016)) < 1e-15)
+        #expect(abs(estimate.seconds(frames: 1) - 0.010) < 1e-15)
+    }
+
+    /// Rounds follow the render pool's split: ⌊workers / n⌋ threads per FRAME below the workers.
+    @Test(arguments: [(1, 4, 0.25), (2, 4, 0.5), (3, 4, 1.0), (4, 4, 1.0), (5, 4, 2.0), (1, 1, 1.0), (3, 1, 3.0)])
+    func roundsMatchThePoolsSplit(frames: Int, workers: Int, rounds: Double) {
+        let estimate = EdgeLatencyEstimate(window: 1, margin: 0, workers: workers, initialRound: 0.001)
+        #expect(estimate.rounds(frames: frames) == rounds)
+        #expect(RenderPool(workers: workers).threadsPerRender(jobs: frames) == max(1, workers / frames))
     }
 
     /// One preempted round is held as the slot's own time, not multiplied by the rounds.

@@ -237,10 +237,10 @@ import Wireless
     func mergedPlansShiftFrameJobs() {
         var first = SlotPlan()
         first.users = [Self.userRecord("a"), Self.userRecord("b")]
-        first.frames = [.init(sessionID: 1, userIndex: 1, pose: .identity, airtimeSeconds: 0.01)]
+        first.frames = [.init(sessionID: 1, userIndex: 1, pose: .identity, airtimeSeconds: 0.01, rateBitsPerSecond: 1e9)]
         var second = SlotPlan()
         second.users = [Self.userRecord("c")]
-        second.frames = [.init(sessionID: 3, userIndex: 0, pose: .identity, airtimeSeconds: 0.02)]
+        second.frames = [.init(sessionID: 3, userIndex: 0, pose: .identity, airtimeSeconds: 0.02, rateBitsPerSecond: 1e9)]
         let merged = first.merged(with: second)
         #expect(merged.frames.map { merged.users[$0.userIndex].client } == ["b", "c"])
     }

@@ -42,4 +42,5 @@ extension PilotTransmission.Scheme: TOMLValue {}
 extension SlotLoopConfiguration.LossEstimator: TOMLValue {}
 extension SlotLoopConfiguration.LowPowerPolicy: TOMLValue {}
 extension UplinkCombiner: TOMLValue {}
+extension FrameBitsSource: TOMLValue {}
 extension SCCSolverName: TOMLValue {}

@@ -124,6 +124,9 @@ struct ServerConfiguration: Sendable, Equatable {
                 "http.tls_certificate", "TLS needs both http.tls_certificate and http.tls_private_key")
         }
         try validateAuth()
+        // The limits below are checked against a FRAME at irac.frame_size: an unusable frame
+        // size is named as itself first.
+        try slotLoop.validate()
         try Self.requirePositive(limits.maxSessions, "limits.max_sessions")
         try Self.requirePositive(limits.maxFrameBytes, "limits.max_frame_bytes")
         try Self.requirePositive(limits.sessionInflightBytes, "limits.session_inflight_bytes")
@@ -166,7 +169,6 @@ struct ServerConfiguration: Sendable, Equatable {
         guard (0...Int(UInt16.max)).contains(maxPlannedPoses) else {
             throw .invalid("slot.max_planned_poses", "must be in 0...65535")
         }
-        try slotLoop.validate()
         try rounds.validate()
         try models.validate()
         try cluster.validate()

@@ -26,6 +26,10 @@ struct SlotStatistics: Codable, Sendable, Equatable {
     var lateSlots = 0
     /// Compute time of the last slot in milliseconds.
     var lastComputeMilliseconds = 0.0
+    /// Where IRAC's FRAME size D comes from (`irac.frame_bits_source`; nil until a slot loop runs).
+    var frameBitsSource: String? = nil
+    /// The D in bits the last slot planned with (nil until a slot loop runs).
+    var frameBits: Double? = nil
 }
 
 /// Shared, thread-safe slot statistics: the slot loop writes, `/v1/status` reads.

@@ -10,9 +10,14 @@
 ///
 /// Slots that served fewer users finish early, so the window maximum alone would promise the
 /// first slot serving more of them too much. t_e is therefore never below the latest render
-/// start plus ⌈n / workers⌉ typical (median) render rounds, n = min(K_max, users this slot). The median, not the
-/// maximum: rounds scale by that factor, and a scaled spike would keep t_e so high that few
-/// users are served, which only yields more of the short slots that teach nothing else.
+/// start plus n's typical (median) render rounds, n = min(K_max, users this slot): ⌈n / workers⌉
+/// rounds, or, for n < workers, 1 / ⌊workers / n⌋ of one, since the render pool then splits
+/// each FRAME over ⌊workers / n⌋ threads (``RenderPool/threadsPerRender(jobs:)``). Counting a
+/// lone split FRAME as a whole round would teach, from slots serving one user, a round half as
+/// long as two FRAMEs side by side take. (Its PNG encode does not split, so a split FRAME's
+/// round is over-, never under-estimated.) The median, not the maximum: rounds scale by that
+/// factor, and a scaled spike would keep t_e so high that few users are served, which only
+/// yields more of the short slots that teach nothing else.
 ///
 /// The guard is there because IRAC gives each served user exactly the power p_k^min that makes
 /// t_e + D/R_k = T_max: the plan has no slack, so a slot slower than any before would miss.
@@ -38,8 +43,7 @@ struct EdgeLatencyEstimate: Sendable {
 
     /// t_e in seconds for a slot that may render up to `frames` FRAMEs.
     func seconds(frames: Int) -> Double {
-        let rounds = (max(frames, 0) + workers - 1) / workers
-        let fullSlot = renderStarts.maximum + Double(rounds) * roundTimes.median
+        let fullSlot = renderStarts.maximum + rounds(frames: frames) * roundTimes.median
         return (1 + margin) * max(lastFrames.maximum, fullSlot)
     }
 
@@ -49,31 +53,14 @@ struct EdgeLatencyEstimate: Sendable {
         renderStarts.append(renderStart, window: window)
         lastFrames.append(lastFrame ?? renderStart, window: window)
         guard let lastFrame, frames > 0 else { return }
-        let slotRounds = (frames + workers - 1) / workers
-        roundTimes.append(max(lastFrame - renderStart, 0) / Double(slotRounds), window: window)
-    }
-}
-
-/// The last values appended, at most a window of them.
-private struct RecentValues: Sendable {
-    private var values: [Double] = []
-    private var next = 0
-
-    var maximum: Double { values.max() ?? 0 }
-
-    /// The middle value (the upper one of an even count).
-    var median: Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        roundTimes.append(max(lastFrame - renderStart, 0) / rounds(frames: frames), window: window)
     }
 
-    /// Appends `value`, replacing the oldest once `window` values are held.
-    mutating func append(_ value: Double, window: Int) {
-        if values.count < window {
-            values.append(value)
-            return
-        }
-        values[next] = value
-        next = (next + 1) % window
+    /// Render rounds `frames` FRAMEs take on the workers: ⌈frames / workers⌉ when each renders
+    /// on one thread, 1 / ⌊workers / frames⌋ when fewer split their tiles over the idle workers.
+    func rounds(frames: Int) -> Double {
+        guard frames > 0 else { return 0 }
+        if frames < workers { return 1 / Double(workers / frames) }
+        return Double((frames + workers - 1) / workers)
     }
 }

@@ -26,6 +26,15 @@ final class RenderPool: Sendable {
         threads.start()
     }
 
+    /// Threads each of `jobs` renders submitted together should split its tiles over, so that
+    /// the workers a slot leaves idle help: `workers / jobs`, at least 1. A 640×480 FRAME takes
+    /// tens of milliseconds on one core (docs/PERFORMANCE.md, "Frames at 640×480"), so a slot
+    /// serving one user would otherwise leave the other workers' cores idle while its deadline
+    /// runs; with as many jobs as workers, each renders on its own thread as before.
+    func threadsPerRender(jobs: Int) -> Int {
+        max(1, workers / max(jobs, 1))
+    }
+
     deinit {
         // Jobs still queued run to completion; the threads then exit.
         threads.shutdownGracefully { _ in }

@@ -53,38 +53,46 @@ struct SlotExecutor: Sendable {
         // An unstructured task, not `async let`: this toolchain's task allocator has freed
         // frames out of order around child tasks of heavy async functions (docs/ARCHITECTURE.md,
         // "Known toolchain issue"), and the fetches must overlap the local renders.
-        let fetches =
+        let fetches: Task<[Int: SentFrame], Never>? =
             remote.isEmpty
             ? nil
             : Task { [users] in
                 await forwardRemoteViews(jobs, to: remote, users: users, slot: slot, outbox: outbox)
             }
-        let render: @Sendable (SlotPlan.FrameJob, GaussianRasterizer, SlotWorld) -> (delivered: Bool, at: ContinuousClock.Instant) = {
-            job, rasterizer, world in
-            guard let camera = try? job.pose.camera(intrinsics: intrinsics),
-                let png = try? rasterizer.render(world.large, camera: camera, options: RenderOptions(threads: 1)).pngData()
-            else { return (false, .now) }
+        let local = jobs.indices.filter { remote[$0] == nil }
+        let options = RenderOptions(threads: renderer.pool.threadsPerRender(jobs: local.count))
+        let render: @Sendable (SlotPlan.FrameJob, GaussianRasterizer, SlotWorld) -> SentFrame = { job, rasterizer, world in
+            guard let camera = try? job.pose.camera(intrinsics: intrinsics) else { return SentFrame(delivered: false) }
+            let began = ContinuousClock.now
+            let image = rasterizer.render(world.large, camera: camera, options: options)
+            let rendered = ContinuousClock.now
+            guard let png = try? image.pngData() else { return SentFrame(delivered: false) }
+            let encoded = ContinuousClock.now
             let frame = RenderedFrame(
                 slot: slot, image: EncodedImage(png: png, width: intrinsics.width, height: intrinsics.height))
-            let delivered = outbox.send(.frame(frame), to: job.sessionID)
-            let at = ContinuousClock.now
+            var sent = SentFrame(delivered: outbox.send(.frame(frame), to: job.sessionID), encodedBits: Double(png.count * 8))
+            sent.renderMilliseconds = (rendered - began).seconds * 1000
+            sent.encodeMilliseconds = (encoded - rendered).seconds * 1000
             liveView.storeFrame(clientID: clients[job.userIndex], slot: slot, png: Array(png))
-            return (delivered, at)
+            return sent
         }
-        var results: [Int: (delivered: Bool, at: ContinuousClock.Instant)] = [:]
-        let local = jobs.indices.filter { remote[$0] == nil }
+        var results: [Int: SentFrame] = [:]
         for (index, result) in zip(local, await renderer.map(local.map { jobs[$0] }, render)) { results[index] = result }
         if let fetches { results.merge(await fetches.value) { local, _ in local } }
         let unserved = jobs.indices.filter { results[$0] == nil }
         for (index, result) in zip(unserved, await renderer.map(unserved.map { jobs[$0] }, render)) { results[index] = result }
-        let sent = jobs.indices.map { results[$0] ?? (false, .now) }
+        let sent = jobs.indices.map { results[$0] ?? SentFrame(delivered: false) }
         var lastFrame: Double?
-        for (job, (delivered, at)) in zip(jobs, sent) {
-            if delivered { metrics.frames.increment() }
-            let ready = (at - startedAt).seconds
+        for (job, frame) in zip(jobs, sent) {
+            if frame.delivered { metrics.frames.increment() }
+            let ready = (frame.at - startedAt).seconds
             lastFrame = max(lastFrame ?? 0, ready)
             users[job.userIndex].frameReadyMilliseconds = ready * 1000
-            users[job.userIndex].deadlineMiss = !delivered || ready + job.airtimeSeconds > configuration.latencyBudget
+            users[job.userIndex].encodedBits = frame.encodedBits
+            users[job.userIndex].renderMilliseconds = frame.renderMilliseconds
+            users[job.userIndex].encodeMilliseconds = frame.encodeMilliseconds
+            users[job.userIndex].deadlineMiss =
+                !frame.delivered || ready + job.airtimeSeconds(encodedBits: frame.encodedBits) > configuration.latencyBudget
             if users[job.userIndex].deadlineMiss { metrics.deadlineMisses.increment() }
         }
         let renderMilliseconds = (ContinuousClock.now - renderStarted).seconds * 1000
@@ -103,9 +111,11 @@ struct SlotExecutor: Sendable {
             robotSolver: configuration.gsmrSolver.rawValue, userSolver: configuration.iracSolver.rawValue,
             robotSolverMilliseconds: plan.robotSolverSeconds * 1000, userSolverMilliseconds: plan.userSolverSeconds * 1000,
             userPowerW: userPower, userPowerBudgetW: configuration.userPowerBudget, robots: plan.robots, users: users,
-            idleClients: idle.map(\.clientID), imagesObserved: 0)
+            idleClients: idle.map(\.clientID), imagesObserved: 0, frameBits: plan.frameBits)
+        if let frameBits = plan.frameBits { metrics.frameBits.record(frameBits) }
         let outcome = SlotOutcome(
-            renderStartSeconds: (renderStarted - startedAt).seconds, lastFrameSeconds: lastFrame, framesRendered: jobs.count)
+            renderStartSeconds: (renderStarted - startedAt).seconds, lastFrameSeconds: lastFrame, framesRendered: jobs.count,
+            encodedFrameBits: sent.compactMap(\.encodedBits))
         return (record, outcome)
     }
 
@@ -115,11 +125,11 @@ struct SlotExecutor: Sendable {
     private func forwardRemoteViews(
         _ jobs: [SlotPlan.FrameJob], to members: [Int: RemoteMember], users: [SlotRecord.User],
         slot: UInt64, outbox: SlotOutbox
-    ) async -> [Int: (delivered: Bool, at: ContinuousClock.Instant)] {
+    ) async -> [Int: SentFrame] {
         guard let remoteViews, !members.isEmpty else { return [:] }
         let size = configuration.frameSize
         let (latencyBudget, liveView) = (configuration.latencyBudget, self.liveView)
-        return await withTaskGroup(of: (Int, (delivered: Bool, at: ContinuousClock.Instant))?.self) { group in
+        return await withTaskGroup(of: (Int, SentFrame)?.self) { group in
             for (index, member) in members {
                 let job = jobs[index]
                 let user = users[job.userIndex].client
@@ -133,7 +143,7 @@ struct SlotExecutor: Sendable {
                     return (index, relayed)
                 }
             }
-            var relayed: [Int: (delivered: Bool, at: ContinuousClock.Instant)] = [:]
+            var relayed: [Int: SentFrame] = [:]
             for await case let (index, result)? in group { relayed[index] = result }
             return relayed
         }
@@ -144,9 +154,9 @@ struct SlotExecutor: Sendable {
     @inline(never)
     private static func relay(
         _ png: Data, size: ImageSize, slot: UInt64, to sessionID: UInt64, _ outbox: SlotOutbox
-    ) -> (delivered: Bool, at: ContinuousClock.Instant) {
+    ) -> SentFrame {
         let frame = RenderedFrame(slot: slot, image: EncodedImage(png: png, width: size.width, height: size.height))
-        return (outbox.send(.frame(frame), to: sessionID), .now)
+        return SentFrame(delivered: outbox.send(.frame(frame), to: sessionID), encodedBits: Double(png.count * 8))
     }
 
     private func schedule(_ schedule: Schedule, to sessionID: UInt64, _ outbox: SlotOutbox) {

@@ -67,8 +67,16 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var maxRenderedUsers = 5
     /// Latency budget T_max in seconds (`irac.latency_s`).
     var latencyBudget = 0.1
-    /// Frame size D in bits on the emulated downlink (`irac.frame_bits`; the paper's 16 Mbit).
+    /// Frame size D in bits on the emulated downlink (`irac.frame_bits`; the paper's 16 Mbit):
+    /// D itself, or the estimate's prior when D is measured (``FrameBitsEstimate``).
     var frameBits = 16e6
+    /// Whether D is `irac.frame_bits` or measured from the encoded FRAMEs
+    /// (`irac.frame_bits_source`).
+    var frameBitsSource = FrameBitsSource.configured
+    /// Encoded FRAMEs a measured D is taken over (`irac.frame_bits_window`).
+    var frameBitsWindow = 50
+    /// Quantile of their sizes a measured D is (`irac.frame_bits_quantile`; 1: the largest).
+    var frameBitsQuantile = 1.0
     /// Slots over which t_e is the largest measured time to the last FRAME
     /// (`irac.edge_latency_window`).
     var edgeLatencyWindow = 50
@@ -92,11 +100,16 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var renderWorkers = 2
 
     /// The largest payload the daemon may have to send or receive in one binary frame: a HELLO,
-    /// or a FRAME at ``frameSize`` (raw RGB, or a PNG of at most that plus its per-row filter
-    /// bytes and headers).
+    /// or a FRAME at ``frameSize``: raw RGB, or a PNG of at most its filtered rows (one filter
+    /// byte each) after zlib's worst case (deflateBound: stored blocks and the zlib wrapper),
+    /// cut by libpng into IDAT chunks of PNG_ZBUF_SIZE (8 KiB, 12 bytes of chunk framing each),
+    /// plus room for the other chunks and the message's own fields. The chunk framing alone is
+    /// 0.15 % of the image: a flat allowance, enough at 640×480, falls short from about 1 Mpixel.
     var largestServerPayload: Int {
-        let width = frameSize.width, height = frameSize.height
-        return max(Hello.maxPayloadLength, 3 * width * height + height + 4096)
+        let filtered = 3 * frameSize.width * frameSize.height + frameSize.height
+        let deflated = filtered + filtered >> 12 + filtered >> 14 + filtered >> 25 + 19
+        let chunked = deflated + 12 * ((deflated + 8191) / 8192)
+        return max(Hello.maxPayloadLength, chunked + 4096)
     }
 
     /// Checks names and ranges.
@@ -128,5 +141,17 @@ struct SlotLoopConfiguration: Sendable, Equatable {
             throw .invalid("irac.edge_latency_margin", "must be in [0, 1]")
         }
         guard probesPerSlot >= 1 else { throw .invalid("irac.probes_per_slot", "must be ≥ 1") }
+        guard (1...100_000).contains(frameBitsWindow) else { throw .invalid("irac.frame_bits_window", "must be in 1...100000") }
+        guard frameBitsQuantile.isFinite, frameBitsQuantile > 0, frameBitsQuantile <= 1 else {
+            throw .invalid("irac.frame_bits_quantile", "must be in (0, 1]")
+        }
+        // Clients decode with the protocol's default payload limit (SplatClient), whatever the
+        // daemon's limits.max_frame_bytes: a FRAME larger than that would cut every user off.
+        guard largestServerPayload <= CodecConfiguration.defaultMaxPayloadLength else {
+            throw .invalid(
+                "irac.frame_size",
+                "\(frameSize) may need \(largestServerPayload) bytes per FRAME, more than clients accept (\(CodecConfiguration.defaultMaxPayloadLength))"
+            )
+        }
     }
 }

@@ -79,12 +79,14 @@ final class SlotLoopService: Service, Sendable {
         statistics.update {
             $0.running = true
             $0.slotMilliseconds = slotMilliseconds
+            $0.frameBitsSource = configuration.frameBitsSource.rawValue
         }
         dependencies.logger.info(
             "slot loop running",
             metadata: [
                 "tau_ms": "\(slotMilliseconds)", "gsmr": "\(configuration.gsmrSolver)",
-                "irac": "\(configuration.iracSolver)", "log": "\(log.path)",
+                "irac": "\(configuration.iracSolver)", "frame_bits_source": "\(configuration.frameBitsSource.rawValue)",
+                "log": "\(log.path)",
             ])
         let clock = ContinuousClock()
         let start = clock.now
@@ -140,6 +142,7 @@ final class SlotLoopService: Service, Sendable {
                 $0.slotsCompleted += 1
                 if record.late { $0.lateSlots += 1 }
                 $0.lastComputeMilliseconds = record.computeMilliseconds
+                $0.frameBits = record.frameBits
             }
             dependencies.liveView.publish(record, slotMilliseconds: slotMilliseconds)
             do { try log.append(record) } catch { dependencies.logger.warning("slot log write failed", metadata: ["error": "\(error)"]) }

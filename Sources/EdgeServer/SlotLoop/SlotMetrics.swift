@@ -15,6 +15,8 @@ struct SlotMetrics: Sendable {
     let renderTime: DurationHistogram
     let robotPower: Gauge
     let userPower: Gauge
+    /// The FRAME size D in bits IRAC planned the slot with (configured or measured).
+    let frameBits: Gauge
     /// Transmissions clients carried out at their scheduled power, per role (CHANNEL_REPORT).
     let transmissions: [SessionRole: Counter]
     /// Those the true channel could not finish by their deadline, per role (CHANNEL_REPORT).
@@ -35,6 +37,7 @@ struct SlotMetrics: Sendable {
         renderTime = registry.makeDurationHistogram(name: "edge_slot_render_seconds", buckets: buckets)
         robotPower = registry.makeGauge(name: "edge_robot_slot_power_watts")
         userPower = registry.makeGauge(name: "edge_user_slot_power_watts")
+        frameBits = registry.makeGauge(name: "edge_irac_frame_bits")
         let roles: [SessionRole] = [.robot, .user]
         transmissions = Dictionary(
             uniqueKeysWithValues: roles.map {

@@ -11,12 +11,23 @@ struct SlotPlan: Sendable {
     }
 
     /// A FRAME to render at `pose` for the user at `userIndex` of ``users``, due `airtimeSeconds`
-    /// of downlink before the latency budget ends.
+    /// of downlink (D/R as planned) before the latency budget ends.
     struct FrameJob: Sendable, Equatable {
         var sessionID: UInt64
         var userIndex: Int
         var pose: Pose
         var airtimeSeconds: Double
+        /// The planned downlink rate R.
+        var rateBitsPerSecond: Double
+        /// The emulated downlink carries the encoded PNG (D measured), not the configured D.
+        var airsEncodedBits = false
+
+        /// The FRAME's airtime on the emulated downlink once it is encoded in `encodedBits`:
+        /// what the deadline t_e + D/R ≤ T_max is checked with.
+        func airtimeSeconds(encodedBits: Double?) -> Double {
+            guard airsEncodedBits, let encodedBits else { return airtimeSeconds }
+            return encodedBits / max(rateBitsPerSecond, .leastNormalMagnitude)
+        }
     }
 
     /// What a robot's mixed-reality frame shows this slot (``MixedRealityBoard``).
@@ -40,6 +51,8 @@ struct SlotPlan: Sendable {
     var solverFailures = 0
     /// Robots told to upload their image.
     var imagesScheduled = 0
+    /// The FRAME size D in bits IRAC planned with (nil: no policy plans FRAMEs).
+    var frameBits: Double?
 
     /// Both plans; frame jobs keep pointing at their users.
     func merged(with other: SlotPlan) -> SlotPlan {
@@ -58,6 +71,7 @@ struct SlotPlan: Sendable {
         merged.userSolverSeconds += other.userSolverSeconds
         merged.solverFailures += other.solverFailures
         merged.imagesScheduled += other.imagesScheduled
+        merged.frameBits = frameBits ?? other.frameBits
         return merged
     }
 }

@@ -36,6 +36,8 @@ struct SlotOutcome: Sendable {
     /// When the last FRAME was sent, seconds after the slot's start (nil when none was).
     var lastFrameSeconds: Double?
     var framesRendered: Int
+    /// The encoded size in bits of each FRAME sent (rendered here or relayed), in job order.
+    var encodedFrameBits: [Double] = []
 }
 
 /// The between-slot work one policy did.

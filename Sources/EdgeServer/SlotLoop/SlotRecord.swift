@@ -35,7 +35,7 @@ struct SlotRecord: Codable, Sendable {
         /// Edge-rendered frame (1) or local small-model render (0).
         var x: Int
         var powerW: Double
-        /// Bits on the emulated downlink (D when x = 1, else 0).
+        /// Bits on the emulated downlink as planned (D when x = 1, else 0).
         var bits: Double
         /// The gain planned with (ChannelPredictor: the slot's report, or the large-scale mean).
         var gain: Double
@@ -52,8 +52,14 @@ struct SlotRecord: Codable, Sendable {
         var expectedRateBps: Double
         /// When the FRAME was ready, ms after the slot start (x = 1 only).
         var frameReadyMilliseconds: Double?
-        /// The server could not deliver the frame by t_e + D/R ≤ T_max.
+        /// The server could not deliver the frame by t_e + D/R ≤ T_max (D: the encoded size
+        /// when `irac.frame_bits_source` is measured).
         var deadlineMiss: Bool
+        /// Bits of the PNG sent (x = 1 and sent only).
+        var encodedBits: Double? = nil
+        /// Rendering the FRAME, and encoding it as PNG (x = 1 and rendered on this edge only).
+        var renderMilliseconds: Double? = nil
+        var encodeMilliseconds: Double? = nil
     }
 
     var slot: UInt64
@@ -86,4 +92,6 @@ struct SlotRecord: Codable, Sendable {
     var observedLoss: Double? = nil
     /// The model version serving when the slot began: the memory its FRAMEs and L_t came from.
     var modelVersion = 0
+    /// The FRAME size D in bits IRAC planned this slot with (``FrameBitsEstimate``).
+    var frameBits: Double? = nil
 }

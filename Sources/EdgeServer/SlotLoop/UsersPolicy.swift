@@ -14,7 +14,8 @@ import Wireless
 /// slots (``prepare(_:renderer:)``): a user is probed again when its pose moved (1 cm or 10⁻³ in
 /// the quaternion), at most `irac.probes_per_slot` per slot, never probed first, then the longest
 /// unrefreshed; the others keep their latest Δ (0 before their first probe, so they are not
-/// served yet). t_e is learnt from the slots' measured FRAME times (``observe(_:)``). The channel
+/// served yet). t_e is learnt from the slots' measured FRAME times, and D from their encoded
+/// sizes when `irac.frame_bits_source` is measured (``observe(_:)``). The channel
 /// gains g_k are the users' CHANNEL_REPORTs of the slot, or the large-scale mean where none has
 /// come (``ChannelPredictor``).
 struct UsersPolicy: SlotPolicy {
@@ -28,6 +29,8 @@ struct UsersPolicy: SlotPolicy {
     /// was sent (everything the slot does first included, since that is what the deadline
     /// t_e + D/R ≤ T_max is checked against), as a guarded worst case of recent slots.
     private(set) var edgeLatency: EdgeLatencyEstimate
+    /// The FRAME size D IRAC plans with: configured, or measured from the encoded FRAMEs.
+    private(set) var frameBits: FrameBitsEstimate
     private let solver: IRACSolverName
     private let options: IRACSolverOptions
 
@@ -45,6 +48,7 @@ struct UsersPolicy: SlotPolicy {
         edgeLatency = EdgeLatencyEstimate(
             window: configuration.edgeLatencyWindow, margin: configuration.edgeLatencyMargin,
             workers: configuration.renderWorkers, initialRound: 0.005)
+        frameBits = FrameBitsEstimate(configuration)
         solver = configuration.iracSolver
         var options = IRACSolverOptions()
         if solver == .ilo { options.iloModel = try ILOModel.shipped() }
@@ -54,7 +58,9 @@ struct UsersPolicy: SlotPolicy {
     mutating func plan(_ snapshot: SlotSnapshot) -> SlotPlan {
         let slot = snapshot.slot
         let users = snapshot.posed(.user)
+        let frameBits = self.frameBits.bits
         var plan = SlotPlan()
+        plan.frameBits = frameBits
         guard !users.isEmpty else { return plan }
         let poses = users.map { $0.report.pose(at: slot) }
         let deltas = latestSwitchingGains(users.map(\.client.sessionID), slot: slot)
@@ -64,7 +70,7 @@ struct UsersPolicy: SlotPolicy {
         }
         let gains = beliefs.map(\.gain)
         let started = ContinuousClock.now
-        let decision = decide(try? instance(deltas: deltas.map(\.delta), gains: gains))
+        let decision = decide(try? instance(deltas: deltas.map(\.delta), gains: gains, frameBits: frameBits))
         plan.userSolverSeconds = (ContinuousClock.now - started).seconds
         if !decision.feasible { plan.solverFailures += 1 }
         let stage = tauSeconds.wholeMicroseconds
@@ -77,7 +83,7 @@ struct UsersPolicy: SlotPolicy {
             plan.users.append(
                 SlotRecord.User(
                     client: client.clientID, link: client.linkID, x: served ? 1 : 0, powerW: power,
-                    bits: served ? configuration.frameBits : 0, gain: gains[k], channelReported: beliefs[k].reported, exactPose: report.covers(slot),
+                    bits: served ? frameBits : 0, gain: gains[k], channelReported: beliefs[k].reported, exactPose: report.covers(slot),
                     poseSlot: report.slot,
                     delta: deltas[k].delta, deltaAgeSlots: deltas[k].ageSlots, expectedRateBps: rate,
                     frameReadyMilliseconds: nil, deadlineMiss: false))
@@ -91,19 +97,21 @@ struct UsersPolicy: SlotPolicy {
                 plan.frames.append(
                     .init(
                         sessionID: client.sessionID, userIndex: k, pose: poses[k],
-                        airtimeSeconds: configuration.frameBits / max(rate, .leastNormalMagnitude)))
+                        airtimeSeconds: frameBits / max(rate, .leastNormalMagnitude), rateBitsPerSecond: rate,
+                        airsEncodedBits: configuration.frameBitsSource == .measured))
             }
         }
         return plan
     }
 
     /// The IRAC instance of a slot whose users have switching gains `deltas` and channel gains
-    /// `gains`: t_e is the current estimate for as many FRAMEs as may be rendered, kept below
-    /// T_max so the instance stays valid (at 0.9·T_max hardly any user is served).
-    func instance(deltas: [Double], gains: [Double]) throws -> IRACInstance {
+    /// `gains`, for FRAMEs of `frameBits` (D): t_e is the current
+    /// estimate for as many FRAMEs as may be rendered, kept below T_max so the instance stays
+    /// valid (at 0.9·T_max hardly any user is served).
+    func instance(deltas: [Double], gains: [Double], frameBits: Double) throws -> IRACInstance {
         let frames = min(configuration.maxRenderedUsers, deltas.count)
         return try IRACInstance(
-            noisePower: link.noise, bandwidth: link.bandwidth, frameBits: configuration.frameBits,
+            noisePower: link.noise, bandwidth: link.bandwidth, frameBits: frameBits,
             latencyBudget: configuration.latencyBudget,
             edgeRenderTime: min(edgeLatency.seconds(frames: frames), 0.9 * configuration.latencyBudget),
             powerBudget: configuration.userPowerBudget, maxUsers: configuration.maxRenderedUsers,
@@ -121,6 +129,7 @@ struct UsersPolicy: SlotPolicy {
 
     mutating func observe(_ outcome: SlotOutcome) {
         edgeLatency.observe(renderStart: outcome.renderStartSeconds, lastFrame: outcome.lastFrameSeconds, frames: outcome.framesRendered)
+        frameBits.observe(encodedBits: outcome.encodedFrameBits)
     }
 
     // MARK: Δ probes
