@@ -41,5 +41,6 @@ extension STTGSSolverName: TOMLValue {}
 extension PilotTransmission.Scheme: TOMLValue {}
 extension SlotLoopConfiguration.LossEstimator: TOMLValue {}
 extension SlotLoopConfiguration.LowPowerPolicy: TOMLValue {}
+extension SlotLoopConfiguration.SmallModelSource: TOMLValue {}
 extension UplinkCombiner: TOMLValue {}
 extension SCCSolverName: TOMLValue {}
