@@ -118,7 +118,7 @@ let package = Package(
             name: "EdgeServer",
             dependencies: [
                 "Protocol", "Wireless", "Renderer", "Optimizers", "SlotModel", "CNGHTTP2", "NGHTTP2Support", "Training", "Cluster", "SplatClient",
-                "ProcessMetrics",
+                "ProcessMetrics", "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -54,6 +54,8 @@ struct EdgeServerCommand: AsyncParsableCommand {
     var lossEstimator: SlotLoopConfiguration.LossEstimator?
     @Option(name: .long, help: "Gaussians in the procedural world (world.gaussians).")
     var worldGaussians: Int?
+    @Option(name: .long, help: "Users' small model: pruned, or distilled from the serving model (world.small_model).")
+    var smallModel: SlotLoopConfiguration.SmallModelSource?
     @Option(name: .long, help: "3DGS PLY served as model version 1 instead of the procedural memory (world.scene).")
     var scene: String?
     @Flag(name: .long, help: "Run without the slot loop (listeners and sessions only).")
@@ -81,6 +83,7 @@ struct EdgeServerCommand: AsyncParsableCommand {
         if let iracSolver { merged.slotLoop.iracSolver = iracSolver }
         if let lossEstimator { merged.slotLoop.lossEstimator = lossEstimator }
         if let worldGaussians { merged.slotLoop.worldGaussians = worldGaussians }
+        if let smallModel { merged.slotLoop.smallModel = smallModel }
         if let scene { merged.models.scenePath = scene }
         try merged.validate()
         return merged
@@ -120,3 +123,4 @@ struct EdgeServerCommand: AsyncParsableCommand {
 extension GSCLOSolverName: ExpressibleByArgument {}
 extension IRACSolverName: ExpressibleByArgument {}
 extension SlotLoopConfiguration.LossEstimator: ExpressibleByArgument {}
+extension SlotLoopConfiguration.SmallModelSource: ExpressibleByArgument {}

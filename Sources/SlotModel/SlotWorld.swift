@@ -7,7 +7,8 @@ import Renderer
 public struct SlotWorld: Sendable {
     /// The procedural world.
     public let world: ProceduralWorld
-    /// The small model (ECO-GS): the memory scene pruned to `smallFraction` of its Gaussians.
+    /// The small model (ECO-GS): the memory scene pruned to `smallFraction` of its Gaussians,
+    /// unless replaced (edge-serverd's distilled one, ``replacingSmall(with:)``).
     public let small: SmallModel
     /// The large model: the edge's GS memory (the procedural memory scene unless replaced).
     public let large: GaussianScene
@@ -32,5 +33,11 @@ public struct SlotWorld: Sendable {
     /// model are unchanged.
     public func replacingLarge(with scene: GaussianScene) -> SlotWorld {
         SlotWorld(world: world, small: small, large: scene)
+    }
+
+    /// This world with `model` as the users' small model; reality, the virtual layer and the
+    /// large model are unchanged.
+    public func replacingSmall(with model: SmallModel) -> SlotWorld {
+        SlotWorld(world: world, small: model, large: large)
     }
 }

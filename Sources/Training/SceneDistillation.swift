@@ -50,10 +50,11 @@ public enum SceneDistillation {
 
     /// Distils `teacher` into a degree-0 student of `student.count` Gaussians that starts as
     /// `student` (e.g. ``SceneCompressor/compress(_:target:halfPrecision:compensatesArea:)``'s
-    /// pruned copy). `progress`, if given, sees every step.
+    /// pruned copy). `progress`, if given, sees every step; an error it throws ends the run
+    /// and is rethrown (the daemon stops a distillation this way when it drains).
     public static func distill(
         teacher: GaussianScene, student: GaussianScene, trainingCameras: [Camera], heldOutCameras: [Camera],
-        settings: Settings = Settings(), progress: ((GaussianTrainer.StepReport) -> Void)? = nil
+        settings: Settings = Settings(), progress: ((GaussianTrainer.StepReport) throws -> Void)? = nil
     ) throws -> Result {
         guard student.shDegree == 0 else { throw TrainingError(.invalidArgument, "the student must have SH degree 0, has \(student.shDegree)") }
         guard !heldOutCameras.isEmpty else { throw TrainingError(.invalidArgument, "no held-out cameras") }
@@ -64,7 +65,7 @@ public enum SceneDistillation {
         let initial = try trainer.evaluate(heldOut)
         for _ in 0..<settings.iterations {
             let report = trainer.step()
-            progress?(report)
+            try progress?(report)
         }
         let stored = settings.halfPrecision ? trainer.scene.mapValues { Float(Float16($0)) } : trainer.scene
         let model = SmallModel(scene: stored, halfPrecision: settings.halfPrecision)

@@ -90,6 +90,10 @@ struct ConfigurationTests {
             ("[auth]\ntokens = [\"t\"]\n[irac]\nframe_bits_source = \"guessed\"\n", .invalidValue, "irac.frame_bits_source"),
             ("[auth]\ntokens = [\"t\"]\n[irac]\nframe_bits_window = 0\n", .invalidValue, "irac.frame_bits_window"),
             ("[auth]\ntokens = [\"t\"]\n[irac]\nframe_bits_quantile = 0\n", .invalidValue, "irac.frame_bits_quantile"),
+            ("[auth]\ntokens = [\"t\"]\n[world]\nsmall_model = \"trained\"\n", .invalidValue, "world.small_model"),
+            ("[auth]\ntokens = [\"t\"]\n[world]\nsmall_model = 1\n", .wrongType, "world.small_model"),
+            ("[auth]\ntokens = [\"t\"]\n[world]\nsmall_iterations = 0\n", .invalidValue, "world.small_iterations"),
+            ("[auth]\ntokens = [\"t\"]\n[world]\nsmall_iterations = 100001\n", .invalidValue, "world.small_iterations"),
         ])
     func errors(toml: String, code: ConfigurationError.Code, key: String) throws {
         do {
@@ -99,6 +103,15 @@ struct ConfigurationTests {
             #expect(error.code == code)
             #expect(error.key == key)
         }
+    }
+
+    @Test("the small model's keys and --small-model: distilled with its steps, pruned by default")
+    func smallModel() throws {
+        #expect(ServerConfiguration().slotLoop.smallModel == .pruned)
+        let configuration = try ServerConfiguration.parse(toml: "[world]\nsmall_model = \"distilled\"\nsmall_iterations = 50\n")
+        #expect(configuration.slotLoop.smallModel == .distilled && configuration.slotLoop.smallIterations == 50)
+        let command = try EdgeServerCommand.parse(["--token", "t", "--small-model", "distilled"])
+        #expect(try command.mergedConfiguration().slotLoop.smallModel == .distilled)
     }
 
     @Test("every GSMR solver is accepted live, with BILS's ε and ω² and the low-power L_th", arguments: GSCLOSolverName.allCases)

@@ -41,6 +41,7 @@ extension STTGSSolverName: TOMLValue {}
 extension PilotTransmission.Scheme: TOMLValue {}
 extension SlotLoopConfiguration.LossEstimator: TOMLValue {}
 extension SlotLoopConfiguration.LowPowerPolicy: TOMLValue {}
+extension SlotLoopConfiguration.SmallModelSource: TOMLValue {}
 extension UplinkCombiner: TOMLValue {}
 extension FrameBitsSource: TOMLValue {}
 extension SCCSolverName: TOMLValue {}

@@ -69,6 +69,8 @@ extension ServerConfiguration {
             .init("world", "seed", \.slotLoop.worldSeed),
             .init("world", "gaussians", \.slotLoop.worldGaussians),
             .init("world", "small_fraction", \.slotLoop.smallFraction),
+            .init("world", "small_model", \.slotLoop.smallModel),
+            .init("world", "small_iterations", \.slotLoop.smallIterations),
             .init("world", "render_workers", \.slotLoop.renderWorkers),
             .init("world", "scene", \.models.scenePath),
             .init("world", "scene_max_gaussians", \.models.maxSceneGaussians),

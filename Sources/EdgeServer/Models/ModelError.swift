@@ -11,6 +11,8 @@ struct ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         case malformed = "malformed"
         /// Writing a version or its catalog row failed.
         case storage = "storage"
+        /// A cached small model whose record does not match its file or the daemon's settings.
+        case stale = "stale"
     }
 
     var code: Code

@@ -32,8 +32,18 @@ final class ServingModel: Sendable {
 
     /// Serves `version`'s scene from now on (reality, the virtual layer and the small model stay).
     func swap(to version: Int, scene: GaussianScene) {
+        update { Current(version: version, world: $0.world.replacingLarge(with: scene)) }
+    }
+
+    /// Serves `small` as the users' small model from now on (the version and its large model stay).
+    func swapSmall(to small: SmallModel) {
+        update { Current(version: $0.version, world: $0.world.replacingSmall(with: small)) }
+    }
+
+    /// Replaces the current version by `body`'s, then tells every observer.
+    private func update(_ body: (Current) -> Current) {
         let (world, observers) = state.withLockedValue { state in
-            state.current = Current(version: version, world: state.current.world.replacingLarge(with: scene))
+            state.current = body(state.current)
             return (state.current.world, state.observers)
         }
         for observer in observers { observer(world) }

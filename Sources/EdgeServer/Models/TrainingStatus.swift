@@ -20,6 +20,8 @@ struct TrainingStatus: Codable, Sendable, Equatable {
     var lastVersion: Int?
     var lastPromoted: Bool?
     var lastError: String?
+    /// The users' small model that serves (ECO-GS), and its distillation.
+    var small = SmallModelStatus()
 }
 
 /// The `GET /v1/models` document.

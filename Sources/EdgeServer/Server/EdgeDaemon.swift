@@ -238,7 +238,9 @@ extension EdgeDaemon {
     ///   - slotLoop: false runs without the slot loop (`--no-slot-loop`).
     ///   - rounds: run STT-GS collection rounds (`sttgs.enabled`).
     ///
-    /// With `cluster.enabled` the daemon's cluster member (``ClusterService``) runs too.
+    /// With `cluster.enabled` the daemon's cluster member (``ClusterService``) runs too; with the
+    /// slot loop and `world.small_model = "distilled"`, the small model's distillation
+    /// (``SmallModelService``).
     func services(slotLoop: Bool, rounds: Bool) throws -> [any Service] {
         let remoteViews =
             configuration.cluster.enabled && !configuration.cluster.peerToken.isEmpty
@@ -255,6 +257,7 @@ extension EdgeDaemon {
         let repository = ModelRepository(
             dataDirectory: configuration.dataDirectory, catalog: catalog, maxGaussians: configuration.models.maxSceneGaussians)
         let models = try servingModel(world: world, repository: repository)
+        modelBoard.update { $0.small = SmallModelStatus(pruned: world.small) }
         let trainingMetrics = TrainingMetrics(registry: metrics.registry)
         trainingMetrics.servingVersion.set(Double(models.current.version))
         let renderer = SlotRenderer(pool: RenderPool(workers: loop.renderWorkers), models: models)
@@ -285,6 +288,11 @@ extension EdgeDaemon {
                         sessions: sessions, metrics: SlotMetrics(registry: metrics.registry), statistics: slotStatistics,
                         mixedReality: mixedReality, liveView: liveView, renderer: renderer, logger: logger,
                         dataDirectory: configuration.dataDirectory, remoteViews: remoteViews, memoryUpdates: memoryUpdates)))
+            if loop.smallModel == .distilled {
+                services.append(
+                    SmallModelService(
+                        configuration: loop, cache: SmallModelCache(repository: repository), models: models, board: modelBoard, logger: logger))
+            }
         }
         if rounds {
             var dependencies = RoundDependencies(

@@ -22,6 +22,15 @@ struct SlotLoopConfiguration: Sendable, Equatable {
         case price
     }
 
+    /// How the users' small model is made (`world.small_model`).
+    enum SmallModelSource: String, Sendable, Equatable, CaseIterable {
+        /// The memory scene pruned to `world.small_fraction` (SH 0, area-compensated).
+        case pruned
+        /// That pruned copy distilled from the serving large model's renders (ECO-GS Table I's
+        /// trained device model; ``SmallModelService``).
+        case distilled
+    }
+
     /// GSCLO solver for robots (`gsmr.solver`).
     var gsmrSolver = GSCLOSolverName.apo
     /// BILS's outage target ε per frame (`gsmr.epsilon`; the paper's 0.1).
@@ -96,6 +105,10 @@ struct SlotLoopConfiguration: Sendable, Equatable {
     var worldGaussians = 20_000
     /// Fraction of Gaussians kept in the users' small model (`world.small_fraction`).
     var smallFraction = 0.1
+    /// How the users' small model is made (`world.small_model`).
+    var smallModel = SmallModelSource.pruned
+    /// Distillation steps of the distilled small model (`world.small_iterations`).
+    var smallIterations = 300
     /// Render worker pool size (`world.render_workers`; default 2).
     var renderWorkers = 2
 
@@ -134,6 +147,7 @@ struct SlotLoopConfiguration: Sendable, Equatable {
         guard maxRenderedUsers >= 0 else { throw .invalid("irac.max_users", "must be ≥ 0") }
         guard worldGaussians >= 1000 else { throw .invalid("world.gaussians", "must be ≥ 1000") }
         guard smallFraction > 0, smallFraction <= 1 else { throw .invalid("world.small_fraction", "must be in (0, 1]") }
+        guard (1...100_000).contains(smallIterations) else { throw .invalid("world.small_iterations", "must be in 1...100000") }
         guard renderWorkers >= 1 else { throw .invalid("world.render_workers", "must be ≥ 1") }
         guard observationsPerSlot >= 1 else { throw .invalid("gsmr.observations_per_slot", "must be ≥ 1") }
         guard (1...100_000).contains(edgeLatencyWindow) else { throw .invalid("irac.edge_latency_window", "must be in 1...100000") }
