@@ -53,9 +53,10 @@ struct ModelConfiguration: Sendable, Equatable {
         guard memoryUpdateSeconds == 0 || trainingEnabled else {
             throw .invalid("training.memory_update_s", "needs training.enabled = true")
         }
-        // A set holds at least one held-out and one training image.
-        guard (holdOutEvery...10_000).contains(memoryUpdateImages) else {
-            throw .invalid("training.memory_update_images", "must be in training.hold_out_every (\(holdOutEvery))…10000")
+        // A set holds at least one held-out and one training image; the window lives in memory
+        // (12 bytes a pixel: 1000 images at 640×480 are 3.7 GB).
+        guard (holdOutEvery...1000).contains(memoryUpdateImages) else {
+            throw .invalid("training.memory_update_images", "must be in training.hold_out_every (\(holdOutEvery))…1000")
         }
         guard (1...memoryUpdateImages).contains(memoryUpdateMinimumImages) else {
             throw .invalid("training.memory_update_min_images", "must be in 1…training.memory_update_images (\(memoryUpdateImages))")
