@@ -34,16 +34,19 @@ public struct NGHTTP2HeaderBlock {
         let lengths = self.lengths
         return storage.withUnsafeMutableBufferPointer { bytes in
             guard var cursor = bytes.baseAddress else { return body(nil, 0) }
-            var list: [nghttp2_nv] = []
-            list.reserveCapacity(lengths.count)
-            for (nameLength, valueLength) in lengths {
-                list.append(
-                    nghttp2_nv(
-                        name: cursor, value: cursor + nameLength, namelen: nameLength, valuelen: valueLength,
-                        flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
-                cursor += nameLength + valueLength
+            // The list lives on the stack for the call (small blocks) rather than in an array.
+            return withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: lengths.count) { list in
+                for (index, (nameLength, valueLength)) in lengths.enumerated() {
+                    list.initializeElement(
+                        at: index,
+                        to: nghttp2_nv(
+                            name: cursor, value: cursor + nameLength, namelen: nameLength, valuelen: valueLength,
+                            flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                    cursor += nameLength + valueLength
+                }
+                defer { list.deinitialize() }
+                return body(UnsafePointer(list.baseAddress), list.count)
             }
-            return list.withUnsafeBufferPointer { body($0.baseAddress, $0.count) }
         }
     }
 

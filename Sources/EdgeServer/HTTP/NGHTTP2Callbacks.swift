@@ -33,7 +33,7 @@ enum NGHTTP2Callbacks {
         nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, userData in
             guard let frame, NGHTTP2Callbacks.isRequestHeaders(frame), let name, let value else { return 0 }
             let connection = NGHTTP2Callbacks.handler(userData)
-            guard let stream = connection.streams[frame.pointee.hd.stream_id] else { return 0 }
+            guard let stream = connection.stream(frame.pointee.hd.stream_id) else { return 0 }
             let accepted = stream.addField(
                 name: UnsafeBufferPointer(start: name, count: nameLength), value: UnsafeBufferPointer(start: value, count: valueLength),
                 limit: connection.settings.maxHeaderListBytes)
@@ -47,7 +47,7 @@ enum NGHTTP2Callbacks {
                 return 0
             }
             guard type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue,
-                let stream = NGHTTP2Callbacks.handler(userData).streams[frame.pointee.hd.stream_id]
+                let stream = NGHTTP2Callbacks.handler(userData).stream(frame.pointee.hd.stream_id)
             else { return 0 }
             if NGHTTP2Callbacks.isRequestHeaders(frame) { stream.handler.receive(.head(stream.requestHead()), target: stream) }
             if frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
@@ -56,7 +56,7 @@ enum NGHTTP2Callbacks {
             return 0
         }
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, userData in
-            guard let data, let stream = NGHTTP2Callbacks.handler(userData).streams[streamID] else { return 0 }
+            guard let data, let stream = NGHTTP2Callbacks.handler(userData).stream(streamID) else { return 0 }
             // The chunk is nghttp2's memory, valid during this call only: copied.
             stream.handler.receive(.body(ByteBuffer(bytes: UnsafeBufferPointer(start: data, count: length))), target: stream)
             return 0
@@ -99,7 +99,7 @@ enum NGHTTP2Callbacks {
 
     /// The data provider's read callback: the stream's queued bytes, by stream id.
     private static let readResponse: nghttp2_data_source_read_callback = { _, streamID, buffer, length, flags, _, userData in
-        guard let buffer, let flags, let stream = NGHTTP2Callbacks.handler(userData).streams[streamID] else {
+        guard let buffer, let flags, let stream = NGHTTP2Callbacks.handler(userData).stream(streamID) else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
         return stream.read(into: buffer, length: length, flags: flags)

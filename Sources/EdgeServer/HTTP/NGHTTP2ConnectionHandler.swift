@@ -57,6 +57,9 @@ final class NGHTTP2ConnectionHandler: NGHTTP2DrivenHandler, RemovableChannelHand
     private var context: ChannelHandlerContext?
     /// Open request streams by id (see ``NGHTTP2Stream`` for their lifetime).
     private(set) var streams: [Int32: NGHTTP2Stream] = [:]
+    /// The stream the last callback asked for: nghttp2 calls back several times in a row for
+    /// one stream (each header field, the frame, its DATA), so most lookups skip the table.
+    private var recentStream: NGHTTP2Stream?
     private var quiescing = false
     /// The final GOAWAY went out: the connection closes once its open streams end.
     private var goneAway = false
@@ -128,17 +131,27 @@ final class NGHTTP2ConnectionHandler: NGHTTP2DrivenHandler, RemovableChannelHand
         sendSoon()
     }
 
-    /// A request stream begins (its first HEADERS frame).
-    func beginStream(_ id: Int32) {
-        streams[id] = NGHTTP2Stream(id: id, connection: self, handler: makeRequestHandler())
-        idle.touch()
+    /// The open stream `id`, if any.
+    func stream(_ id: Int32) -> NGHTTP2Stream? {
+        if let recentStream, recentStream.id == id { return recentStream }
+        recentStream = streams[id]
+        return recentStream
     }
 
-    /// nghttp2 closed a stream (sent or received END_STREAM both ways, or a reset).
+    /// A request stream begins (its first HEADERS frame).
+    func beginStream(_ id: Int32) {
+        let stream = NGHTTP2Stream(id: id, connection: self, handler: makeRequestHandler())
+        streams[id] = stream
+        recentStream = stream
+    }
+
+    /// nghttp2 closed a stream (sent or received END_STREAM both ways, or a reset). The idle
+    /// timeout counts from the last stream's end (while any is open the connection is busy).
     func closeStream(_ id: Int32) {
         guard let stream = streams.removeValue(forKey: id) else { return }
+        if recentStream === stream { recentStream = nil }
         stream.closed()
-        idle.touch()
+        if streams.isEmpty { idle.touch() }
     }
 
     // MARK: The shell
@@ -196,6 +209,7 @@ final class NGHTTP2ConnectionHandler: NGHTTP2DrivenHandler, RemovableChannelHand
         driver.end()
         let open = streams.values
         streams = [:]
+        recentStream = nil
         for stream in open { stream.closed() }
         context = nil
     }

@@ -22,6 +22,8 @@ final class NGHTTP2Stream: HTTPResponseTarget {
     private var path: String?
     private var authority: String?
     private var fields: [(String, String)] = []
+    /// A regular `host` field arrived (replaced by `:authority` in the head).
+    private var hasHostField = false
     /// The header list's size as RFC 9113 §6.5.2 counts it (name + value + 32 per field).
     private(set) var headerListBytes = 0
 
@@ -52,27 +54,36 @@ final class NGHTTP2Stream: HTTPResponseTarget {
     func addField(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, limit: Int) -> Bool {
         headerListBytes += name.count + value.count + 32
         guard headerListBytes <= limit else { return false }
-        let text = String(decoding: value, as: UTF8.self)
         guard name.first == UInt8(ascii: ":") else {
-            fields.append((String(decoding: name, as: UTF8.self), text))
+            if Self.matches(name, "host") { hasHostField = true }
+            if fields.isEmpty { fields.reserveCapacity(8) }
+            fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             return true
         }
-        if name.elementsEqual(":method".utf8) {
-            method = text
-        } else if name.elementsEqual(":path".utf8) {
-            path = text
-        } else if name.elementsEqual(":authority".utf8) {
-            authority = text
+        if Self.matches(name, ":method") {
+            method = String(decoding: value, as: UTF8.self)
+        } else if Self.matches(name, ":path") {
+            path = String(decoding: value, as: UTF8.self)
+        } else if Self.matches(name, ":authority") {
+            authority = String(decoding: value, as: UTF8.self)
         }
         return true
+    }
+
+    /// Whether nghttp2's bytes spell `literal` (compared as byte buffers, which the optimiser
+    /// reduces to a length test and a memory comparison).
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        bytes.count == literal.utf8CodeUnitCount
+            && bytes.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// The request head from the fields received (`:authority` as `host`, as HTTP/1.1 would
     /// carry it). The fields go into `HTTPHeaders` in one piece: nghttp2 validated them already.
     func requestHead() -> HTTPRequestHead {
         var headers = fields
+        fields = []  // the array moves into the head rather than being copied by the append
         if let authority {
-            headers.removeAll { $0.0 == "host" }
+            if hasHostField { headers.removeAll { $0.0 == "host" } }
             headers.append(("host", authority))
         }
         return HTTPRequestHead(

@@ -24,6 +24,7 @@ struct RequestTarget: Sendable {
         path = uri[..<pathEnd]
         query = mark.map { uri[bytes.index(after: $0)...] }
         var segments: [Substring] = []
+        segments.reserveCapacity(8)  // one allocation for every route's path (at most 5 segments)
         var start = bytes.startIndex
         var index = start
         while index < pathEnd {
