@@ -25,6 +25,16 @@ struct LiveViewTests {
 
     static let dataRoutes = ["/", "/ui", "/ui/", "/ui/state", "/ui/events", "/ui/frames/robot-secret-7", "/ui/app.js"]
 
+    @Test(
+        "the view's paths are `/`, `/ui` and everything under `/ui/`, nothing else",
+        arguments: [
+            ("/", true), ("/ui", true), ("/ui/", true), ("/ui/app.js", true), ("", false), ("//", false), ("/u", false),
+            ("/uix", false), ("/ui-x/", false), ("/healthz", false), ("/v1/ui/", false),
+        ])
+    func viewPaths(path: String, isView: Bool) {
+        #expect(LiveViewRoutes.handles(path[...]) == isView)
+    }
+
     @Test("missing, wrong, expired and too narrow credentials get no data", arguments: ["none", "wrong bearer", "forged cookie", "narrow token"])
     func wrongCredentialsGetNoData(credential: String) async throws {
         let (daemon, robot) = try await Self.daemonWithRobot()

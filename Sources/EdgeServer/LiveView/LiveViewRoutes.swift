@@ -35,7 +35,12 @@ struct LiveViewRoutes: Sendable {
     ]
 
     /// Whether `path` (without its query) belongs to the view.
-    static func handles(_ path: Substring) -> Bool { path == "/" || path == "/ui" || path.hasPrefix("/ui/") }
+    static func handles(_ path: Substring) -> Bool {
+        // Tested on the bytes: every request passes here twice (its access check and its route).
+        let bytes = path.utf8
+        if bytes.count == 1 { return bytes.first == UInt8(ascii: "/") }
+        return bytes.starts(with: "/ui".utf8) && (bytes.count == 3 || bytes.dropFirst(3).first == UInt8(ascii: "/"))
+    }
 
     /// What a view request's head alone says: public asset, granted, or refused.
     func access(for head: HTTPRequestHead) -> HTTPRouter.Access {
