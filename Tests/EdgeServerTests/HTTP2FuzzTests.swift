@@ -49,12 +49,7 @@ struct HTTP2FuzzTests {
 
     private static func withRouter(_ body: (HTTPRouter) throws -> Void) async throws {
         let daemon = try await TestDaemon.start()
-        let server = daemon.server
-        let router = HTTPRouter(
-            services: server.sessionServices, authority: TokenAuthority(grants: [.unrestricted(TestDaemon.token)], allowAnonymous: false),
-            mixedReality: server.mixedReality
-        ) { server.statusReport() }
-        try body(router)
+        try body(daemon.router())
         try await daemon.stop()
     }
 

@@ -14,11 +14,7 @@ struct NGHTTP2StreamTests {
         arguments: [false, true])
     func authorityIsHost(clientSentHost: Bool) async throws {
         let daemon = try await TestDaemon.start()
-        let server = daemon.server
-        let router = HTTPRouter(
-            services: server.sessionServices, authority: TokenAuthority(grants: [.unrestricted(TestDaemon.token)], allowAnonymous: false),
-            mixedReality: server.mixedReality
-        ) { server.statusReport() }
+        let router = daemon.router()
         let channel = EmbeddedChannel()
         let admission = try #require(ConnectionGate(maxConnections: 1, maxUnauthenticated: 1).admit(channel, handshakeTimeout: .seconds(60)))
         let makeHandler = { HTTPRequestHandler(router: router, maxBodyBytes: 1024, isHTTP2Stream: true, admission: admission) }

@@ -58,6 +58,15 @@ struct TestDaemon {
         return (connection, welcome)
     }
 
+    /// A router on the daemon's sessions that takes ``token`` only, for driving HTTP handlers
+    /// without a listener (an EmbeddedChannel).
+    func router() -> HTTPRouter {
+        HTTPRouter(
+            services: server.sessionServices, authority: TokenAuthority(grants: [.unrestricted(Self.token)], allowAnonymous: false),
+            mixedReality: server.mixedReality
+        ) { [server] in server.statusReport() }
+    }
+
     func http(token: String? = TestDaemon.token) async throws -> SplatHTTPClient {
         try await SplatHTTPClient.connect(host: "127.0.0.1", port: httpPort, token: token)
     }
