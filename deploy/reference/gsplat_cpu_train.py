@@ -148,6 +148,29 @@ class Dataset:
         # gsplat Parser: scene_scale = max distance of ALL camera centres from their mean
         centres = np.stack([np.linalg.inv(v.double().numpy())[:3, 3] for v in self.viewmats])
         self.scene_scale = float(np.max(np.linalg.norm(centres - centres.mean(0), axis=1)))
+        self.c2w = np.stack([np.linalg.inv(v.double().numpy()) for v in self.viewmats])
+
+
+def normalization_scale(c2w):
+    """The scale factor of simple_trainer's normalize_world_space=True (examples/datasets/
+    normalize.py similarity_from_cameras(strict_scaling=False, center_method="focus"); the later
+    align_principal_axes and up-side-down flip are rigid). Written here because the examples are
+    not part of the gsplat wheel. The whole recipe is equivariant under that similarity except the
+    absolute near/far planes, so training in the original frame with near_plane = 0.01 / scale is
+    the same as gsplat's training in the normalised frame."""
+    t, R = c2w[:, :3, 3], c2w[:, :3, :3]
+    world_up = (-R[:, :, 1]).mean(0)
+    world_up /= np.linalg.norm(world_up)
+    up_cam = np.array([0.0, -1.0, 0.0])
+    c = float(up_cam @ world_up)
+    cr = np.cross(world_up, up_cam)
+    skew = np.array([[0.0, -cr[2], cr[1]], [cr[2], 0.0, -cr[0]], [-cr[1], cr[0], 0.0]])
+    R_align = np.eye(3) + skew + skew @ skew / (1 + c) if c > -1 else np.diag([-1.0, 1.0, 1.0])
+    fwds = (R_align @ R)[:, :, 2]
+    t = t @ R_align.T
+    nearest = t + (fwds * -t).sum(-1)[:, None] * fwds
+    translate = -np.median(nearest, axis=0)
+    return 1.0 / float(np.median(np.linalg.norm(t + translate, axis=-1)))
 
 
 def read_3dgs_ply(path):
@@ -414,13 +437,13 @@ def create_splats_with_optimizers(ds, scene_scale, args):
 
 
 @torch.no_grad()
-def evaluate(splats, ds, ssim_metric, psnr_metric):
+def evaluate(splats, ds, ssim_metric, psnr_metric, near_plane):
     ps, ss, l1s = [], [], []
     t0 = time.time()
     for k in ds.test_ids:
         img = ds.images[k]
         H, W = img.shape[:2]
-        colors, _ = render(splats, ds.viewmats[k], ds.Ks[k], W, H, sh_degree=3)
+        colors, _ = render(splats, ds.viewmats[k], ds.Ks[k], W, H, sh_degree=3, near_plane=near_plane)
         colors = torch.clamp(colors, 0.0, 1.0)
         cp = colors.permute(0, 3, 1, 2)
         pp = img[None].permute(0, 3, 1, 2)
@@ -437,6 +460,10 @@ def train(args):
     scene_scale = ds.scene_scale * 1.1  # Runner: parser.scene_scale * 1.1 * global_scale
     print(f"{len(ds.train_ids)} training + {len(ds.test_ids)} held-out views, "
           f"{ds.points.shape[0]} points, scene_scale {scene_scale:.4f}", flush=True)
+
+    sc = normalization_scale(ds.c2w)
+    near_plane = args.near_plane if args.near_plane is not None else 0.01 / sc
+    print(f"near plane {near_plane:.4f} (gsplat's 0.01 in its normalised world: scale {sc:.4f})", flush=True)
 
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
@@ -475,7 +502,8 @@ def train(args):
         pixels = ds.images[k][None]
         H, W = pixels.shape[1:3]
         sh_degree_to_use = min(step // sh_degree_interval, 3)
-        colors, info = render(splats, ds.viewmats[k], ds.Ks[k], W, H, sh_degree=sh_degree_to_use)
+        colors, info = render(splats, ds.viewmats[k], ds.Ks[k], W, H, sh_degree=sh_degree_to_use,
+                              near_plane=near_plane)
 
         strategy.step_pre_backward(params=splats, optimizers=optimizers, state=state, step=step, info=info)
         l1loss = F.l1_loss(colors, pixels)
@@ -506,14 +534,15 @@ def train(args):
                   f"{args.log_every / (now - tic_log):.2f} it/s", flush=True)
             tic_log = now
         if step + 1 in eval_at:
-            p, s, l1, et = evaluate(splats, ds, ssim_metric, psnr_metric)
+            p, s, l1, et = evaluate(splats, ds, ssim_metric, psnr_metric, near_plane)
             n = len(splats["means"])
             print(f"EVAL step {step + 1}: PSNR {p:.3f} SSIM {s:.4f} L1 {l1:.4f} Gaussians {n} "
                   f"train time {train_time:.1f}s ({train_time / (step + 1):.3f} s/step) eval {et:.1f}s",
                   flush=True)
             rows.append(dict(seed=args.seed, step=step + 1, psnr=round(p, 4), ssim=round(s, 5),
                              l1=round(l1, 5), gaussians=n, train_seconds=round(train_time, 1),
-                             seconds_per_step=round(train_time / (step + 1), 4), max_steps=max_steps))
+                             seconds_per_step=round(train_time / (step + 1), 4), max_steps=max_steps,
+                             near_plane=round(near_plane, 4)))
             if args.out_csv:
                 new = not os.path.exists(args.out_csv)
                 with open(args.out_csv, "a", newline="") as fh:
@@ -559,6 +588,8 @@ def main():
     ap.add_argument("--steps-scaler", type=float, default=7000 / 30000)
     ap.add_argument("--eval-at", type=lambda s: [int(v) for v in s.split(",") if v], default=[500])
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--near-plane", type=float, default=None,
+                    help="default: 0.01 / gsplat's world-normalisation scale (normalize_world_space=True)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out-csv", default=None)
     ap.add_argument("--log-every", type=int, default=50)
