@@ -50,6 +50,7 @@ from gsplat.strategy import DefaultStrategy
 
 ALPHA_THRESHOLD = 1.0 / 255.0  # gsplat csrc/include/Common.h
 TILE = 16
+LOG_T_MIN = math.log(1e-4)
 
 # --------------------------------------------------------------------------------------------
 # Data
@@ -299,6 +300,7 @@ def _contributions(m, con, op, depth, radii, width, height, k_chunk=4096):
     tcount = torch.bincount(tile, minlength=tw * th)
     tstart = torch.cumsum(tcount, 0) - tcount
     a_all, b_all, c_all = con[:, 0], con[:, 1], con[:, 2]
+    thr = torch.log(op / ALPHA_THRESHOLD) + 1e-4  # slightly loose; the exact alpha test follows
     out_pix, out_g = [], []
     for t in range(tw * th):
         if tcount[t] == 0:
@@ -310,22 +312,38 @@ def _contributions(m, con, op, depth, radii, width, height, k_chunk=4096):
         pix = (ys * width + xs).reshape(-1)
         px = xs.reshape(-1).float() + 0.5
         py = ys.reshape(-1).float() + 0.5
-        T = torch.ones(pix.numel())
-        for k0 in range(0, g.numel(), k_chunk):
-            gk = g[k0: k0 + k_chunk]
-            dx = m[gk, 0][None] - px[:, None]
-            dy = m[gk, 1][None] - py[:, None]
+        logT = torch.zeros(pix.numel(), dtype=torch.float64)  # log transmittance so far
+        k0, chunk = 0, 256
+        while k0 < g.numel():
+            gk = g[k0: k0 + chunk]
+            k0 += chunk
+            chunk = min(2 * chunk, k_chunk)  # small first chunks: opaque tiles finish early
+            mk = m[gk]
+            dx = mk[:, 0][None] - px[:, None]
+            dy = mk[:, 1][None] - py[:, None]
             sigma = 0.5 * (a_all[gk][None] * dx * dx + c_all[gk][None] * dy * dy) + b_all[gk][None] * dx * dy
-            alpha = torch.clamp(op[gk][None] * torch.exp(-sigma), max=0.999)
-            ok = (sigma >= 0) & (alpha >= ALPHA_THRESHOLD)
-            Tk = T[:, None] * torch.cumprod(1.0 - torch.where(ok, alpha, 0.0), dim=1)
-            keep = ok & (Tk > 1e-4)  # "next_T <= 1e-4: done (exclusive)"; T is non-increasing
-            T = Tk[:, -1]
-            pi, ki = torch.nonzero(keep, as_tuple=True)  # row-major: pixel, then depth
-            out_pix.append(pix[pi])
-            out_g.append(gk[ki])
-            if bool((T <= 1e-4).all()):
-                break
+            # cheap dense pre-test (alpha >= 1/255 <=> sigma <= ln(255 o)), exact test on the survivors
+            flat = torch.nonzero(((sigma >= 0) & (sigma <= thr[gk][None])).view(-1)).squeeze(1)
+            pi, ki = torch.div(flat, gk.numel(), rounding_mode="floor"), flat % gk.numel()  # pixel-major
+            alpha = torch.clamp(op[gk][ki] * torch.exp(-sigma.view(-1)[flat]), max=0.999)
+            ok = alpha >= ALPHA_THRESHOLD
+            pi, ki, alpha = pi[ok], ki[ok], alpha[ok]
+            if pi.numel() == 0:
+                continue
+            L = torch.log1p(-alpha.double())
+            cs = torch.cumsum(L, 0)
+            _, cnt = torch.unique_consecutive(pi, return_counts=True)
+            first = torch.cumsum(cnt, 0) - cnt
+            incl = cs - torch.repeat_interleave(cs[first] - L[first], cnt) + logT[pi]
+            keep = incl > LOG_T_MIN  # "next_T <= 1e-4: done (exclusive)"; T is non-increasing
+            out_pix.append(pix[pi[keep]])
+            out_g.append(gk[ki[keep]])
+            logT = logT.index_add(0, pi, L)
+            live = logT > LOG_T_MIN  # pixels still blending
+            if not bool(live.all()):
+                if not bool(live.any()):
+                    break
+                pix, px, py, logT = pix[live], px[live], py[live], logT[live]
     pix = torch.cat(out_pix)
     g = torch.cat(out_g)
     # chunks of one tile produce pixel-major runs per chunk: a stable sort by pixel regroups them
