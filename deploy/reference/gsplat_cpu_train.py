@@ -510,9 +510,23 @@ def train(args):
     order = []
     rows = []
     train_time = 0.0
+    first_step = 0
+    if args.resume:
+        ck = torch.load(args.resume, weights_only=False)
+        for name, v in ck["splats"].items():
+            splats[name] = torch.nn.Parameter(v)
+        for name, opt in optimizers.items():
+            opt.param_groups[0]["params"] = [splats[name]]
+            opt.load_state_dict(ck["optimizers"][name])
+        schedulers[0].load_state_dict(ck["scheduler"])
+        state.update(ck["strategy_state"])
+        torch.set_rng_state(ck["torch_rng"])
+        gen.set_state(ck["gen_rng"])
+        order, first_step, train_time = ck["order"], ck["step"], ck["train_time"]
+        print(f"resumed from {args.resume} at step {first_step} with {len(splats['means'])} Gaussians", flush=True)
     tic_log = time.time()
     eval_at = set(args.eval_at)
-    for step in range(args.iterations):
+    for step in range(first_step, args.iterations):
         t_step = time.time()
         if not order:
             order = [ds.train_ids[i] for i in torch.randperm(len(ds.train_ids), generator=gen).tolist()]
@@ -568,6 +582,13 @@ def train(args):
                     if new:
                         w.writeheader()
                     w.writerow(rows[-1])
+    if args.checkpoint:
+        torch.save(dict(splats={k: v.detach() for k, v in splats.items()},
+                        optimizers={k: o.state_dict() for k, o in optimizers.items()},
+                        scheduler=schedulers[0].state_dict(), strategy_state=state,
+                        torch_rng=torch.get_rng_state(), gen_rng=gen.get_state(), order=order,
+                        step=args.iterations, train_time=train_time), args.checkpoint)
+        print(f"checkpoint at step {args.iterations} -> {args.checkpoint}", flush=True)
     return rows
 
 
@@ -611,6 +632,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out-csv", default=None)
     ap.add_argument("--log-every", type=int, default=50)
+    ap.add_argument("--checkpoint", default=None, help="write the full training state here at the end")
+    ap.add_argument("--resume", default=None, help="continue from a --checkpoint (same data, seed, options)")
     ap.add_argument("--check-grads", action="store_true", help="report means2d gradients every step")
     ap.add_argument("--ground-truth", default=None,
                     help="instead of training, render this 3DGS PLY from dataset views and compare")
