@@ -299,13 +299,17 @@ def _contributions(m, con, op, depth, radii, width, height, k_chunk=4096):
     tile, gid = tile[order], gid[order]
     tcount = torch.bincount(tile, minlength=tw * th)
     tstart = torch.cumsum(tcount, 0) - tcount
-    a_all, b_all, c_all = con[:, 0], con[:, 1], con[:, 2]
     thr = torch.log(op / ALPHA_THRESHOLD) + 1e-4  # slightly loose; the exact alpha test follows
+    # gather everything per (tile, Gaussian) pair once; tiles and chunks are then slices
+    mx_s, my_s = m[gid, 0].contiguous(), m[gid, 1].contiguous()
+    a_s, b_s, c_s = con[gid, 0].contiguous(), con[gid, 1].contiguous(), con[gid, 2].contiguous()
+    thr_s, op_s = thr[gid], op[gid]
     out_pix, out_g = [], []
     for t in range(tw * th):
         if tcount[t] == 0:
             continue
-        g = gid[tstart[t]: tstart[t] + tcount[t]]
+        t0, t1 = int(tstart[t]), int(tstart[t] + tcount[t])
+        g = gid[t0:t1]
         x0, y0 = (t % tw) * TILE, (t // tw) * TILE
         ys, xs = torch.meshgrid(torch.arange(y0, min(y0 + TILE, height)),
                                 torch.arange(x0, min(x0 + TILE, width)), indexing="ij")
@@ -315,17 +319,17 @@ def _contributions(m, con, op, depth, radii, width, height, k_chunk=4096):
         logT = torch.zeros(pix.numel(), dtype=torch.float64)  # log transmittance so far
         k0, chunk = 0, 256
         while k0 < g.numel():
+            sl = slice(t0 + k0, t0 + min(k0 + chunk, g.numel()))
             gk = g[k0: k0 + chunk]
             k0 += chunk
             chunk = min(2 * chunk, k_chunk)  # small first chunks: opaque tiles finish early
-            mk = m[gk]
-            dx = mk[:, 0][None] - px[:, None]
-            dy = mk[:, 1][None] - py[:, None]
-            sigma = 0.5 * (a_all[gk][None] * dx * dx + c_all[gk][None] * dy * dy) + b_all[gk][None] * dx * dy
+            dx = mx_s[sl][None] - px[:, None]
+            dy = my_s[sl][None] - py[:, None]
+            sigma = 0.5 * (a_s[sl][None] * dx * dx + c_s[sl][None] * dy * dy) + b_s[sl][None] * dx * dy
             # cheap dense pre-test (alpha >= 1/255 <=> sigma <= ln(255 o)), exact test on the survivors
-            flat = torch.nonzero(((sigma >= 0) & (sigma <= thr[gk][None])).view(-1)).squeeze(1)
+            flat = torch.nonzero(((sigma >= 0) & (sigma <= thr_s[sl][None])).view(-1)).squeeze(1)
             pi, ki = torch.div(flat, gk.numel(), rounding_mode="floor"), flat % gk.numel()  # pixel-major
-            alpha = torch.clamp(op[gk][ki] * torch.exp(-sigma.view(-1)[flat]), max=0.999)
+            alpha = torch.clamp(op_s[sl][ki] * torch.exp(-sigma.view(-1)[flat]), max=0.999)
             ok = alpha >= ALPHA_THRESHOLD
             pi, ki, alpha = pi[ok], ki[ok], alpha[ok]
             if pi.numel() == 0:
