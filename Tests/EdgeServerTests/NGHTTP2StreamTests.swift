@@ -31,7 +31,7 @@ struct NGHTTP2StreamTests {
             }
             #expect(accepted)
         }
-        let head = stream.requestHead()
+        let head = stream.takeRequestHead()
         #expect(head.method == .POST)
         #expect(head.uri == "/v1/status?x=1")
         #expect(head.version == HTTPVersion(major: 2, minor: 0))

@@ -49,7 +49,7 @@ enum NGHTTP2Callbacks {
             guard type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue,
                 let stream = NGHTTP2Callbacks.handler(userData).stream(frame.pointee.hd.stream_id)
             else { return 0 }
-            if NGHTTP2Callbacks.isRequestHeaders(frame) { stream.handler.receive(.head(stream.requestHead()), target: stream) }
+            if NGHTTP2Callbacks.isRequestHeaders(frame) { stream.handler.receive(.head(stream.takeRequestHead()), target: stream) }
             if frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
                 stream.handler.receive(.end(nil), target: stream)
             }

@@ -78,10 +78,11 @@ final class NGHTTP2Stream: HTTPResponseTarget {
     }
 
     /// The request head from the fields received (`:authority` as `host`, as HTTP/1.1 would
-    /// carry it). The fields go into `HTTPHeaders` in one piece: nghttp2 validated them already.
-    func requestHead() -> HTTPRequestHead {
+    /// carry it), taken once, when the request's header block ends: the fields move into
+    /// `HTTPHeaders` in one piece (nghttp2 validated them already) and leave the stream.
+    func takeRequestHead() -> HTTPRequestHead {
         var headers = fields
-        fields = []  // the array moves into the head rather than being copied by the append
+        fields = []  // the only reference: the append below extends it instead of copying it
         if let authority {
             if hasHostField { headers.removeAll { $0.0 == "host" } }
             headers.append(("host", authority))
